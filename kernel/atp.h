@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * atp: incremental parser for the responses and unsolicited result codes
+ * (URCs) of an AT-command MQTT modem (Fibocom NL668 manual).
+ *
+ * Plain C: it depends on nothing but atp_shim.h, so the same source is built
+ * into the kernel module and into host unit tests, fuzzers and benchmarks.
+ *
+ * The caller feeds bytes in chunks of any size, down to one byte at a time;
+ * the result never depends on how the stream was split.  Each complete item
+ * is passed to the emit callback while atp_feed() runs; the pointers in the
+ * item are valid only during that call.  Memory is bounded by struct
+ * atp_parser itself: nothing is allocated.
+ *
+ * Lines end at CR, LF or any mix of them (CRLF, LFCR, CR only, LF only); empty
+ * lines are skipped.  A '>' at the start of a line is the data prompt and is
+ * reported at once (the modem does not end it with a line break reliably);
+ * the rest of that line is ignored.  A line longer than ATP_LINE_MAX bytes is
+ * dropped whole and reported as ATP_OVERFLOW when its end is seen.
+ */
+#ifndef ATMQTT_ATP_H
+#define ATMQTT_ATP_H
+
+#include "atp_shim.h"
+
+/*
+ * Longest line the modem sends for the supported commands:
+ * +MQTTMSG: 2,2,"<255 bytes>","<1024 bytes>" is 1300 bytes.
+ */
+#define ATP_LINE_MAX	1536
+
+enum atp_kind {
+	ATP_OK = 1,	/* "OK" */
+	ATP_ERROR,	/* "ERROR" */
+	ATP_ERROR_CODE,	/* "ERROR: <n>", n in .code (MQTT errors 700-704) */
+	ATP_CME_ERROR,	/* "+CME ERROR: <n>", n in .code, -1 if not numeric */
+	ATP_PROMPT,	/* '>' at the start of a line */
+	ATP_ECHO,	/* command echo: a line starting with "AT" (any case) */
+	ATP_INFO,	/* any other line: information response, unknown URC */
+	ATP_RESULT,	/* +MQTTOPEN/CLOSE/SUB/UNSUB/PUB: <client>,<status> */
+	ATP_MSG,	/* +MQTTMSG: <client>,<qos>,"<topic>","<payload>" */
+	ATP_BREAK,	/* +MQTTBREAK: <client>,<cause> */
+	ATP_MALFORMED,	/* a +MQTTMSG/+MQTTBREAK line that does not parse */
+	ATP_OVERFLOW,	/* a line longer than ATP_LINE_MAX was dropped */
+};
+
+/* Which command a result URC (ATP_RESULT) answers. */
+enum atp_result {
+	ATP_R_OPEN = 1,
+	ATP_R_CLOSE,
+	ATP_R_SUB,
+	ATP_R_PUB,
+	ATP_R_UNSUB,
+};
+
+struct atp_item {
+	enum atp_kind kind;
+	/* The whole line without its terminator (all kinds but ATP_PROMPT and
+	 * ATP_OVERFLOW, for which it is empty).
+	 */
+	const char *line;
+	size_t line_len;
+
+	int code;		/* ATP_ERROR_CODE, ATP_CME_ERROR */
+	enum atp_result result;	/* ATP_RESULT */
+	int client;		/* ATP_RESULT, ATP_MSG, ATP_BREAK */
+	int status;		/* ATP_RESULT: 0 or 1 */
+	int cause;		/* ATP_BREAK */
+	int qos;		/* ATP_MSG */
+	const char *topic;	/* ATP_MSG */
+	size_t topic_len;
+	const u8 *payload;	/* ATP_MSG */
+	size_t payload_len;
+};
+
+typedef void (*atp_emit_t)(void *ctx, const struct atp_item *item);
+
+struct atp_stats {
+	u64 bytes;		/* bytes fed */
+	u64 lines;		/* non-empty lines seen, overflowed ones included */
+	u64 overflows;		/* lines dropped for length */
+	u64 malformed;		/* ATP_MALFORMED items */
+};
+
+struct atp_parser {
+	atp_emit_t emit;
+	void *ctx;
+	size_t len;		/* bytes in line[] */
+	bool overflow;		/* current line is being dropped */
+	bool skip_line;		/* rest of line after a '>' prompt */
+	struct atp_stats stats;
+	char line[ATP_LINE_MAX];
+};
+
+void atp_init(struct atp_parser *p, atp_emit_t emit, void *ctx);
+/* Forget any partial line (after a reset of the link); stats are kept. */
+void atp_reset(struct atp_parser *p);
+void atp_feed(struct atp_parser *p, const u8 *buf, size_t len);
+
+#endif /* ATMQTT_ATP_H */
