@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels atmqtt supports (6.1 and 6.12) is
+ * absorbed here; no other file has a conditional on the kernel.  The
+ * ATMQTT_HAVE_* symbols come from feature probes on the target kernel's
+ * headers in Kbuild, not from version numbers, so distribution backports
+ * are handled too.
+ */
+#ifndef ATMQTT_COMPAT_H
+#define ATMQTT_COMPAT_H
+
+#include <linux/types.h>
+#include <net/genetlink.h>
+
+/* tty_ldisc_ops::receive_buf took (uchar *, char *, int) until 6.6. */
+#ifdef ATMQTT_HAVE_RX_U8
+#define atmqtt_rx_flag_t	u8
+#define atmqtt_rx_count_t	size_t
+#else
+#define atmqtt_rx_flag_t	char
+#define atmqtt_rx_count_t	int
+#endif
+
+/* genl_dumpit_info carries a struct genl_info since 6.2. */
+#ifdef ATMQTT_HAVE_DUMPIT_INFO
+#define atmqtt_dumpit_attrs(cb)	(genl_dumpit_info(cb)->info.attrs)
+#else
+#define atmqtt_dumpit_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
+#endif /* ATMQTT_COMPAT_H */

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The atmqtt line discipline: the tty side of a modem.
+ *
+ * open creates the modem, receive_buf feeds the parser, write_wakeup resumes
+ * a command the driver could not take at once, hangup and close end all I/O.
+ * The tty core serializes open, close and receive_buf against each other and
+ * never calls write_wakeup after close.
+ */
+#include <linux/capability.h>
+#include <linux/tty.h>
+#include <linux/tty_ldisc.h>
+
+#include "compat.h"
+#include "ldisc.h"
+#include "modem.h"
+#include "netlink.h"
+
+static int atmqtt_ldisc_open(struct tty_struct *tty)
+{
+	struct atmqtt_modem *m;
+
+	/* Attaching gives control of the modem: as for n_gsm and hci_uart. */
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (!tty->ops->write)
+		return -EOPNOTSUPP;
+
+	m = atmqtt_modem_create(tty);
+	if (IS_ERR(m))
+		return PTR_ERR(m);
+
+	tty->disc_data = m;
+	tty->receive_room = 65536;
+	tty_driver_flush_buffer(tty);
+	atmqtt_event_modem(m);
+	return 0;
+}
+
+static void atmqtt_ldisc_close(struct tty_struct *tty)
+{
+	struct atmqtt_modem *m = tty->disc_data;
+
+	if (!m)
+		return;
+
+	atmqtt_modem_kill(m);
+	/* A write_wakeup that raced with kill() may have queued the work. */
+	cancel_work_sync(&m->tx_work);
+	clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
+	tty->disc_data = NULL;
+	atmqtt_modem_put(m);
+}
+
+static void atmqtt_ldisc_hangup(struct tty_struct *tty)
+{
+	struct atmqtt_modem *m = tty->disc_data;
+
+	if (m)
+		atmqtt_modem_kill(m);
+}
+
+static void atmqtt_ldisc_receive(struct tty_struct *tty,
+				 const u8 *cp,
+				 const atmqtt_rx_flag_t *fp,
+				 atmqtt_rx_count_t count)
+{
+	struct atmqtt_modem *m = tty->disc_data;
+
+	/* Bytes flagged with framing or parity errors are fed like any
+	 * other: the parser resynchronizes on the next line end.
+	 */
+	if (m && count > 0)
+		atmqtt_modem_receive(m, cp, count);
+}
+
+/* May run in interrupt context: only schedule the tx work. */
+static void atmqtt_ldisc_write_wakeup(struct tty_struct *tty)
+{
+	struct atmqtt_modem *m = tty->disc_data;
+
+	if (m && !READ_ONCE(m->dead))
+		schedule_work(&m->tx_work);
+}
+
+/* Keep termios ioctls working after attach (baud rate changes). */
+static int atmqtt_ldisc_ioctl(struct tty_struct *tty, unsigned int cmd,
+			      unsigned long arg)
+{
+	return n_tty_ioctl_helper(tty, cmd, arg);
+}
+
+static struct tty_ldisc_ops atmqtt_ldisc_ops = {
+	.owner		= THIS_MODULE,
+	.name		= "atmqtt",
+	.open		= atmqtt_ldisc_open,
+	.close		= atmqtt_ldisc_close,
+	.hangup		= atmqtt_ldisc_hangup,
+	.ioctl		= atmqtt_ldisc_ioctl,
+	.receive_buf	= atmqtt_ldisc_receive,
+	.write_wakeup	= atmqtt_ldisc_write_wakeup,
+};
+
+int atmqtt_ldisc_register(int num)
+{
+	/* tty_register_ldisc() silently replaces whatever has that number:
+	 * never let it be N_TTY.
+	 */
+	if (num <= N_TTY || num >= NR_LDISCS)
+		return -EINVAL;
+	atmqtt_ldisc_ops.num = num;
+	return tty_register_ldisc(&atmqtt_ldisc_ops);
+}
+
+void atmqtt_ldisc_unregister(void)
+{
+	tty_unregister_ldisc(&atmqtt_ldisc_ops);
+}

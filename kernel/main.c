@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atmqtt: the MQTT clients of AT-command cellular modems (Fibocom NL668 and
+ * alike) as a Linux device: a tty line discipline plus a generic netlink
+ * family.  See include/uapi/linux/atmqtt.h and Documentation/.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/tty.h>
+#include <net/genetlink.h>
+#include <linux/atmqtt.h>
+
+#include "ldisc.h"
+#include "modem.h"
+#include "netlink.h"
+
+static int atmqtt_ldisc_num = N_DEVELOPMENT;
+module_param_named(ldisc, atmqtt_ldisc_num, int, 0444);
+MODULE_PARM_DESC(ldisc, "line discipline number (default N_DEVELOPMENT)");
+
+unsigned int atmqtt_cmd_timeout_ms = 5000;
+module_param_named(cmd_timeout_ms, atmqtt_cmd_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(cmd_timeout_ms,
+		 "time the modem has to answer a command with OK or ERROR");
+
+unsigned int atmqtt_urc_timeout_ms = 30000;
+module_param_named(urc_timeout_ms, atmqtt_urc_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(urc_timeout_ms,
+		 "time the modem has to send a command's result URC after OK");
+
+static int __init atmqtt_init(void)
+{
+	int err;
+
+	err = atmqtt_genl_init();
+	if (err)
+		return err;
+	err = atmqtt_ldisc_register(atmqtt_ldisc_num);
+	if (err) {
+		atmqtt_genl_exit();
+		return err;
+	}
+	pr_info("atmqtt: line discipline %d, generic netlink family \"%s\"\n",
+		atmqtt_ldisc_num, ATMQTT_GENL_NAME);
+	return 0;
+}
+
+/*
+ * An attached tty holds a reference on the module, so no modem exists here.
+ * Unregistering the family waits for requests still running.
+ */
+static void __exit atmqtt_exit(void)
+{
+	atmqtt_ldisc_unregister();
+	atmqtt_genl_exit();
+	atmqtt_modem_exit();
+}
+
+module_init(atmqtt_init);
+module_exit(atmqtt_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("MQTT over AT-command cellular modems: tty line discipline and generic netlink family");
+MODULE_ALIAS_LDISC(N_DEVELOPMENT);
+MODULE_ALIAS_GENL_FAMILY(ATMQTT_GENL_NAME);
