@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * atp: incremental parser for AT responses and URCs.  See atp.h.
+ *
+ * Bytes are gathered into one line buffer until a CR or LF; each complete
+ * line is classified once.  The scan for the line end runs over the whole
+ * chunk with memchr-like loops and copies runs with memcpy, so the cost per
+ * byte is a compare and a copy.
+ */
+#include "atp.h"
+
+void atp_init(struct atp_parser *p, atp_emit_t emit, void *ctx)
+{
+	memset(p, 0, sizeof(*p));
+	p->emit = emit;
+	p->ctx = ctx;
+}
+
+void atp_reset(struct atp_parser *p)
+{
+	p->len = 0;
+	p->overflow = false;
+	p->skip_line = false;
+}
+
+static void atp_emit(struct atp_parser *p, struct atp_item *it)
+{
+	p->emit(p->ctx, it);
+}
+
+static bool atp_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* 1-9 decimal digits at *s; advances *s.  Returns false if none. */
+static bool atp_int(const char **s, const char *end, int *val)
+{
+	const char *q = *s;
+	int v = 0, n = 0;
+
+	while (q < end && atp_is_digit(*q)) {
+		if (++n > 9)
+			return false;
+		v = v * 10 + (*q - '0');
+		q++;
+	}
+	if (!n)
+		return false;
+	*s = q;
+	*val = v;
+	return true;
+}
+
+static bool atp_char(const char **s, const char *end, char c)
+{
+	if (*s < end && **s == c) {
+		(*s)++;
+		return true;
+	}
+	return false;
+}
+
+/* "<int>,<int>" filling the whole rest of the line. */
+static bool atp_pair(const char *s, const char *end, int *a, int *b)
+{
+	return atp_int(&s, end, a) && atp_char(&s, end, ',') &&
+	       atp_int(&s, end, b) && s == end;
+}
+
+static bool atp_prefix(const char *line, size_t len, const char *pfx,
+		       size_t plen)
+{
+	return len >= plen && !memcmp(line, pfx, plen);
+}
+
+static const char *atp_skip_spaces(const char *s, const char *end)
+{
+	while (s < end && *s == ' ')
+		s++;
+	return s;
+}
+
+static const struct {
+	const char *name;
+	size_t len;
+	enum atp_result result;
+} atp_results[] = {
+	{ "+MQTTOPEN:", 10, ATP_R_OPEN },
+	{ "+MQTTCLOSE:", 11, ATP_R_CLOSE },
+	{ "+MQTTSUB:", 9, ATP_R_SUB },
+	{ "+MQTTUNSUB:", 11, ATP_R_UNSUB },
+	{ "+MQTTPUB:", 9, ATP_R_PUB },
+};
+
+/*
+ * +MQTTMSG: <client>,<qos>,"<topic>","<payload>"
+ * The topic cannot contain '"'; the payload runs to the last byte of the
+ * line, which must be '"', so payloads with commas and quotes come through.
+ * A payload with CR or LF cannot be represented in this form: the line ends
+ * there and the message is reported malformed.
+ */
+static bool atp_msg(const char *s, const char *end, struct atp_item *it)
+{
+	const char *t;
+
+	if (!atp_int(&s, end, &it->client) || !atp_char(&s, end, ',') ||
+	    !atp_int(&s, end, &it->qos) || !atp_char(&s, end, ',') ||
+	    !atp_char(&s, end, '"'))
+		return false;
+	t = s;
+	while (s < end && *s != '"')
+		s++;
+	if (s == end)
+		return false;
+	it->topic = t;
+	it->topic_len = s - t;
+	s++;
+	if (!atp_char(&s, end, ',') || !atp_char(&s, end, '"'))
+		return false;
+	if (s >= end || end[-1] != '"')
+		return false;
+	it->payload = (const u8 *)s;
+	it->payload_len = end - 1 - s;
+	return true;
+}
+
+static void atp_classify(struct atp_parser *p, const char *line, size_t len)
+{
+	const char *end = line + len;
+	struct atp_item it;
+	const char *s;
+	size_t i;
+
+	memset(&it, 0, sizeof(it));
+	it.kind = ATP_INFO;
+	it.line = line;
+	it.line_len = len;
+
+	if (len == 2 && line[0] == 'O' && line[1] == 'K') {
+		it.kind = ATP_OK;
+	} else if (len == 5 && !memcmp(line, "ERROR", 5)) {
+		it.kind = ATP_ERROR;
+	} else if (atp_prefix(line, len, "ERROR:", 6)) {
+		s = atp_skip_spaces(line + 6, end);
+		if (atp_int(&s, end, &it.code) && s == end)
+			it.kind = ATP_ERROR_CODE;
+	} else if (atp_prefix(line, len, "+CME ERROR:", 11)) {
+		s = atp_skip_spaces(line + 11, end);
+		it.kind = ATP_CME_ERROR;
+		if (!atp_int(&s, end, &it.code) || s != end)
+			it.code = -1;
+	} else if (len >= 2 && (line[0] | 0x20) == 'a' &&
+		   (line[1] | 0x20) == 't') {
+		it.kind = ATP_ECHO;
+	} else if (atp_prefix(line, len, "+MQTT", 5)) {
+		if (atp_prefix(line, len, "+MQTTMSG:", 9)) {
+			s = atp_skip_spaces(line + 9, end);
+			it.kind = atp_msg(s, end, &it) ? ATP_MSG : ATP_MALFORMED;
+		} else if (atp_prefix(line, len, "+MQTTBREAK:", 11)) {
+			s = atp_skip_spaces(line + 11, end);
+			it.kind = atp_pair(s, end, &it.client, &it.cause) ?
+				  ATP_BREAK : ATP_MALFORMED;
+		} else {
+			for (i = 0; i < ARRAY_SIZE(atp_results); i++) {
+				if (!atp_prefix(line, len, atp_results[i].name,
+						atp_results[i].len))
+					continue;
+				s = atp_skip_spaces(line + atp_results[i].len, end);
+				if (atp_pair(s, end, &it.client, &it.status) &&
+				    (it.status == 0 || it.status == 1)) {
+					it.kind = ATP_RESULT;
+					it.result = atp_results[i].result;
+				}
+				break;
+			}
+		}
+	}
+	if (it.kind == ATP_MALFORMED)
+		p->stats.malformed++;
+	atp_emit(p, &it);
+}
+
+static void atp_end_line(struct atp_parser *p)
+{
+	struct atp_item it;
+
+	if (p->overflow) {
+		memset(&it, 0, sizeof(it));
+		it.kind = ATP_OVERFLOW;
+		p->stats.lines++;
+		p->stats.overflows++;
+		atp_emit(p, &it);
+	} else if (p->len) {
+		p->stats.lines++;
+		atp_classify(p, p->line, p->len);
+	}
+	p->len = 0;
+	p->overflow = false;
+	p->skip_line = false;
+}
+
+void atp_feed(struct atp_parser *p, const u8 *buf, size_t len)
+{
+	const u8 *end = buf + len;
+	struct atp_item it;
+
+	p->stats.bytes += len;
+	while (buf < end) {
+		const u8 *q = buf;
+		size_t run;
+
+		/* The data prompt is reported as soon as it is seen. */
+		if (!p->len && !p->overflow && !p->skip_line && *buf == '>') {
+			memset(&it, 0, sizeof(it));
+			it.kind = ATP_PROMPT;
+			atp_emit(p, &it);
+			p->skip_line = true;
+			buf++;
+			continue;
+		}
+
+		while (q < end && *q != '\r' && *q != '\n')
+			q++;
+		run = q - buf;
+		if (!p->skip_line && !p->overflow) {
+			if (run > ATP_LINE_MAX - p->len) {
+				p->overflow = true;
+			} else {
+				memcpy(p->line + p->len, buf, run);
+				p->len += run;
+			}
+		}
+		buf = q;
+		if (buf < end) {
+			/* A line end: empty lines (CRLF pairs) end nothing. */
+			atp_end_line(p);
+			buf++;
+		}
+	}
+}
