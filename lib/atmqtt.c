@@ -512,11 +512,13 @@ static int atmqtt_event_parse(struct nl_msg *msg, void *arg)
 int atmqtt_events_dispatch(struct atmqtt_events *ev, atmqtt_event_cb cb,
 			   void *arg)
 {
-	struct nl_cb *nlcb = nl_cb_alloc(NL_CB_CUSTOM);
+	/* A clone keeps the socket's disabled sequence check. */
+	struct nl_cb *nlcb = nl_cb_clone(nl_socket_get_cb(ev->sk));
 	int ret;
 
 	if (!nlcb)
 		return -ENOMEM;
+	nl_cb_put(nl_socket_get_cb(ev->sk));	/* get took a reference */
 	ev->cb = cb;
 	ev->arg = arg;
 	ev->stop = 0;

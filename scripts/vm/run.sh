@@ -1,0 +1,46 @@
+#!/bin/sh
+# run.sh MODE [FILE...]: build the initramfs and boot the VM in MODE (demo,
+# check, shell); stream the console, enforce a timeout, exit with the
+# status the VM reports.
+set -eu
+mode=$1
+shift
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$top/build/vm
+mkdir -p "$out"
+kernel=${ATMQTT_KERNEL:-$(ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | sort -V | tail -n1)}
+[ -r "$kernel" ] || { echo "run.sh: no kernel image (set ATMQTT_KERNEL)"; exit 1; }
+case "$mode" in
+demo) timeout=${ATMQTT_VM_TIMEOUT:-300} ;;
+*) timeout=${ATMQTT_VM_TIMEOUT:-900} ;;
+esac
+
+sh "$top/scripts/vm/build-initramfs.sh" "$out/initramfs-$mode.cpio.gz" "$@"
+
+echo "==> booting $(basename "$kernel") under qemu (TCG), mode $mode, timeout ${timeout}s"
+start=$(date +%s.%N)
+set +e
+timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 -cpu max -smp 2 \
+	-m 1024 -nographic -no-reboot -kernel "$kernel" \
+	-initrd "$out/initramfs-$mode.cpio.gz" \
+	-append "console=ttyS0 loglevel=4 panic=-1 atmqtt.mode=$mode" \
+	</dev/null 2>&1 | tr -d '\r' | while IFS= read -r l; do
+		case "$l" in
+		"atmqtt-vm: init started")
+			echo "$l (boot took $(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s)" ;;
+		*) printf '%s\n' "$l" ;;
+		esac
+	done | tee "$out/console-$mode.log"
+set -e
+end=$(date +%s.%N)
+echo "==> VM ran $(echo "$end - $start" | bc | cut -c1-6) s"
+rc=$(sed -n 's/^ATMQTT-VM-RESULT: \([0-9]*\).*/\1/p' "$out/console-$mode.log" | tail -n1)
+if [ -z "$rc" ]; then
+	if [ "$(echo "$end - $start >= $timeout" | bc)" = 1 ]; then
+		echo "run.sh: VM timed out after $timeout s"
+	else
+		echo "run.sh: VM died without a result"
+	fi
+	exit 1
+fi
+exit "$rc"

@@ -1,0 +1,45 @@
+#!/bin/sh
+# The whole test suite: host unit tests, checkpatch, and the kselftests in the
+# VM.  Every stage prints KTAP; the totals come last as "N passed, N failed".
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+log=$top/build/check.log
+mkdir -p build
+: >"$log"
+
+# Host unit tests of the parser.
+echo "==> host unit tests (selftests/unit)"
+make -s -C selftests/unit run 2>&1 | tee -a "$log"
+
+# checkpatch on the kernel code, as a KTAP test of its own.
+echo "==> checkpatch --strict on kernel/ and include/"
+if cp_out=$(make -s checkpatch 2>&1) && ! echo "$cp_out" | grep -qE "ERROR|WARNING|CHECK"; then
+	echo "ok 1 checkpatch_strict_clean" | tee -a "$log"
+else
+	echo "$cp_out" | sed 's/^/# /'
+	echo "not ok 1 checkpatch_strict_clean" | tee -a "$log"
+fi
+
+echo "==> kselftests in the VM"
+if ! sh scripts/vm/run.sh check "$@" >build/vm-check.out 2>&1; then
+	vm_rc=1
+else
+	vm_rc=0
+fi
+cat build/vm-check.out
+grep -E "^ *(not )?ok [0-9]+ " build/vm-check.out >>"$log"
+if [ $vm_rc -ne 0 ] && ! grep -qE "^ *not ok " build/vm-check.out; then
+	# The VM failed without a failing test: count the stage itself.
+	echo "not ok 1 vm_run_completed" | tee -a "$log"
+fi
+
+# Count test results: top-level and nested KTAP "ok N"/"not ok N" lines,
+# without the summary line of each kselftest binary (unindented "ok N name"
+# lines that close a nested suite are not printed by the harness).
+pass=$(grep -E "^ *ok [0-9]+ " "$log" | grep -cv "# SKIP")
+skip=$(grep -E "^ *ok [0-9]+ .*# SKIP" "$log" | wc -l)
+fail=$(grep -cE "^ *not ok [0-9]+ " "$log")
+line="$pass passed, $fail failed"
+[ "$skip" -gt 0 ] && line="$line, $skip skipped"
+echo "$line"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
