@@ -37,7 +37,7 @@ done
 for f in "$@"; do
 	case "$f" in
 	*.ko) cp "$f" "$root/" ;;
-	*/selftests/*) cp "$f" "$root/selftests/"; copy_libs "$f"
+	selftests/*|*/selftests/*) cp "$f" "$root/selftests/"; copy_libs "$f"
 		       basename "$f" >>"$root/selftests.list" ;;
 	*) add_bin "$f" ;;
 	esac
