@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Host unit tests of the AT/URC parser (kernel/atp.c), KTAP output.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atp.h"
+
+/* A recorded item, with copies of its strings, for comparisons. */
+struct rec {
+	int kind, code, result, client, status, cause, qos;
+	char line[ATP_LINE_MAX + 1];
+	char topic[300];
+	char payload[1100];
+	size_t payload_len;
+};
+
+struct log {
+	struct rec r[64];
+	int n;
+};
+
+static void record(void *ctx, const struct atp_item *it)
+{
+	struct log *l = ctx;
+	struct rec *r;
+
+	if (l->n == 64)
+		return;
+	r = &l->r[l->n++];
+	memset(r, 0, sizeof(*r));
+	r->kind = it->kind;
+	r->code = it->code;
+	r->result = it->result;
+	r->client = it->client;
+	r->status = it->status;
+	r->cause = it->cause;
+	r->qos = it->qos;
+	if (it->line)
+		memcpy(r->line, it->line, it->line_len);
+	if (it->topic)
+		memcpy(r->topic, it->topic, it->topic_len);
+	if (it->payload)
+		memcpy(r->payload, it->payload, it->payload_len);
+	r->payload_len = it->payload_len;
+}
+
+static struct atp_parser parser;
+
+static void parse_chunks(struct log *l, const char *s, size_t len,
+			 const size_t *cuts, int ncuts)
+{
+	size_t pos = 0;
+	int i;
+
+	memset(l, 0, sizeof(*l));
+	atp_init(&parser, record, l);
+	for (i = 0; i < ncuts; i++) {
+		atp_feed(&parser, (const u8 *)s + pos, cuts[i] - pos);
+		pos = cuts[i];
+	}
+	atp_feed(&parser, (const u8 *)s + pos, len - pos);
+}
+
+static void parse(struct log *l, const char *s, size_t len)
+{
+	parse_chunks(l, s, len, NULL, 0);
+}
+
+static int same(const struct log *a, const struct log *b)
+{
+	return a->n == b->n && !memcmp(a->r, b->r, sizeof(a->r[0]) * a->n);
+}
+
+/* ---- KTAP ---- */
+
+static int tests, failed;
+static int cur_fail;
+
+static void check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok)
+		return;
+	cur_fail = 1;
+	printf("# FAIL: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+#define TEST(name) static void test_##name(void)
+#define RUN(name) do {						\
+	cur_fail = 0;						\
+	test_##name();						\
+	tests++;						\
+	failed += cur_fail;					\
+	printf("%sok %d %s\n", cur_fail ? "not " : "", tests, #name); \
+} while (0)
+
+#define S(x) x, sizeof(x) - 1
+
+static const char transcript[] =
+	"AT+COPS?\r\r\n+COPS: 0,0,\"CHN-UNICOM\",7\r\n\r\nOK\r\n"
+	"AT+MIPCALL=1\r\r\nOK\r\n\r\n+MIPCALL: 10.2.83.148\r\n"
+	"AT+MQTTOPEN?\r\r\n+MQTTOPEN: 1,2\r\n\r\nOK\r\n"
+	"AT+MQTTUSER=1,\"username\",\"passwd\",\"ClientIDStr\"\r\r\nOK\r\n"
+	"AT+MQTTOPEN=1,\"MQTT BrokerServer\",1883,0,80\r\r\nOK\r\n\r\n+MQTTOPEN: 1,1\r\n"
+	"AT+MQTTSUB=1,\"topic1\",0\r\r\nOK\r\n\r\n+MQTTSUB: 1,1\r\n"
+	"\r\n+MQTTMSG: 1,0,\"topic1\",\"Test\"\r\n"
+	"AT+MQTTPUB=1,\"topic1\",1,0,\"9\"\r\r\nOK\r\n\r\n+MQTTPUB: 1,1\r\n"
+	"AT+MQTTUNSUB=1,\"topic1\"\r\r\nOK\r\n\r\n+MQTTUNSUB: 1,1\r\n"
+	"AT+MQTTCLOSE=1\r\r\nOK\r\n\r\n+MQTTCLOSE: 1,1\r\n"
+	"\r\n+MQTTBREAK: 1,1\r\n\r\nERROR: 703\r\n\r\n+CME ERROR: 10\r\n\r\nERROR\r\n";
+
+TEST(manual_transcript)
+{
+	static const int kinds[] = {
+		ATP_ECHO, ATP_INFO, ATP_OK, ATP_ECHO, ATP_OK, ATP_INFO,
+		ATP_ECHO, ATP_INFO, ATP_OK, ATP_ECHO, ATP_OK,
+		ATP_ECHO, ATP_OK, ATP_RESULT, ATP_ECHO, ATP_OK, ATP_RESULT,
+		ATP_MSG, ATP_ECHO, ATP_OK, ATP_RESULT, ATP_ECHO, ATP_OK,
+		ATP_RESULT, ATP_ECHO, ATP_OK, ATP_RESULT, ATP_BREAK,
+		ATP_ERROR_CODE, ATP_CME_ERROR, ATP_ERROR,
+	};
+	struct log l;
+	size_t i;
+
+	parse(&l, S(transcript));
+	check(l.n == (int)(sizeof(kinds) / sizeof(kinds[0])), "items %d", l.n);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && (int)i < l.n; i++)
+		check(l.r[i].kind == kinds[i], "item %zu kind %d want %d (%s)",
+		      i, l.r[i].kind, kinds[i], l.r[i].line);
+	check(l.r[13].result == ATP_R_OPEN && l.r[13].client == 1 &&
+	      l.r[13].status == 1, "+MQTTOPEN: 1,1");
+	check(!strcmp(l.r[17].topic, "topic1") &&
+	      !strcmp(l.r[17].payload, "Test"), "+MQTTMSG fields");
+	check(l.r[23].result == ATP_R_UNSUB, "+MQTTUNSUB result");
+	check(l.r[27].client == 1 && l.r[27].cause == 1, "+MQTTBREAK fields");
+	check(l.r[28].code == 703, "ERROR: 703 code %d", l.r[28].code);
+	check(l.r[29].code == 10, "+CME ERROR code");
+	check(parser.stats.malformed == 0 && parser.stats.overflows == 0,
+	      "stats");
+}
+
+TEST(split_at_every_boundary)
+{
+	struct log whole, split;
+	size_t cut, len = sizeof(transcript) - 1;
+
+	parse(&whole, transcript, len);
+	for (cut = 1; cut < len; cut++) {
+		parse_chunks(&split, transcript, len, &cut, 1);
+		if (!same(&whole, &split)) {
+			check(0, "split at %zu differs", cut);
+			return;
+		}
+	}
+}
+
+TEST(one_byte_at_a_time_and_random_chunks)
+{
+	struct log whole, split;
+	size_t len = sizeof(transcript) - 1, cuts[600];
+	int n, round;
+
+	parse(&whole, transcript, len);
+	for (n = 0; n < (int)len - 1; n++)
+		cuts[n] = n + 1;
+	parse_chunks(&split, transcript, len, cuts, n);
+	check(same(&whole, &split), "byte at a time differs");
+
+	srand(1);
+	for (round = 0; round < 500; round++) {
+		size_t pos = 0;
+
+		n = 0;
+		while (n < 600) {
+			pos += 1 + rand() % 40;
+			if (pos >= len)
+				break;
+			cuts[n++] = pos;
+		}
+		parse_chunks(&split, transcript, len, cuts, n);
+		if (!same(&whole, &split)) {
+			check(0, "random chunking round %d differs", round);
+			return;
+		}
+	}
+}
+
+TEST(line_endings)
+{
+	static const char *ends[] = { "\r\n", "\n", "\r", "\n\r", "\r\r\n" };
+	char buf[256];
+	struct log l;
+	size_t i;
+
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		snprintf(buf, sizeof(buf), "OK%s+MQTTSUB: 2,0%sERROR%s",
+			 ends[i], ends[i], ends[i]);
+		parse(&l, buf, strlen(buf));
+		check(l.n == 3 && l.r[0].kind == ATP_OK &&
+		      l.r[1].kind == ATP_RESULT && l.r[1].client == 2 &&
+		      l.r[1].status == 0 && l.r[2].kind == ATP_ERROR,
+		      "line ending %zu: %d items", i, l.n);
+	}
+}
+
+TEST(garbage_between_lines)
+{
+	char buf[4096];
+	struct log l;
+	size_t len = 0;
+	int i, round;
+
+	srand(2);
+	for (round = 0; round < 200; round++) {
+		len = 0;
+		for (i = 0; i < 200; i++)
+			buf[len++] = (char)(rand() % 256);
+		memcpy(buf + len, "\r\n+MQTTPUB: 1,1\r\n", 17);
+		len += 17;
+		parse(&l, buf, len);
+		check(l.n >= 1 && l.r[l.n - 1].kind == ATP_RESULT &&
+		      l.r[l.n - 1].result == ATP_R_PUB, "round %d", round);
+	}
+}
+
+TEST(overlong_lines)
+{
+	static char buf[2 * ATP_LINE_MAX + 64];
+	struct log l;
+	size_t len;
+
+	memset(buf, 'x', ATP_LINE_MAX);
+	memcpy(buf + ATP_LINE_MAX, "\r\nOK\r\n", 6);
+	parse(&l, buf, ATP_LINE_MAX + 6);
+	check(l.n == 2 && l.r[0].kind == ATP_INFO &&
+	      strlen(l.r[0].line) == ATP_LINE_MAX && l.r[1].kind == ATP_OK,
+	      "exactly ATP_LINE_MAX is kept");
+
+	memset(buf, 'y', ATP_LINE_MAX + 1);
+	memcpy(buf + ATP_LINE_MAX + 1, "\r\nOK\r\n", 6);
+	len = ATP_LINE_MAX + 7;
+	parse(&l, buf, len);
+	check(l.n == 2 && l.r[0].kind == ATP_OVERFLOW && l.r[1].kind == ATP_OK,
+	      "one more is dropped and reported");
+	check(parser.stats.overflows == 1, "overflow counted");
+}
+
+TEST(prompt)
+{
+	struct log l;
+
+	parse(&l, S("AT+MQTTPUB=1,\"t\",0,0,4\r\r\n> "));
+	check(l.n == 2 && l.r[1].kind == ATP_PROMPT, "prompt without line end");
+	parse(&l, S("\r\n>\r\nOK\r\n"));
+	check(l.n == 2 && l.r[0].kind == ATP_PROMPT && l.r[1].kind == ATP_OK,
+	      "prompt then OK");
+}
+
+TEST(msg_payloads)
+{
+	static char buf[1500], payload[1025], topic[256];
+	struct log l;
+
+	parse(&l, S("+MQTTMSG: 2,1,\"a/b\",\"x,\"y\",z\"\r\n"));
+	check(l.n == 1 && l.r[0].kind == ATP_MSG && l.r[0].client == 2 &&
+	      l.r[0].qos == 1 && !strcmp(l.r[0].topic, "a/b") &&
+	      !strcmp(l.r[0].payload, "x,\"y\",z"), "commas and quotes");
+	parse(&l, S("+MQTTMSG: 1,0,\"t\",\"\"\r\n"));
+	check(l.n == 1 && l.r[0].kind == ATP_MSG && l.r[0].payload_len == 0,
+	      "empty payload");
+
+	memset(topic, 't', 255);
+	memset(payload, 'p', 1024);
+	snprintf(buf, sizeof(buf), "+MQTTMSG: 1,2,\"%s\",\"%s\"\r\n", topic,
+		 payload);
+	parse(&l, buf, strlen(buf));
+	check(l.n == 1 && l.r[0].kind == ATP_MSG &&
+	      strlen(l.r[0].topic) == 255 && l.r[0].payload_len == 1024,
+	      "255-byte topic, 1024-byte payload");
+}
+
+TEST(malformed_and_query_forms)
+{
+	static const char *malformed[] = {
+		"+MQTTMSG: 1,0,\"t\"", "+MQTTMSG: 1,0,\"t\",\"p",
+		"+MQTTMSG: x,0,\"t\",\"p\"", "+MQTTBREAK: 1",
+		"+MQTTBREAK: 1,2,3", "+MQTTMSG: 1234567890,0,\"t\",\"p\"",
+	};
+	static const char *info[] = {
+		"+MQTTOPEN: 1,2", "+MQTTOPEN: 0", "+MQTTSUB: (1,2),255,(0-2)",
+		"+MQTTOPEN", "+MQTTSUBX: 1,1", "+MPQTTOPEN: (1,2)",
+		"+MQTTPUB: 1,1,1", "+MQTTCLOSE: 12345678901,1",
+		"+MIPCALL: 10.2.83.148",
+	};
+	char buf[128];
+	struct log l;
+	size_t i;
+
+	for (i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s\r\n", malformed[i]);
+		parse(&l, buf, strlen(buf));
+		check(l.n == 1 && l.r[0].kind == ATP_MALFORMED, "'%s' kind %d",
+		      malformed[i], l.r[0].kind);
+	}
+	for (i = 0; i < sizeof(info) / sizeof(info[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s\r\n", info[i]);
+		parse(&l, buf, strlen(buf));
+		check(l.n == 1 && l.r[0].kind == ATP_INFO, "'%s' kind %d",
+		      info[i], l.r[0].kind);
+	}
+}
+
+TEST(errors)
+{
+	struct log l;
+
+	parse(&l, S("+CME ERROR: SIM not inserted\r\nERROR:  704\r\nERROR: x\r\n"));
+	check(l.n == 3 && l.r[0].kind == ATP_CME_ERROR && l.r[0].code == -1,
+	      "text CME error");
+	check(l.r[1].kind == ATP_ERROR_CODE && l.r[1].code == 704,
+	      "ERROR with spaces");
+	check(l.r[2].kind == ATP_INFO, "ERROR: x is not a final result");
+}
+
+TEST(echo_any_case)
+{
+	struct log l;
+
+	parse(&l, S("at+mqttopen?\rAt\raT+X\r"));
+	check(l.n == 3 && l.r[0].kind == ATP_ECHO && l.r[1].kind == ATP_ECHO &&
+	      l.r[2].kind == ATP_ECHO, "echo");
+}
+
+static void count_only(void *ctx, const struct atp_item *it)
+{
+	(*(unsigned long *)ctx)++;
+	if (it->line_len > ATP_LINE_MAX || it->payload_len > ATP_LINE_MAX ||
+	    it->topic_len > ATP_LINE_MAX)
+		abort();
+}
+
+TEST(random_bytes_robustness)
+{
+	static unsigned char buf[1 << 16];
+	unsigned long items = 0;
+	size_t i, pos;
+	int round;
+
+	srand(3);
+	atp_init(&parser, count_only, &items);
+	for (round = 0; round < 32; round++) {
+		for (i = 0; i < sizeof(buf); i++)
+			buf[i] = rand() % 8 ? (unsigned char)rand() :
+				 "\r\n>\"+,"[rand() % 6];
+		for (pos = 0; pos < sizeof(buf);) {
+			size_t n = 1 + rand() % 3000;
+
+			if (n > sizeof(buf) - pos)
+				n = sizeof(buf) - pos;
+			atp_feed(&parser, buf + pos, n);
+			pos += n;
+			check(parser.len <= ATP_LINE_MAX, "len bound");
+		}
+	}
+	check(parser.stats.bytes == 32UL * sizeof(buf), "bytes counted");
+	check(items > 0, "items seen");
+}
+
+int main(void)
+{
+	printf("TAP version 13\n1..12\n");
+	RUN(manual_transcript);
+	RUN(split_at_every_boundary);
+	RUN(one_byte_at_a_time_and_random_chunks);
+	RUN(line_endings);
+	RUN(garbage_between_lines);
+	RUN(overlong_lines);
+	RUN(prompt);
+	RUN(msg_payloads);
+	RUN(malformed_and_query_forms);
+	RUN(errors);
+	RUN(echo_any_case);
+	RUN(random_bytes_robustness);
+	printf("# Totals: pass:%d fail:%d skip:0\n", tests - failed, failed);
+	return failed ? 1 : 0;
+}
