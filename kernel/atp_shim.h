@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * The only environment the AT parser core (atp.c) needs: fixed-size types,
- * bool, size_t and memcpy/memcmp.  Kernel builds take them from the kernel,
- * host builds (unit tests, fuzzers, benchmarks) from libc.
+ * bool, size_t, ARRAY_SIZE and memcpy/memcmp/memset.  Kernel builds take
+ * them from the kernel; host builds (unit tests, fuzzers, benchmarks) from
+ * tools/include/atp_host.h, on top of libc.
  */
 #ifndef ATMQTT_ATP_SHIM_H
 #define ATMQTT_ATP_SHIM_H
@@ -12,16 +13,7 @@
 #include <linux/types.h>
 #include <linux/string.h>
 #else
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-typedef uint8_t u8;
-typedef uint32_t u32;
-typedef uint64_t u64;
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
+#include "atp_host.h"
 #endif
 
 #endif /* ATMQTT_ATP_SHIM_H */
