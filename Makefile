@@ -3,8 +3,9 @@ KVER ?= $(patsubst /usr/src/linux-headers-%,%,$(lastword $(sort $(wildcard /usr/
 KDIR ?= /lib/modules/$(KVER)/build
 KSRC ?= /usr/src/linux-source-6.1
 
+# What goes into the VM image (all of it built by `all`).
 VM_FILES = atmqtt.ko tools/atmqtt/atmqtt tools/sim/atmqtt-sim \
-	   $(wildcard selftests/atmqtt/atmqtt_test)
+	   selftests/atmqtt/atmqtt_test
 
 all: module lib tools selftests
 
