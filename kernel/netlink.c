@@ -164,6 +164,14 @@ static int atmqtt_require(struct genl_info *info, const u16 *types, int n)
 	return 0;
 }
 
+/* Every client request: the required attributes, then the client id. */
+static int atmqtt_nl_client(struct genl_info *info, const u16 *req, int n)
+{
+	int err = atmqtt_require(info, req, n);
+
+	return err ? err : nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
+}
+
 static u8 atmqtt_get_u8(struct genl_info *info, int type, u8 def)
 {
 	return info->attrs[type] ? nla_get_u8(info->attrs[type]) : def;
@@ -206,13 +214,11 @@ static int atmqtt_nl_open(struct sk_buff *skb, struct genl_info *info)
 				   ATMQTT_A_HOST, ATMQTT_A_PORT };
 	struct nlattr *host = info->attrs[ATMQTT_A_HOST];
 	u16 keepalive = 60;
-	u8 client;
-	int err;
+	int client;
 
-	err = atmqtt_require(info, req, ARRAY_SIZE(req));
-	if (err)
-		return err;
-	client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
+	client = atmqtt_nl_client(info, req, ARRAY_SIZE(req));
+	if (client < 0)
+		return client;
 	if (info->attrs[ATMQTT_A_KEEPALIVE])
 		keepalive = nla_get_u16(info->attrs[ATMQTT_A_KEEPALIVE]);
 
@@ -230,13 +236,11 @@ static int atmqtt_nl_open(struct sk_buff *skb, struct genl_info *info)
 static int atmqtt_nl_close(struct sk_buff *skb, struct genl_info *info)
 {
 	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_CLIENT };
-	u8 client;
-	int err;
+	int client;
 
-	err = atmqtt_require(info, req, ARRAY_SIZE(req));
-	if (err)
-		return err;
-	client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
+	client = atmqtt_nl_client(info, req, ARRAY_SIZE(req));
+	if (client < 0)
+		return client;
 
 	return atmqtt_nl_exec(info,
 			      kasprintf(GFP_KERNEL, "AT+MQTTCLOSE=%u\r", client),
@@ -248,13 +252,11 @@ static int atmqtt_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
 	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_CLIENT,
 				   ATMQTT_A_TOPIC };
 	struct nlattr *topic = info->attrs[ATMQTT_A_TOPIC];
-	u8 client;
-	int err;
+	int client;
 
-	err = atmqtt_require(info, req, ARRAY_SIZE(req));
-	if (err)
-		return err;
-	client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
+	client = atmqtt_nl_client(info, req, ARRAY_SIZE(req));
+	if (client < 0)
+		return client;
 
 	return atmqtt_nl_exec(info,
 			      kasprintf(GFP_KERNEL, "AT+MQTTSUB=%u,\"%.*s\",%u\r",
@@ -272,12 +274,11 @@ static int atmqtt_nl_publish(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *topic = info->attrs[ATMQTT_A_TOPIC];
 	const u8 *data = payload ? nla_data(payload) : NULL;
 	int len = payload ? nla_len(payload) : 0;
-	u8 client;
-	int err;
+	int client;
 
-	err = atmqtt_require(info, req, ARRAY_SIZE(req));
-	if (err)
-		return err;
+	client = atmqtt_nl_client(info, req, ARRAY_SIZE(req));
+	if (client < 0)
+		return client;
 	/* The quoted form carries printable ASCII only; binary payloads
 	 * will take the manual's <Datasize> raw mode.
 	 */
@@ -287,7 +288,6 @@ static int atmqtt_nl_publish(struct sk_buff *skb, struct genl_info *info)
 				    " (raw <Datasize> mode not supported yet)");
 		return -EINVAL;
 	}
-	client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
 
 	return atmqtt_nl_exec(info,
 			      kasprintf(GFP_KERNEL,
