@@ -24,9 +24,9 @@ timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 -cpu max -smp 2 \
 	-m 1024 -nographic -no-reboot -kernel "$kernel" \
 	-initrd "$out/initramfs-$mode.cpio.gz" \
 	-append "console=ttyS0 loglevel=4 panic=-1 atmqtt.mode=$mode" \
-	</dev/null 2>&1 | tr -d '\r' | while IFS= read -r l; do
+	</dev/null 2>&1 | stdbuf -oL tr -d '\r' | while IFS= read -r l; do
 		case "$l" in
-		"atmqtt-vm: init started")
+		*"atmqtt-vm: init started"*)
 			echo "$l (boot took $(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s)" ;;
 		*) printf '%s\n' "$l" ;;
 		esac
