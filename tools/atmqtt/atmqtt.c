@@ -111,6 +111,27 @@ static int resolve_modem(struct atmqtt_nl *nl, struct target *t)
 	return 0;
 }
 
+/* Connects and picks the target modem; NULL after saying why. */
+static struct atmqtt_nl *nl_target(struct target *t)
+{
+	struct atmqtt_nl *nl = nl_open();
+
+	if (nl && resolve_modem(nl, t)) {
+		atmqtt_nl_close(nl);
+		return NULL;
+	}
+	return nl;
+}
+
+/* Reports an operation's outcome and releases the handle. */
+static int op_done(struct atmqtt_nl *nl, const char *what, int err)
+{
+	int ret = err ? fail(what, err, nl) : 0;
+
+	atmqtt_nl_close(nl);
+	return ret;
+}
+
 static bool target_opt(int c, struct target *t)
 {
 	unsigned long v;
@@ -356,7 +377,7 @@ static int cmd_open(int argc, char **argv)
 	const char *host = NULL;
 	unsigned long port = 1883, clean = 1, ka = 0;
 	struct atmqtt_nl *nl;
-	int c, err;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "M:i:h:H:p:c:k:", opts, NULL)) != -1) {
 		if (target_opt(c, &t))
@@ -374,39 +395,29 @@ static int cmd_open(int argc, char **argv)
 	}
 	if (!host || optind != argc)
 		return usage();
-	nl = nl_open();
+	nl = nl_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	if (resolve_modem(nl, &t))
-		return EXIT_FAIL;
-	err = atmqtt_client_open(nl, t.modem, t.client, host, port, clean, ka);
-	if (err)
-		return fail("open", err, nl);
-	atmqtt_nl_close(nl);
-	return 0;
+	return op_done(nl, "open",
+		       atmqtt_client_open(nl, t.modem, t.client, host, port, clean, ka));
 }
 
 static int cmd_close(int argc, char **argv)
 {
 	struct target t = { .client = 1 };
 	struct atmqtt_nl *nl;
-	int c, err;
+	int c;
 
 	while ((c = getopt(argc, argv, "M:i:")) != -1)
 		if (!target_opt(c, &t))
 			return usage();
 	if (optind != argc)
 		return usage();
-	nl = nl_open();
+	nl = nl_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	if (resolve_modem(nl, &t))
-		return EXIT_FAIL;
-	err = atmqtt_client_close(nl, t.modem, t.client);
-	if (err)
-		return fail("close", err, nl);
-	atmqtt_nl_close(nl);
-	return 0;
+	return op_done(nl, "close",
+		       atmqtt_client_close(nl, t.modem, t.client));
 }
 
 /* ---- pub ---- */
@@ -491,18 +502,13 @@ static int cmd_pub(int argc, char **argv)
 			return fail("read", err, NULL);
 		payload = owned;
 	}
-	nl = nl_open();
+	nl = nl_target(&t);
 	if (!nl)
-		return EXIT_FAIL;
-	if (resolve_modem(nl, &t))
 		return EXIT_FAIL;
 	err = atmqtt_publish(nl, t.modem, t.client, topic, qos, retain,
 			     payload, len);
 	free(owned);
-	if (err)
-		return fail("publish", err, nl);
-	atmqtt_nl_close(nl);
-	return 0;
+	return op_done(nl, "publish", err);
 }
 
 /* ---- sub / monitor ---- */
@@ -630,10 +636,8 @@ static int cmd_sub(int argc, char **argv)
 	}
 	if (!s.filter || optind != argc)
 		return usage();
-	nl = nl_open();
+	nl = nl_target(&t);
 	if (!nl)
-		return EXIT_FAIL;
-	if (resolve_modem(nl, &t))
 		return EXIT_FAIL;
 	/* Listen before subscribing: nothing that follows the SUBACK is lost. */
 	ev = atmqtt_events_open();
