@@ -21,6 +21,8 @@ void atp_reset(struct atp_parser *p)
 	p->len = 0;
 	p->overflow = false;
 	p->skip_line = false;
+	p->data_need = 0;
+	p->data_started = false;
 }
 
 static void atp_emit(struct atp_parser *p, struct atp_item *it)
@@ -66,6 +68,20 @@ static bool atp_pair(const char *s, const char *end, int *a, int *b)
 {
 	return atp_int(&s, end, a) && atp_char(&s, end, ',') &&
 	       atp_int(&s, end, b) && s == end;
+}
+
+/* "<int>,<int>,<int>,<int>" filling the whole rest of the line. */
+static bool atp_quad(const char *s, const char *end, int v[4])
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i && !atp_char(&s, end, ','))
+			return false;
+		if (!atp_int(&s, end, &v[i]))
+			return false;
+	}
+	return s == end;
 }
 
 static bool atp_prefix(const char *line, size_t len, const char *pfx,
@@ -125,6 +141,33 @@ static bool atp_msg(const char *s, const char *end, struct atp_item *it)
 	return true;
 }
 
+/*
+ * +MQTTMSGI and +MQTTREAD headers: <client>,<qos>,<tlen>,<plen>.  A READ
+ * header with a topic announces the data that follows by length.
+ */
+static enum atp_kind atp_lengths(struct atp_parser *p, const char *s,
+				 const char *end, struct atp_item *it,
+				 enum atp_kind kind)
+{
+	int v[4];
+
+	if (!atp_quad(s, end, v) || v[2] > ATP_TOPIC_MAX ||
+	    v[3] > ATP_PAYLOAD_MAX || (kind == ATP_MSGI && !v[2]))
+		return ATP_MALFORMED;
+	it->client = v[0];
+	it->qos = v[1];
+	it->topic_len = v[2];
+	it->payload_len = v[3];
+	if (kind == ATP_READ && v[2]) {
+		p->data_need = v[2] + v[3] + 5;
+		p->data_tlen = v[2];
+		p->data_client = v[0];
+		p->data_qos = v[1];
+		p->data_started = false;
+	}
+	return kind;
+}
+
 static void atp_classify(struct atp_parser *p, const char *line, size_t len)
 {
 	const char *end = line + len;
@@ -157,6 +200,14 @@ static void atp_classify(struct atp_parser *p, const char *line, size_t len)
 		if (atp_prefix(line, len, "+MQTTMSG:", 9)) {
 			s = atp_skip_spaces(line + 9, end);
 			it.kind = atp_msg(s, end, &it) ? ATP_MSG : ATP_MALFORMED;
+		} else if (atp_prefix(line, len, "+MQTTMSGI:", 10)) {
+			s = atp_skip_spaces(line + 10, end);
+			it.kind = atp_lengths(p, s, end, &it, ATP_MSGI);
+		} else if (atp_prefix(line, len, "+MQTTREAD:", 10)) {
+			s = atp_skip_spaces(line + 10, end);
+			/* "+MQTTREAD: (1,2)" answers the test form. */
+			if (s < end && *s != '(')
+				it.kind = atp_lengths(p, s, end, &it, ATP_READ);
 		} else if (atp_prefix(line, len, "+MQTTBREAK:", 11)) {
 			s = atp_skip_spaces(line + 11, end);
 			it.kind = atp_pair(s, end, &it.client, &it.cause) ?
@@ -200,6 +251,60 @@ static void atp_end_line(struct atp_parser *p)
 	p->skip_line = false;
 }
 
+/* The data line of +MQTTREAD is complete in line[]: check its frame. */
+static void atp_end_data(struct atp_parser *p)
+{
+	size_t t = p->data_tlen, n = p->len;
+	const char *d = p->line;
+	struct atp_item it;
+
+	memset(&it, 0, sizeof(it));
+	it.line = d;
+	it.line_len = n;
+	if (d[0] == '"' && d[t + 1] == '"' && d[t + 2] == ',' &&
+	    d[t + 3] == '"' && d[n - 1] == '"') {
+		it.kind = ATP_MSG;
+		it.from_read = true;
+		it.client = p->data_client;
+		it.qos = p->data_qos;
+		it.topic = d + 1;
+		it.topic_len = t;
+		it.payload = (const u8 *)d + t + 4;
+		it.payload_len = n - t - 5;
+	} else {
+		it.kind = ATP_MALFORMED;
+		p->stats.malformed++;
+	}
+	p->stats.lines++;
+	p->len = 0;
+	p->data_need = 0;
+	p->data_started = false;
+	atp_emit(p, &it);
+}
+
+/* Take +MQTTREAD data bytes by length; returns the bytes consumed. */
+static size_t atp_feed_data(struct atp_parser *p, const u8 *buf, size_t len)
+{
+	size_t used = 0, run;
+
+	if (!p->data_started) {
+		while (used < len && (buf[used] == '\r' || buf[used] == '\n'))
+			used++;
+		if (used == len)
+			return used;
+		p->data_started = true;
+	}
+	run = len - used;
+	if (run > p->data_need - p->len)
+		run = p->data_need - p->len;
+	memcpy(p->line + p->len, buf + used, run);
+	p->len += run;
+	used += run;
+	if (p->len == p->data_need)
+		atp_end_data(p);
+	return used;
+}
+
 void atp_feed(struct atp_parser *p, const u8 *buf, size_t len)
 {
 	const u8 *end = buf + len;
@@ -209,6 +314,11 @@ void atp_feed(struct atp_parser *p, const u8 *buf, size_t len)
 	while (buf < end) {
 		const u8 *q = buf;
 		size_t run;
+
+		if (p->data_need) {
+			buf += atp_feed_data(p, buf, end - buf);
+			continue;
+		}
 
 		/* The data prompt is reported as soon as it is seen. */
 		if (!p->len && !p->overflow && !p->skip_line && *buf == '>') {
@@ -238,4 +348,53 @@ void atp_feed(struct atp_parser *p, const u8 *buf, size_t len)
 			buf++;
 		}
 	}
+}
+
+int atp_fields(const char *s, size_t len, struct atp_field *f, int max)
+{
+	const char *end = s + len;
+	int n = 0;
+
+	s = atp_skip_spaces(s, end);
+	for (;;) {
+		const char *start;
+
+		if (n == max)
+			return -1;
+		if (s < end && *s == '"') {
+			start = ++s;
+			while (s < end && *s != '"')
+				s++;
+			if (s == end)
+				return -1;
+			f[n].s = start;
+			f[n].len = s - start;
+			f[n].quoted = true;
+			s++;
+			if (s < end && *s != ',')
+				return -1;
+		} else {
+			start = s;
+			while (s < end && *s != ',')
+				s++;
+			f[n].s = start;
+			f[n].len = s - start;
+			f[n].quoted = false;
+		}
+		n++;
+		if (s == end)
+			return n;
+		s++;	/* the comma */
+	}
+}
+
+/* The value of an unquoted field of 1-9 decimal digits, or -1. */
+int atp_field_int(const struct atp_field *f)
+{
+	const char *s = f->s;
+	int v;
+
+	if (f->quoted || !atp_int(&s, f->s + f->len, &v) || s != f->s + f->len)
+		return -1;
+	return v;
 }

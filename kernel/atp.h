@@ -17,6 +17,13 @@
  * reported at once (the modem does not end it with a line break reliably);
  * the rest of that line is ignored.  A line longer than ATP_LINE_MAX bytes is
  * dropped whole and reported as ATP_OVERFLOW when its end is seen.
+ *
+ * "+MQTTREAD: <client>,<qos>,<tlen>,<plen>" with tlen > 0 is followed by a
+ * data line that is read by length, not up to a line end:
+ * '"' <tlen bytes> '","' <plen bytes> '"'.  Line ends before its first byte
+ * are skipped; the bytes are taken as they are (CR, LF, '"', NUL included)
+ * and reported as one ATP_MSG with .from_read set, or as ATP_MALFORMED when
+ * the quotes and comma are not where the lengths put them.
  */
 #ifndef ATMQTT_ATP_H
 #define ATMQTT_ATP_H
@@ -40,9 +47,15 @@ enum atp_kind {
 	ATP_RESULT,	/* +MQTTOPEN/CLOSE/SUB/UNSUB/PUB: <client>,<status> */
 	ATP_MSG,	/* +MQTTMSG: <client>,<qos>,"<topic>","<payload>" */
 	ATP_BREAK,	/* +MQTTBREAK: <client>,<cause> */
-	ATP_MALFORMED,	/* a +MQTTMSG/+MQTTBREAK line that does not parse */
+	ATP_MALFORMED,	/* a +MQTT URC or +MQTTREAD data that does not parse */
 	ATP_OVERFLOW,	/* a line longer than ATP_LINE_MAX was dropped */
+	ATP_MSGI,	/* +MQTTMSGI: <client>,<qos>,<tlen>,<plen> */
+	ATP_READ,	/* +MQTTREAD: <client>,<qos>,<tlen>,<plen> */
 };
+
+/* Bounds of the lengths in +MQTTMSGI and +MQTTREAD. */
+#define ATP_TOPIC_MAX	255
+#define ATP_PAYLOAD_MAX	1024
 
 /* Which command a result URC (ATP_RESULT) answers. */
 enum atp_result {
@@ -63,14 +76,22 @@ struct atp_item {
 
 	int code;		/* ATP_ERROR_CODE, ATP_CME_ERROR */
 	enum atp_result result;	/* ATP_RESULT */
-	int client;		/* ATP_RESULT, ATP_MSG, ATP_BREAK */
+	int client;		/* RESULT, MSG, BREAK, MSGI, READ */
 	int status;		/* ATP_RESULT: 0 or 1 */
 	int cause;		/* ATP_BREAK */
-	int qos;		/* ATP_MSG */
+	int qos;		/* ATP_MSG, ATP_MSGI, ATP_READ */
 	const char *topic;	/* ATP_MSG */
-	size_t topic_len;
+	size_t topic_len;	/* ATP_MSG; ATP_MSGI/READ: <tlen> */
 	const u8 *payload;	/* ATP_MSG */
-	size_t payload_len;
+	size_t payload_len;	/* ATP_MSG; ATP_MSGI/READ: <plen> */
+	bool from_read;		/* ATP_MSG: the data of a +MQTTREAD */
+};
+
+/* One comma-separated field of an information line (atp_fields()). */
+struct atp_field {
+	const char *s;		/* without the quotes of a quoted field */
+	size_t len;
+	bool quoted;
 };
 
 typedef void (*atp_emit_t)(void *ctx, const struct atp_item *item);
@@ -88,6 +109,11 @@ struct atp_parser {
 	size_t len;		/* bytes in line[] */
 	bool overflow;		/* current line is being dropped */
 	bool skip_line;		/* rest of line after a '>' prompt */
+	bool data_started;	/* reading +MQTTREAD data: first byte seen */
+	size_t data_need;	/* bytes of +MQTTREAD data still to read */
+	size_t data_tlen;
+	int data_client;
+	int data_qos;
 	struct atp_stats stats;
 	char line[ATP_LINE_MAX];
 };
@@ -96,5 +122,16 @@ void atp_init(struct atp_parser *p, atp_emit_t emit, void *ctx);
 /* Forget any partial line (after a reset of the link); stats are kept. */
 void atp_reset(struct atp_parser *p);
 void atp_feed(struct atp_parser *p, const u8 *buf, size_t len);
+
+/*
+ * Split the fields after "+NAME: " of an information line (@s, @len is the
+ * part after the colon) at commas; a field that starts with '"' runs to the
+ * next '"'.  Returns the number of fields (at most @max), or -1 when the line
+ * does not split cleanly (unterminated quote, junk after a quote, too many
+ * fields).
+ */
+int atp_fields(const char *s, size_t len, struct atp_field *f, int max);
+/* The value of an unquoted field of 1-9 decimal digits, or -1. */
+int atp_field_int(const struct atp_field *f);
 
 #endif /* ATMQTT_ATP_H */

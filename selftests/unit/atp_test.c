@@ -16,6 +16,8 @@ struct rec {
 	char topic[300];
 	char payload[1100];
 	size_t payload_len;
+	size_t topic_len;
+	int from_read;
 };
 
 struct log {
@@ -46,6 +48,8 @@ static void record(void *ctx, const struct atp_item *it)
 	if (it->payload)
 		memcpy(r->payload, it->payload, it->payload_len);
 	r->payload_len = it->payload_len;
+	r->topic_len = it->topic_len;
+	r->from_read = it->from_read;
 }
 
 static struct atp_parser parser;
@@ -375,9 +379,112 @@ TEST(random_bytes_robustness)
 	check(items > 0, "items seen");
 }
 
+TEST(msgi_and_read_headers)
+{
+	struct log l;
+
+	parse(&l, S("+MQTTMSGI: 2,1,6,1024\r\n+MQTTREAD: 1,0,0,0\r\n"
+		    "+MQTTREAD: (1,2)\r\n+MQTTMSGI: 1,0,256,1\r\n"
+		    "+MQTTMSGI: 1,0,1,1025\r\n+MQTTMSGI: 1,0,0,5\r\n"
+		    "+MQTTREAD: 1,0,99999,3\r\n+MQTTMSGI: 1,0,1\r\nOK\r\n"));
+	check(l.n == 9, "items %d", l.n);
+	check(l.r[0].kind == ATP_MSGI && l.r[0].client == 2 && l.r[0].qos == 1 &&
+	      l.r[0].topic_len == 6 && l.r[0].payload_len == 1024, "MSGI");
+	check(l.r[1].kind == ATP_READ && l.r[1].client == 1 &&
+	      l.r[1].topic_len == 0, "empty READ");
+	check(l.r[2].kind == ATP_INFO, "READ test form is information");
+	check(l.r[3].kind == ATP_MALFORMED, "tlen 256");
+	check(l.r[4].kind == ATP_MALFORMED, "plen 1025");
+	check(l.r[5].kind == ATP_MALFORMED, "MSGI without topic");
+	check(l.r[6].kind == ATP_MALFORMED, "READ tlen 99999");
+	check(l.r[7].kind == ATP_MALFORMED, "three fields");
+	check(l.r[8].kind == ATP_OK, "back in line mode");
+}
+
+/* A +MQTTREAD of a binary payload with all 256 byte values. */
+static size_t read_stream(char *buf, int plen)
+{
+	size_t n;
+	int i;
+
+	n = sprintf(buf, "AT+MQTTREAD=1\r\r\n+MQTTREAD: 1,2,5,%d\r\n\"a\"b,c\",\"",
+		    plen);
+	for (i = 0; i < plen; i++)
+		buf[n++] = (char)(i % 256);
+	n += sprintf(buf + n, "\"\r\n\r\nOK\r\n+MQTTMSGI: 1,0,1,0\r\n");
+	return n;
+}
+
+TEST(read_data_by_length)
+{
+	static char buf[2048];
+	struct log l, ref;
+	size_t n = read_stream(buf, 1024), cut;
+	int i, ok = 1;
+
+	parse(&ref, buf, n);
+	check(ref.n == 5, "items %d", ref.n);
+	check(ref.r[0].kind == ATP_ECHO && ref.r[1].kind == ATP_READ &&
+	      ref.r[2].kind == ATP_MSG && ref.r[3].kind == ATP_OK &&
+	      ref.r[4].kind == ATP_MSGI, "kinds");
+	check(ref.r[2].from_read && ref.r[2].client == 1 && ref.r[2].qos == 2,
+	      "from read");
+	check(ref.r[2].topic_len == 5 && !memcmp(ref.r[2].topic, "a\"b,c", 5),
+	      "topic with quote and comma");
+	check(ref.r[2].payload_len == 1024, "plen %zu", ref.r[2].payload_len);
+	for (i = 0; i < 1024; i++)
+		ok &= (unsigned char)ref.r[2].payload[i] == i % 256;
+	check(ok, "payload byte-exact");
+	for (cut = 1; cut < n; cut++) {
+		parse_chunks(&l, buf, n, &cut, 1);
+		if (!same(&l, &ref)) {
+			check(0, "split at %zu differs", cut);
+			break;
+		}
+	}
+	n = read_stream(buf, 0);
+	parse(&l, buf, n);
+	check(l.n == 5 && l.r[2].kind == ATP_MSG && l.r[2].payload_len == 0,
+	      "empty payload");
+}
+
+TEST(read_data_that_lies)
+{
+	struct log l;
+
+	/* plen says 9, the data has 3: the frame check fails. */
+	parse(&l, S("+MQTTREAD: 1,0,1,9\r\n\"t\",\"abc\"\r\nOK\r\nOK\r\n"));
+	check(l.n >= 3 && l.r[1].kind == ATP_MALFORMED, "short data");
+	check(l.r[l.n - 1].kind == ATP_OK, "recovers: %d", l.r[l.n - 1].kind);
+	check(parser.stats.malformed == 1, "counted");
+}
+
+TEST(fields)
+{
+	struct atp_field f[6];
+	const char *s;
+
+	s = " 1,\"user\",\"p,w\",\"id\"";
+	check(atp_fields(s, strlen(s), f, 6) == 4, "four fields");
+	check(atp_field_int(&f[0]) == 1 && f[1].quoted && f[1].len == 4 &&
+	      f[2].len == 3 && !memcmp(f[2].s, "p,w", 3), "values");
+	s = "2,\"t\",1,0,\"\"";
+	check(atp_fields(s, strlen(s), f, 6) == 5 && f[4].len == 0 &&
+	      f[4].quoted, "empty quoted");
+	s = "1,\"open";
+	check(atp_fields(s, strlen(s), f, 6) == -1, "unterminated");
+	s = "1,\"a\"b";
+	check(atp_fields(s, strlen(s), f, 6) == -1, "junk after quote");
+	s = "1,2,3";
+	check(atp_fields(s, strlen(s), f, 2) == -1, "too many");
+	s = "x1";
+	check(atp_fields(s, strlen(s), f, 2) == 1 && atp_field_int(&f[0]) == -1,
+	      "not a number");
+}
+
 int main(void)
 {
-	printf("TAP version 13\n1..12\n");
+	printf("TAP version 13\n1..16\n");
 	RUN(manual_transcript);
 	RUN(split_at_every_boundary);
 	RUN(one_byte_at_a_time_and_random_chunks);
@@ -390,6 +497,10 @@ int main(void)
 	RUN(errors);
 	RUN(echo_any_case);
 	RUN(random_bytes_robustness);
+	RUN(msgi_and_read_headers);
+	RUN(read_data_by_length);
+	RUN(read_data_that_lies);
+	RUN(fields);
 	printf("# Totals: pass:%d fail:%d skip:0\n", tests - failed, failed);
 	return failed ? 1 : 0;
 }
