@@ -34,6 +34,10 @@ static int atmqtt_ldisc_open(struct tty_struct *tty)
 	tty->receive_room = 65536;
 	tty_driver_flush_buffer(tty);
 	atmqtt_event_modem(m);
+	/* Mode 1 and the clients' state: after open returned, so that the
+	 * answers can come in.
+	 */
+	queue_work(atmqtt_wq, &m->init_work);
 	return 0;
 }
 

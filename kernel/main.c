@@ -7,6 +7,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/tty.h>
+#include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <linux/atmqtt.h>
 
@@ -28,21 +29,33 @@ module_param_named(urc_timeout_ms, atmqtt_urc_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(urc_timeout_ms,
 		 "time the modem has to send a command's result URC after OK");
 
+/* The works that talk to a modem (attach, mode 1 reading, reconnect) sleep
+ * for a command's round trip: not on the system workqueue.
+ */
+struct workqueue_struct *atmqtt_wq;
+
 static int __init atmqtt_init(void)
 {
 	int err;
 
+	atmqtt_wq = alloc_workqueue("atmqtt", WQ_UNBOUND, 0);
+	if (!atmqtt_wq)
+		return -ENOMEM;
 	err = atmqtt_genl_init();
 	if (err)
-		return err;
+		goto err_wq;
 	err = atmqtt_ldisc_register(atmqtt_ldisc_num);
-	if (err) {
-		atmqtt_genl_exit();
-		return err;
-	}
+	if (err)
+		goto err_genl;
 	pr_info("atmqtt: line discipline %d, generic netlink family \"%s\"\n",
 		atmqtt_ldisc_num, ATMQTT_GENL_NAME);
 	return 0;
+
+err_genl:
+	atmqtt_genl_exit();
+err_wq:
+	destroy_workqueue(atmqtt_wq);
+	return err;
 }
 
 /*
@@ -54,6 +67,7 @@ static void __exit atmqtt_exit(void)
 	atmqtt_ldisc_unregister();
 	atmqtt_genl_exit();
 	atmqtt_modem_exit();
+	destroy_workqueue(atmqtt_wq);
 }
 
 module_init(atmqtt_init);

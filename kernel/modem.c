@@ -37,11 +37,15 @@ struct atmqtt_modem *atmqtt_modem_create(struct tty_struct *tty)
 	init_waitqueue_head(&m->wq);
 	mutex_init(&m->cmd_mutex);
 	mutex_init(&m->tx_mutex);
+	mutex_init(&m->state_mutex);
 	INIT_WORK(&m->tx_work, atmqtt_modem_tx_work);
+	m->mode = -1;
+	atmqtt_clients_init(m);
 	atp_init(&m->parser, atmqtt_modem_dispatch, m);
 	atomic64_set(&m->rx_seq, 0);
 	atomic64_set(&m->rx_drops, 0);
 	atomic64_set(&m->rx_stray, 0);
+	atomic64_set(&m->rx_bad, 0);
 
 	err = xa_alloc(&atmqtt_modems, &m->handle, m, xa_limit_31b, GFP_KERNEL);
 	if (err) {
@@ -53,7 +57,10 @@ struct atmqtt_modem *atmqtt_modem_create(struct tty_struct *tty)
 
 static void atmqtt_modem_release(struct kref *ref)
 {
-	kfree(container_of(ref, struct atmqtt_modem, ref));
+	struct atmqtt_modem *m = container_of(ref, struct atmqtt_modem, ref);
+
+	atmqtt_clients_free(m);
+	kfree(m);
 }
 
 void atmqtt_modem_put(struct atmqtt_modem *m)
@@ -77,8 +84,15 @@ void atmqtt_modem_kill(struct atmqtt_modem *m)
 
 	wake_up_all(&m->wq);
 	xa_erase(&atmqtt_modems, m->handle);
+	/* The works see dead and end their command at once. */
+	atmqtt_clients_stop(m);
 	cancel_work_sync(&m->tx_work);
 	atmqtt_event_modem(m);
+}
+
+bool atmqtt_modem_dead(struct atmqtt_modem *m)
+{
+	return READ_ONCE(m->dead);
 }
 
 struct atmqtt_modem *atmqtt_modem_get(u32 handle)
@@ -151,7 +165,7 @@ void atmqtt_modem_tx_work(struct work_struct *work)
 	mutex_unlock(&m->tx_mutex);
 }
 
-static int atmqtt_tx_start(struct atmqtt_modem *m, const char *buf,
+static int atmqtt_tx_start(struct atmqtt_modem *m, const void *buf,
 			   size_t len)
 {
 	bool dead;
@@ -185,31 +199,34 @@ static void atmqtt_tx_cancel(struct atmqtt_modem *m)
 
 /* ---- command path ------------------------------------------------------ */
 
-static const char * const atmqtt_mqtt_errors[] = {
-	"modem: ERROR: 700 Unacceptable protocol version",
-	"modem: ERROR: 701 Identifier rejected",
-	"modem: ERROR: 702 Server unavailable",
-	"modem: ERROR: 703 Bad user name or password",
-	"modem: ERROR: 704 Not authorized",
+static const struct {
+	int err;
+	const char *msg;
+} atmqtt_mqtt_errors[] = {
+	{ -EPROTONOSUPPORT, "modem: ERROR: 700 Unacceptable protocol version" },
+	{ -ENOTUNIQ, "modem: ERROR: 701 Identifier rejected" },
+	{ -ECONNREFUSED, "modem: ERROR: 702 Server unavailable" },
+	{ -EKEYREJECTED, "modem: ERROR: 703 Bad user name or password" },
+	{ -EACCES, "modem: ERROR: 704 Not authorized" },
 };
 
-static int atmqtt_final_errno(const struct atmqtt_req *req,
+static int atmqtt_final_errno(const struct atmqtt_req *c,
 			      struct netlink_ext_ack *extack)
 {
-	switch (req->final) {
+	switch (c->final) {
 	case ATP_OK:
 		return 0;
 	case ATP_ERROR_CODE:
-		if (req->code >= 700 && req->code <= 704) {
+		if (c->code >= 700 && c->code <= 704) {
 			atmqtt_extack(extack, NULL,
-				      atmqtt_mqtt_errors[req->code - 700]);
-			return -ECONNREFUSED;
+				      atmqtt_mqtt_errors[c->code - 700].msg);
+			return atmqtt_mqtt_errors[c->code - 700].err;
 		}
-		NL_SET_ERR_MSG(extack, "modem: ERROR: <err> with an unknown code");
-		return -EIO;
+		NL_SET_ERR_MSG(extack, "modem: ERROR: <err> with a code the manual does not list");
+		return -EREMOTEIO;
 	case ATP_CME_ERROR:
-		NL_SET_ERR_MSG(extack, "modem: +CME ERROR");
-		return -EIO;
+		NL_SET_ERR_MSG(extack, "modem: +CME ERROR: <err>");
+		return -EREMOTEIO;
 	default:
 		NL_SET_ERR_MSG(extack, "modem: ERROR");
 		return -EIO;
@@ -237,22 +254,56 @@ static int atmqtt_wait_errno(struct atmqtt_modem *m, long t, const char *what,
 	return -ETIMEDOUT;
 }
 
-static unsigned long atmqtt_timeout(unsigned int *ms)
+static long atmqtt_wait(struct atmqtt_modem *m, bool *flag, bool *flag2,
+			unsigned long timeout)
 {
-	return msecs_to_jiffies(max(1U, READ_ONCE(*ms)));
+	return wait_event_interruptible_timeout(m->wq,
+						READ_ONCE(*flag) ||
+						(flag2 && READ_ONCE(*flag2)) ||
+						READ_ONCE(m->dead), timeout);
+}
+
+/* Send the command, and its data after the prompt; wait for the final. */
+static int atmqtt_exec_final(struct atmqtt_modem *m, struct atmqtt_req *c,
+			     struct netlink_ext_ack *extack)
+{
+	unsigned int ms = c->timeout_ms ?: READ_ONCE(atmqtt_cmd_timeout_ms);
+	unsigned long timeout = msecs_to_jiffies(max(1U, ms));
+	long t;
+	int err;
+
+	err = atmqtt_tx_start(m, c->line, c->len);
+	if (err)
+		return err;
+	if (c->data) {
+		t = atmqtt_wait(m, &c->prompt, &c->done, timeout);
+		if (t <= 0 || READ_ONCE(m->dead))
+			return atmqtt_wait_errno(m, t,
+						 "modem: no '>' prompt within cmd_timeout_ms",
+						 extack);
+		if (!READ_ONCE(c->done)) {
+			err = atmqtt_tx_start(m, c->data, c->data_len);
+			if (err)
+				return err;
+		}
+	}
+	t = atmqtt_wait(m, &c->done, NULL, timeout);
+	if (t <= 0 || READ_ONCE(m->dead))
+		return atmqtt_wait_errno(m, t,
+					 "modem: no final result within cmd_timeout_ms",
+					 extack);
+	return atmqtt_final_errno(c, extack);
 }
 
 /*
- * Send one AT command line and wait for its final result; with @uw, then
- * wait for the matching result URC, without holding cmd_mutex so that other
- * commands (the other client's, say) go on meanwhile.
+ * The final result is awaited under cmd_mutex; the result URC without it, so
+ * that other commands (the other client's, say) go on meanwhile.
  */
-int atmqtt_modem_exec(struct atmqtt_modem *m, const char *cmd, size_t len,
-		      struct atmqtt_urc_wait *uw,
+int atmqtt_modem_exec(struct atmqtt_modem *m, struct atmqtt_req *c,
 		      struct netlink_ext_ack *extack)
 {
-	struct atmqtt_req req = {};
-	long t = 0;
+	struct atmqtt_urc_wait *uw = c->urc ? &c->uw : NULL;
+	long t;
 	int err;
 
 	if (mutex_lock_interruptible(&m->cmd_mutex))
@@ -265,27 +316,20 @@ int atmqtt_modem_exec(struct atmqtt_modem *m, const char *cmd, size_t len,
 		NL_SET_ERR_MSG(extack, "modem: hung up or detached");
 		return -ENODEV;
 	}
-	m->cur = &req;
+	m->cur = c;
 	/* Before sending: the URC may follow OK within the same read. */
-	if (uw)
+	if (uw) {
+		uw->result = c->urc;
+		uw->client = c->client;
+		uw->done = false;
 		list_add_tail(&uw->node, &m->urc_waiters);
+	}
 	spin_unlock(&m->lock);
 
-	err = atmqtt_tx_start(m, cmd, len);
-	if (!err)
-		t = wait_event_interruptible_timeout(m->wq,
-						     READ_ONCE(req.done) ||
-						     READ_ONCE(m->dead),
-						     atmqtt_timeout(&atmqtt_cmd_timeout_ms));
+	err = atmqtt_exec_final(m, c, extack);
 
 	spin_lock(&m->lock);
 	m->cur = NULL;
-	if (!err && req.done)
-		err = atmqtt_final_errno(&req, extack);
-	else if (!err)
-		err = atmqtt_wait_errno(m, t,
-					"modem: no final result within cmd_timeout_ms",
-					extack);
 	if (err && uw && !uw->done)
 		list_del(&uw->node);
 	spin_unlock(&m->lock);
@@ -297,10 +341,8 @@ int atmqtt_modem_exec(struct atmqtt_modem *m, const char *cmd, size_t len,
 	if (err || !uw)
 		return err;
 
-	t = wait_event_interruptible_timeout(m->wq,
-					     READ_ONCE(uw->done) ||
-					     READ_ONCE(m->dead),
-					     atmqtt_timeout(&atmqtt_urc_timeout_ms));
+	t = atmqtt_wait(m, &uw->done, NULL,
+			msecs_to_jiffies(max(1U, READ_ONCE(atmqtt_urc_timeout_ms))));
 	spin_lock(&m->lock);
 	if (!uw->done)
 		list_del(&uw->node);
@@ -312,7 +354,7 @@ int atmqtt_modem_exec(struct atmqtt_modem *m, const char *cmd, size_t len,
 					 extack);
 	if (uw->status != 1) {
 		atmqtt_extack(extack, NULL, atmqtt_status0[uw->result]);
-		return -EIO;
+		return -ECOMM;
 	}
 	return 0;
 }
@@ -322,29 +364,87 @@ int atmqtt_modem_exec(struct atmqtt_modem *m, const char *cmd, size_t len,
 static void atmqtt_modem_final(struct atmqtt_modem *m,
 			       const struct atp_item *it)
 {
-	struct atmqtt_req *req;
+	struct atmqtt_req *c;
+	size_t n;
 
 	spin_lock(&m->lock);
-	req = m->cur;
-	if (req && !req->done) {
-		req->final = it->kind;
-		req->code = it->code;
-		WRITE_ONCE(req->done, true);
+	c = m->cur;
+	if (c && !c->done) {
+		c->final = it->kind;
+		c->code = it->code;
+		c->has_code = it->kind == ATP_ERROR_CODE ||
+			      (it->kind == ATP_CME_ERROR && it->code >= 0);
+		n = min(it->line_len, sizeof(c->final_line) - 1);
+		memcpy(c->final_line, it->line, n);
+		c->final_line[n] = '\0';
+		WRITE_ONCE(c->done, true);
 	} else {
-		req = NULL;
+		c = NULL;
 	}
 	spin_unlock(&m->lock);
 
-	if (req)
+	if (c)
 		wake_up_all(&m->wq);
 	else
 		atomic64_inc(&m->rx_stray);
+}
+
+static void atmqtt_modem_prompt(struct atmqtt_modem *m)
+{
+	struct atmqtt_req *c;
+
+	spin_lock(&m->lock);
+	c = m->cur;
+	if (c && c->data && !c->done && !c->prompt)
+		WRITE_ONCE(c->prompt, true);
+	else
+		c = NULL;
+	spin_unlock(&m->lock);
+	if (c)
+		wake_up_all(&m->wq);
+}
+
+static bool atmqtt_has_prefix(const struct atp_item *it, const char *pfx)
+{
+	size_t n = pfx ? strlen(pfx) : 0;
+
+	return n && it->line_len >= n && !memcmp(it->line, pfx, n);
+}
+
+/* An information line: part of the command in flight, or a URC. */
+static void atmqtt_modem_info(struct atmqtt_modem *m,
+			      const struct atp_item *it)
+{
+	struct atmqtt_req *c;
+	bool kept = false;
+
+	spin_lock(&m->lock);
+	c = m->cur;
+	if (c && !c->done && c->lines &&
+	    (c->keep_all || atmqtt_has_prefix(it, c->prefix) ||
+	     atmqtt_has_prefix(it, c->prefix2))) {
+		kept = true;
+		if (c->lines_size - c->lines_len > it->line_len) {
+			memcpy(c->lines + c->lines_len, it->line, it->line_len);
+			c->lines_len += it->line_len;
+			c->lines[c->lines_len++] = '\0';
+			c->nlines++;
+		} else {
+			c->truncated = true;
+		}
+	}
+	spin_unlock(&m->lock);
+
+	if (!kept)
+		atmqtt_event_urc(m, it->line, it->line_len);
 }
 
 static void atmqtt_modem_result(struct atmqtt_modem *m,
 				const struct atp_item *it)
 {
 	struct atmqtt_urc_wait *uw, *found = NULL;
+
+	atmqtt_client_urc(m, it);
 
 	spin_lock(&m->lock);
 	list_for_each_entry(uw, &m->urc_waiters, node) {
@@ -363,10 +463,46 @@ static void atmqtt_modem_result(struct atmqtt_modem *m,
 	atmqtt_event_result(m, it);
 }
 
+static void atmqtt_modem_message(struct atmqtt_modem *m,
+				 const struct atp_item *it)
+{
+	struct atmqtt_req *c;
+	struct atmqtt_msg *msg;
+	u64 seq;
+
+	seq = atomic64_inc_return(&m->rx_seq);
+	spin_lock(&m->lock);
+	c = m->cur;
+	if (it->from_read && c && !c->done && !c->got_msg) {
+		msg = c->msg;
+		if (msg) {
+			msg->client = it->client;
+			msg->qos = it->qos;
+			msg->seq = seq;
+			msg->topic_len = it->topic_len;
+			memcpy(msg->topic, it->topic, it->topic_len);
+			msg->payload_len = it->payload_len;
+			memcpy(msg->payload, it->payload, it->payload_len);
+		}
+		c->got_msg = true;
+	}
+	spin_unlock(&m->lock);
+
+	if (atmqtt_event_message(m, it, seq))
+		atomic64_inc(&m->rx_drops);
+}
+
+static bool atmqtt_client_ok(struct atmqtt_modem *m, int client)
+{
+	if (client >= ATMQTT_CLIENT_MIN && client <= ATMQTT_CLIENT_MAX)
+		return true;
+	atomic64_inc(&m->rx_bad);
+	return false;
+}
+
 static void atmqtt_modem_dispatch(void *ctx, const struct atp_item *it)
 {
 	struct atmqtt_modem *m = ctx;
-	u64 seq;
 
 	switch (it->kind) {
 	case ATP_OK:
@@ -375,21 +511,34 @@ static void atmqtt_modem_dispatch(void *ctx, const struct atp_item *it)
 	case ATP_CME_ERROR:
 		atmqtt_modem_final(m, it);
 		break;
+	case ATP_PROMPT:
+		atmqtt_modem_prompt(m);
+		break;
+	case ATP_INFO:
+		atmqtt_modem_info(m, it);
+		break;
 	case ATP_RESULT:
-		atmqtt_modem_result(m, it);
+		if (atmqtt_client_ok(m, it->client))
+			atmqtt_modem_result(m, it);
 		break;
 	case ATP_MSG:
-		seq = atomic64_inc_return(&m->rx_seq);
-		if (atmqtt_event_message(m, it, seq))
-			atomic64_inc(&m->rx_drops);
+		if (atmqtt_client_ok(m, it->client))
+			atmqtt_modem_message(m, it);
+		break;
+	case ATP_MSGI:
+		if (atmqtt_client_ok(m, it->client))
+			atmqtt_client_msgi(m, it->client);
 		break;
 	case ATP_BREAK:
-		atmqtt_event_break(m, it);
+		if (atmqtt_client_ok(m, it->client)) {
+			atmqtt_client_urc(m, it);
+			atmqtt_event_break(m, it);
+		}
 		break;
 	default:
-		/* Echo, prompt, information lines, malformed and overlong
-		 * lines: nothing in this command set waits for them yet; the
-		 * parser counts what it could not parse.
+		/* Echo, the +MQTTREAD header (its data follows), malformed
+		 * and overlong lines: the parser counts what it could not
+		 * parse.
 		 */
 		break;
 	}

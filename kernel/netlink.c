@@ -50,6 +50,25 @@ static const struct atmqtt_rule atmqtt_rules[ATMQTT_A_MAX + 1] = {
 	ATMQTT_RULE(ATMQTT_A_RETAIN, 0, 1, "must be 0 or 1"),
 	ATMQTT_RULE(ATMQTT_A_PAYLOAD, 0, ATMQTT_PAYLOAD_MAX,
 		    "must be 0-1024 bytes"),
+	ATMQTT_RULE(ATMQTT_A_USERNAME, 0, ATMQTT_USERNAME_MAX,
+		    "must be 0-128" ATMQTT_QUOTED),
+	ATMQTT_RULE(ATMQTT_A_PASSWORD, 0, ATMQTT_PASSWORD_MAX,
+		    "must be 0-128" ATMQTT_QUOTED),
+	ATMQTT_RULE(ATMQTT_A_CLIENT_ID, 1, ATMQTT_CLIENT_ID_MAX,
+		    "must be 1-23" ATMQTT_QUOTED),
+	ATMQTT_RULE(ATMQTT_A_MODE, 0, 1, "must be 0 or 1"),
+	ATMQTT_RULE(ATMQTT_A_AT_CMD, 1, ATMQTT_AT_MAX,
+		    "must be an enum atmqtt_at value (1-9)"),
+	ATMQTT_RULE(ATMQTT_A_LINE, 2, ATMQTT_RAW_MAX,
+		    "must be 2-512 printable ASCII characters, \"AT\" first, no \"+MQTT\""),
+	ATMQTT_RULE(ATMQTT_A_TIMEOUT_MS, 1, ATMQTT_RAW_TIMEOUT_MAX,
+		    "must be 1-600000 ms"),
+	ATMQTT_RULE(ATMQTT_A_DATASIZE, 0, 1, "must be 0 or 1"),
+	ATMQTT_RULE(ATMQTT_A_RECONNECT, 0, 1, "must be 0 or 1"),
+	ATMQTT_RULE(ATMQTT_A_RECONNECT_MIN_MS, ATMQTT_RECONNECT_MS_MIN,
+		    ATMQTT_RECONNECT_MS_MAX, "must be 100-3600000 ms"),
+	ATMQTT_RULE(ATMQTT_A_RECONNECT_MAX_MS, ATMQTT_RECONNECT_MS_MIN,
+		    ATMQTT_RECONNECT_MS_MAX, "must be 100-3600000 ms"),
 };
 
 static bool atmqtt_quotable(u8 c)
@@ -128,6 +147,26 @@ static int atmqtt_check_payload(const struct nlattr *attr,
 	return 0;
 }
 
+/* A raw AT line: one printable line, and none of the MQTT commands, whose
+ * state the module tracks ("AT+COPS?;+MQTTCLOSE=1" included).
+ */
+static int atmqtt_check_raw(const struct nlattr *attr,
+			    struct netlink_ext_ack *extack)
+{
+	const char *s = nla_data(attr);
+	int len = atmqtt_nla_strlen(attr), i;
+
+	if (len < 2 || len > ATMQTT_RAW_MAX || strncasecmp(s, "AT", 2) ||
+	    len != strnlen(s, len))
+		return atmqtt_nla_bad(attr, extack);
+	for (i = 0; i < len; i++) {
+		if (s[i] < 0x20 || s[i] > 0x7e ||
+		    (len - i >= 5 && !strncasecmp(s + i, "+MQTT", 5)))
+			return atmqtt_nla_bad(attr, extack);
+	}
+	return 0;
+}
+
 #define ATMQTT_INT(type)	NLA_POLICY_VALIDATE_FN(type, atmqtt_check_int)
 #define ATMQTT_QUOTED_STR	NLA_POLICY_VALIDATE_FN(NLA_STRING, \
 						       atmqtt_check_quoted)
@@ -147,6 +186,18 @@ static const struct nla_policy atmqtt_policy[ATMQTT_A_MAX + 1] = {
 	[ATMQTT_A_RETAIN]	= ATMQTT_INT(NLA_U8),
 	[ATMQTT_A_PAYLOAD]	= NLA_POLICY_VALIDATE_FN(NLA_BINARY,
 							 atmqtt_check_payload),
+	[ATMQTT_A_USERNAME]	= ATMQTT_QUOTED_STR,
+	[ATMQTT_A_PASSWORD]	= ATMQTT_QUOTED_STR,
+	[ATMQTT_A_CLIENT_ID]	= ATMQTT_QUOTED_STR,
+	[ATMQTT_A_MODE]		= ATMQTT_INT(NLA_U8),
+	[ATMQTT_A_AT_CMD]	= ATMQTT_INT(NLA_U8),
+	[ATMQTT_A_LINE]		= NLA_POLICY_VALIDATE_FN(NLA_STRING,
+							 atmqtt_check_raw),
+	[ATMQTT_A_TIMEOUT_MS]	= ATMQTT_INT(NLA_U32),
+	[ATMQTT_A_DATASIZE]	= ATMQTT_INT(NLA_U8),
+	[ATMQTT_A_RECONNECT]	= ATMQTT_INT(NLA_U8),
+	[ATMQTT_A_RECONNECT_MIN_MS] = ATMQTT_INT(NLA_U32),
+	[ATMQTT_A_RECONNECT_MAX_MS] = ATMQTT_INT(NLA_U32),
 };
 
 static int atmqtt_require(struct genl_info *info, const u16 *types, int n)
@@ -164,14 +215,6 @@ static int atmqtt_require(struct genl_info *info, const u16 *types, int n)
 	return 0;
 }
 
-/* Every client request: the required attributes, then the client id. */
-static int atmqtt_nl_client(struct genl_info *info, const u16 *req, int n)
-{
-	int err = atmqtt_require(info, req, n);
-
-	return err ? err : nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
-}
-
 static u8 atmqtt_get_u8(struct genl_info *info, int type, u8 def)
 {
 	return info->attrs[type] ? nla_get_u8(info->attrs[type]) : def;
@@ -179,91 +222,195 @@ static u8 atmqtt_get_u8(struct genl_info *info, int type, u8 def)
 
 /* ---- requests ---------------------------------------------------------- */
 
-/*
- * Run one formatted AT command on the request's modem.  @result is the
- * result URC to wait for after OK, 0 for none.
- */
-static int atmqtt_nl_exec(struct genl_info *info, char *cmd,
-			  enum atp_result result, int client)
+/* The request's modem, referenced, or NULL with the error in the extack. */
+static struct atmqtt_modem *atmqtt_nl_modem(struct genl_info *info)
 {
-	struct atmqtt_urc_wait uw = { .result = result, .client = client };
 	struct nlattr *attr = info->attrs[ATMQTT_A_MODEM];
 	struct atmqtt_modem *m;
-	int err;
-
-	if (!cmd)
-		return -ENOMEM;
 
 	m = atmqtt_modem_get(nla_get_u32(attr));
-	if (!m) {
-		kfree(cmd);
+	if (!m)
 		atmqtt_extack(info->extack, attr,
 			      atmqtt_rules[ATMQTT_A_MODEM].bad);
-		return -ENODEV;
+	return m;
+}
+
+typedef int (*atmqtt_fill_t)(struct sk_buff *skb, struct genl_info *info,
+			     struct atmqtt_modem *m, struct atmqtt_req *c,
+			     void *arg);
+
+/*
+ * Answer a request that reached the modem: on success with a message of the
+ * request's command (MODEM, CLIENT, then what @fill adds); on failure, when
+ * the modem gave an error code, with a message carrying it before the ack.
+ */
+static int atmqtt_nl_answer(struct genl_info *info, struct atmqtt_modem *m,
+			    int client, struct atmqtt_req *c, int err,
+			    size_t size, atmqtt_fill_t fill, void *arg)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int ret;
+
+	if (err && !c->has_code)
+		return err;
+	skb = genlmsg_new(size + 64, GFP_KERNEL);
+	if (!skb)
+		return err ?: -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &atmqtt_family, 0,
+				info->genlhdr->cmd);
+	ret = hdr ? 0 : -EMSGSIZE;
+	if (!ret)
+		ret = nla_put_u32(skb, ATMQTT_A_MODEM, m->handle);
+	if (!ret && client)
+		ret = nla_put_u8(skb, ATMQTT_A_CLIENT, client);
+	if (!ret && err)
+		ret = nla_put_u32(skb, ATMQTT_A_MODEM_ERROR, c->code);
+	if (!ret && !err && fill)
+		ret = fill(skb, info, m, c, arg);
+	if (ret) {
+		nlmsg_free(skb);
+		return err ?: ret;
 	}
-	err = atmqtt_modem_exec(m, cmd, strlen(cmd), result ? &uw : NULL,
-				info->extack);
-	atmqtt_modem_put(m);
-	kfree(cmd);
-	return err;
+	genlmsg_end(skb, hdr);
+	ret = genlmsg_reply(skb, info);
+	return err ?: ret;
+}
+
+static int atmqtt_fill_status(struct sk_buff *skb, struct genl_info *info,
+			      struct atmqtt_modem *m, struct atmqtt_req *c,
+			      void *arg)
+{
+	return nla_put_u8(skb, ATMQTT_A_STATUS, 1);
+}
+
+/* The client requests: required attributes, the modem, the client id. */
+static struct atmqtt_modem *atmqtt_nl_begin(struct genl_info *info,
+					    const u16 *req, int n, int *err)
+{
+	struct atmqtt_modem *m;
+
+	*err = atmqtt_require(info, req, n);
+	if (*err)
+		return NULL;
+	m = atmqtt_nl_modem(info);
+	if (!m)
+		*err = -ENODEV;
+	return m;
+}
+
+static const char *atmqtt_nla_str(struct genl_info *info, int type,
+				  int *len)
+{
+	struct nlattr *attr = info->attrs[type];
+
+	*len = attr ? atmqtt_nla_strlen(attr) : 0;
+	return attr ? nla_data(attr) : "";
 }
 
 static int atmqtt_nl_open(struct sk_buff *skb, struct genl_info *info)
 {
 	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_CLIENT,
 				   ATMQTT_A_HOST, ATMQTT_A_PORT };
-	struct nlattr *host = info->attrs[ATMQTT_A_HOST];
+	struct atmqtt_req c = {};
+	struct atmqtt_modem *m;
+	const char *host;
 	u16 keepalive = 60;
-	int client;
+	int client, len, err;
 
-	client = atmqtt_nl_client(info, req, ARRAY_SIZE(req));
-	if (client < 0)
-		return client;
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
+	host = atmqtt_nla_str(info, ATMQTT_A_HOST, &len);
 	if (info->attrs[ATMQTT_A_KEEPALIVE])
 		keepalive = nla_get_u16(info->attrs[ATMQTT_A_KEEPALIVE]);
 
-	return atmqtt_nl_exec(info,
-			      kasprintf(GFP_KERNEL,
-					"AT+MQTTOPEN=%u,\"%.*s\",%u,%u,%u\r",
-					client, atmqtt_nla_strlen(host),
-					(const char *)nla_data(host),
-					nla_get_u16(info->attrs[ATMQTT_A_PORT]),
-					atmqtt_get_u8(info, ATMQTT_A_CLEAN, 1),
-					keepalive),
-			      ATP_R_OPEN, client);
+	err = atmqtt_client_open(m, client, host, len,
+				 nla_get_u16(info->attrs[ATMQTT_A_PORT]),
+				 atmqtt_get_u8(info, ATMQTT_A_CLEAN, 1),
+				 keepalive, &c, info->extack);
+	err = atmqtt_nl_answer(info, m, client, &c, err, 16,
+			       atmqtt_fill_status, NULL);
+	atmqtt_modem_put(m);
+	return err;
 }
 
 static int atmqtt_nl_close(struct sk_buff *skb, struct genl_info *info)
 {
 	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_CLIENT };
-	int client;
+	struct atmqtt_req c = {};
+	struct atmqtt_modem *m;
+	int client, err;
 
-	client = atmqtt_nl_client(info, req, ARRAY_SIZE(req));
-	if (client < 0)
-		return client;
-
-	return atmqtt_nl_exec(info,
-			      kasprintf(GFP_KERNEL, "AT+MQTTCLOSE=%u\r", client),
-			      ATP_R_CLOSE, client);
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
+	err = atmqtt_client_close(m, client, &c, info->extack);
+	err = atmqtt_nl_answer(info, m, client, &c, err, 16,
+			       atmqtt_fill_status, NULL);
+	atmqtt_modem_put(m);
+	return err;
 }
 
 static int atmqtt_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
 {
 	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_CLIENT,
 				   ATMQTT_A_TOPIC };
-	struct nlattr *topic = info->attrs[ATMQTT_A_TOPIC];
-	int client;
+	struct atmqtt_req c = {};
+	struct atmqtt_modem *m;
+	const char *topic;
+	int client, len, err;
 
-	client = atmqtt_nl_client(info, req, ARRAY_SIZE(req));
-	if (client < 0)
-		return client;
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
+	topic = atmqtt_nla_str(info, ATMQTT_A_TOPIC, &len);
+	if (info->genlhdr->cmd == ATMQTT_CMD_SUBSCRIBE)
+		err = atmqtt_client_sub(m, client, topic, len,
+					atmqtt_get_u8(info, ATMQTT_A_QOS, 0),
+					&c, info->extack);
+	else
+		err = atmqtt_client_unsub(m, client, topic, len, &c,
+					  info->extack);
+	err = atmqtt_nl_answer(info, m, client, &c, err, 16,
+			       atmqtt_fill_status, NULL);
+	atmqtt_modem_put(m);
+	return err;
+}
 
-	return atmqtt_nl_exec(info,
-			      kasprintf(GFP_KERNEL, "AT+MQTTSUB=%u,\"%.*s\",%u\r",
-					client, atmqtt_nla_strlen(topic),
-					(const char *)nla_data(topic),
-					atmqtt_get_u8(info, ATMQTT_A_QOS, 0)),
-			      ATP_R_SUB, client);
+/*
+ * Run one command built by kasprintf() (NULL: -ENOMEM) and answer.  For the
+ * commands that need nothing from the client tracking.
+ */
+static int atmqtt_nl_run(struct genl_info *info, struct atmqtt_modem *m,
+			 int client, struct atmqtt_req *c, char *line,
+			 size_t size, atmqtt_fill_t fill, void *arg)
+{
+	int err = -ENOMEM;
+
+	if (line) {
+		c->line = line;
+		c->len = strlen(line);
+		c->client = client;
+		err = atmqtt_modem_exec(m, c, info->extack);
+		err = atmqtt_nl_answer(info, m, client, c, err, size, fill,
+				       arg);
+	}
+	/* The line may hold a password: leave nothing in freed memory. */
+	kfree_sensitive(line);
+	atmqtt_modem_put(m);
+	return err;
+}
+
+static int atmqtt_fill_publish(struct sk_buff *skb, struct genl_info *info,
+			       struct atmqtt_modem *m, struct atmqtt_req *c,
+			       void *arg)
+{
+	return nla_put_u8(skb, ATMQTT_A_STATUS, 1) ||
+	       nla_put_u8(skb, ATMQTT_A_DATASIZE, !!c->data) ? -EMSGSIZE : 0;
 }
 
 static int atmqtt_nl_publish(struct sk_buff *skb, struct genl_info *info)
@@ -271,33 +418,481 @@ static int atmqtt_nl_publish(struct sk_buff *skb, struct genl_info *info)
 	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_CLIENT,
 				   ATMQTT_A_TOPIC };
 	struct nlattr *payload = info->attrs[ATMQTT_A_PAYLOAD];
-	struct nlattr *topic = info->attrs[ATMQTT_A_TOPIC];
 	const u8 *data = payload ? nla_data(payload) : NULL;
 	int len = payload ? nla_len(payload) : 0;
-	int client;
+	struct atmqtt_req c = { .urc = ATP_R_PUB };
+	struct atmqtt_modem *m;
+	int client, tlen, err;
+	const char *topic;
+	u8 qos, retain;
+	char *line;
 
-	client = atmqtt_nl_client(info, req, ARRAY_SIZE(req));
-	if (client < 0)
-		return client;
-	/* The quoted form carries printable ASCII only; binary payloads
-	 * will take the manual's <Datasize> raw mode.
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
+	topic = atmqtt_nla_str(info, ATMQTT_A_TOPIC, &tlen);
+	qos = atmqtt_get_u8(info, ATMQTT_A_QOS, 0);
+	retain = atmqtt_get_u8(info, ATMQTT_A_RETAIN, 0);
+
+	/* Only quotable bytes may go between quotes; the rest, and what the
+	 * caller wants raw, goes by <Datasize> (1-1024 bytes).
 	 */
-	if (!atmqtt_all_quotable(data, len)) {
+	if (len && (atmqtt_get_u8(info, ATMQTT_A_DATASIZE, 0) ||
+		    !atmqtt_all_quotable(data, len))) {
+		c.data = data;
+		c.data_len = len;
+		line = kasprintf(GFP_KERNEL, "AT+MQTTPUB=%d,\"%.*s\",%u,%u,%d\r",
+				 client, tlen, topic, qos, retain, len);
+	} else {
+		line = kasprintf(GFP_KERNEL,
+				 "AT+MQTTPUB=%d,\"%.*s\",%u,%u,\"%.*s\"\r",
+				 client, tlen, topic, qos, retain, len,
+				 data ? (const char *)data : "");
+	}
+	return atmqtt_nl_run(info, m, client, &c, line, 16,
+			     atmqtt_fill_publish, NULL);
+}
+
+static int atmqtt_nl_set_user(struct sk_buff *skb, struct genl_info *info)
+{
+	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_CLIENT };
+	const char *user, *pass, *id;
+	int client, ulen, plen, ilen, err;
+	struct atmqtt_req c = {};
+	struct atmqtt_modem *m;
+	char *line;
+
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
+	user = atmqtt_nla_str(info, ATMQTT_A_USERNAME, &ulen);
+	pass = atmqtt_nla_str(info, ATMQTT_A_PASSWORD, &plen);
+	id = atmqtt_nla_str(info, ATMQTT_A_CLIENT_ID, &ilen);
+	if (info->attrs[ATMQTT_A_CLIENT_ID])
+		line = kasprintf(GFP_KERNEL,
+				 "AT+MQTTUSER=%d,\"%.*s\",\"%.*s\",\"%.*s\"\r",
+				 client, ulen, user, plen, pass, ilen, id);
+	else
+		line = kasprintf(GFP_KERNEL, "AT+MQTTUSER=%d,\"%.*s\",\"%.*s\"\r",
+				 client, ulen, user, plen, pass);
+	return atmqtt_nl_run(info, m, client, &c, line, 0, NULL, NULL);
+}
+
+static int atmqtt_nl_set_will(struct sk_buff *skb, struct genl_info *info)
+{
+	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_CLIENT,
+				   ATMQTT_A_TOPIC };
+	struct nlattr *payload = info->attrs[ATMQTT_A_PAYLOAD];
+	int len = payload ? nla_len(payload) : 0;
+	struct atmqtt_req c = {};
+	struct atmqtt_modem *m;
+	int client, tlen, err;
+	const char *topic;
+
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	/* The will has no <Datasize> form. */
+	if (payload && !atmqtt_all_quotable(nla_data(payload), len)) {
+		atmqtt_modem_put(m);
 		NL_SET_ERR_MSG_ATTR(info->extack, payload,
-				    "ATMQTT_A_PAYLOAD: must be" ATMQTT_QUOTED
-				    " (raw <Datasize> mode not supported yet)");
+				    "ATMQTT_A_PAYLOAD: a will must be 0-1024" ATMQTT_QUOTED);
 		return -EINVAL;
 	}
+	client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
+	topic = atmqtt_nla_str(info, ATMQTT_A_TOPIC, &tlen);
+	return atmqtt_nl_run(info, m, client, &c,
+			     kasprintf(GFP_KERNEL,
+				       "AT+MQTTWILL=%d,\"%.*s\",%u,%u,\"%.*s\"\r",
+				       client, tlen, topic,
+				       atmqtt_get_u8(info, ATMQTT_A_QOS, 0),
+				       atmqtt_get_u8(info, ATMQTT_A_RETAIN, 0),
+				       len,
+				       payload ? (char *)nla_data(payload) : ""),
+			     0, NULL, NULL);
+}
 
-	return atmqtt_nl_exec(info,
-			      kasprintf(GFP_KERNEL,
-					"AT+MQTTPUB=%u,\"%.*s\",%u,%u,\"%.*s\"\r",
-					client, atmqtt_nla_strlen(topic),
-					(const char *)nla_data(topic),
-					atmqtt_get_u8(info, ATMQTT_A_QOS, 0),
-					atmqtt_get_u8(info, ATMQTT_A_RETAIN, 0),
-					len, data ? (const char *)data : ""),
-			      ATP_R_PUB, client);
+static int atmqtt_nl_set_conf(struct sk_buff *skb, struct genl_info *info)
+{
+	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_MODE };
+	struct atmqtt_req c = {};
+	struct atmqtt_modem *m;
+	u8 mode;
+	int err;
+
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	mode = nla_get_u8(info->attrs[ATMQTT_A_MODE]);
+	c.line = mode ? "AT+MQTTCONF=1\r" : "AT+MQTTCONF=0\r";
+	c.len = strlen(c.line);
+	err = atmqtt_modem_exec(m, &c, info->extack);
+	if (!err)
+		WRITE_ONCE(m->mode, mode);
+	err = atmqtt_nl_answer(info, m, 0, &c, err, 0, NULL, NULL);
+	atmqtt_modem_put(m);
+	return err;
+}
+
+static int atmqtt_fill_read(struct sk_buff *skb, struct genl_info *info,
+			    struct atmqtt_modem *m, struct atmqtt_req *c,
+			    void *arg)
+{
+	struct atmqtt_msg *msg = c->msg;
+	struct nlattr *topic;
+
+	if (nla_put_u8(skb, ATMQTT_A_STATUS, c->got_msg))
+		return -EMSGSIZE;
+	if (!c->got_msg)
+		return 0;
+	topic = nla_reserve(skb, ATMQTT_A_TOPIC, msg->topic_len + 1);
+	if (!topic || nla_put_u8(skb, ATMQTT_A_QOS, msg->qos) ||
+	    nla_put(skb, ATMQTT_A_PAYLOAD, msg->payload_len, msg->payload) ||
+	    nla_put_u64_64bit(skb, ATMQTT_A_RX_SEQ, msg->seq, ATMQTT_A_PAD))
+		return -EMSGSIZE;
+	memcpy(nla_data(topic), msg->topic, msg->topic_len);
+	((char *)nla_data(topic))[msg->topic_len] = '\0';
+	return 0;
+}
+
+static int atmqtt_nl_read(struct sk_buff *skb, struct genl_info *info)
+{
+	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_CLIENT };
+	struct atmqtt_req c = {};
+	struct atmqtt_modem *m;
+	int client, err;
+
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	c.msg = kmalloc(sizeof(*c.msg), GFP_KERNEL);
+	if (!c.msg) {
+		atmqtt_modem_put(m);
+		return -ENOMEM;
+	}
+	client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
+	err = atmqtt_nl_run(info, m, client, &c,
+			    kasprintf(GFP_KERNEL, "AT+MQTTREAD=%d\r", client),
+			    ATP_TOPIC_MAX + ATP_PAYLOAD_MAX + 64,
+			    atmqtt_fill_read, NULL);
+	kfree(c.msg);
+	return err;
+}
+
+/* ---- queries: the information lines of "?" and "=?" forms -------------- */
+
+/* Run a query with room for its information lines; @line is static. */
+static int atmqtt_nl_query(struct genl_info *info, struct atmqtt_modem *m,
+			   struct atmqtt_req *c, const char *line,
+			   const char *prefix, atmqtt_fill_t fill, void *arg)
+{
+	int err;
+
+	c->lines = kmalloc(ATMQTT_LINES_MAX, GFP_KERNEL);
+	if (!c->lines) {
+		atmqtt_modem_put(m);
+		return -ENOMEM;
+	}
+	c->lines_size = ATMQTT_LINES_MAX;
+	c->line = line;
+	c->len = strlen(line);
+	c->prefix = prefix;
+	err = atmqtt_modem_exec(m, c, info->extack);
+	err = atmqtt_nl_answer(info, m, 0, c, err, c->lines_len + 512, fill,
+			       arg);
+	kfree_sensitive(c->lines);
+	atmqtt_modem_put(m);
+	return err;
+}
+
+/* The fields after "+NAME:" of a kept line. */
+static int atmqtt_line_fields(const char *line, struct atp_field *f, int max)
+{
+	const char *colon = strchr(line, ':');
+
+	return colon ? atp_fields(colon + 1, strlen(colon + 1), f, max) : -1;
+}
+
+static int atmqtt_put_field(struct sk_buff *skb, int type,
+			    const struct atp_field *f)
+{
+	struct nlattr *attr = nla_reserve(skb, type, f->len + 1);
+
+	if (!attr)
+		return -EMSGSIZE;
+	memcpy(nla_data(attr), f->s, f->len);
+	((char *)nla_data(attr))[f->len] = '\0';
+	return 0;
+}
+
+static int atmqtt_bad_line(struct genl_info *info)
+{
+	NL_SET_ERR_MSG(info->extack, "modem: an information line that does not parse");
+	return -EPROTO;
+}
+
+/* +MQTTUSER: <client>,"<user>","<pass>"[,"<id>"] per line. */
+static int atmqtt_fill_user(struct sk_buff *skb, struct genl_info *info,
+			    struct atmqtt_modem *m, struct atmqtt_req *c,
+			    void *arg)
+{
+	bool secret = *(bool *)arg;
+	const char *line = c->lines;
+	struct atp_field f[5];
+	struct nlattr *nest;
+	unsigned int i;
+	int n, err;
+
+	for (i = 0; i < c->nlines; i++, line += strlen(line) + 1) {
+		n = atmqtt_line_fields(line, f, ARRAY_SIZE(f));
+		if (n < 3 || n > 4 || atp_field_int(&f[0]) < 1 ||
+		    !f[1].quoted || !f[2].quoted || (n == 4 && !f[3].quoted))
+			return atmqtt_bad_line(info);
+		nest = nla_nest_start(skb, ATMQTT_A_ENTRY);
+		err = !nest ||
+		      nla_put_u8(skb, ATMQTT_A_CLIENT, atp_field_int(&f[0])) ||
+		      atmqtt_put_field(skb, ATMQTT_A_USERNAME, &f[1]) ||
+		      (secret && atmqtt_put_field(skb, ATMQTT_A_PASSWORD, &f[2])) ||
+		      (n == 4 && atmqtt_put_field(skb, ATMQTT_A_CLIENT_ID, &f[3]));
+		if (err)
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+/* +MQTTWILL: <client>,"<topic>",<qos>,<retain>,"<payload>" per line. */
+static int atmqtt_fill_will(struct sk_buff *skb, struct genl_info *info,
+			    struct atmqtt_modem *m, struct atmqtt_req *c,
+			    void *arg)
+{
+	bool secret = *(bool *)arg;
+	const char *line = c->lines;
+	struct atp_field f[6];
+	struct nlattr *nest;
+	unsigned int i;
+	int n, err;
+
+	for (i = 0; i < c->nlines; i++, line += strlen(line) + 1) {
+		n = atmqtt_line_fields(line, f, ARRAY_SIZE(f));
+		if (n != 5 || atp_field_int(&f[0]) < 1 || !f[1].quoted ||
+		    atp_field_int(&f[2]) < 0 || atp_field_int(&f[3]) < 0 ||
+		    !f[4].quoted)
+			return atmqtt_bad_line(info);
+		nest = nla_nest_start(skb, ATMQTT_A_ENTRY);
+		err = !nest ||
+		      nla_put_u8(skb, ATMQTT_A_CLIENT, atp_field_int(&f[0])) ||
+		      atmqtt_put_field(skb, ATMQTT_A_TOPIC, &f[1]) ||
+		      nla_put_u8(skb, ATMQTT_A_QOS, atp_field_int(&f[2])) ||
+		      nla_put_u8(skb, ATMQTT_A_RETAIN, atp_field_int(&f[3])) ||
+		      (secret && nla_put(skb, ATMQTT_A_PAYLOAD, f[4].len, f[4].s));
+		if (err)
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+static int atmqtt_nl_get_user(struct sk_buff *skb, struct genl_info *info)
+{
+	static const u16 req[] = { ATMQTT_A_MODEM };
+	/* Passwords and will payloads only for those who could set them. */
+	bool secret = netlink_capable(skb, CAP_NET_ADMIN);
+	bool will = info->genlhdr->cmd == ATMQTT_CMD_GET_WILL;
+	struct atmqtt_req c = {};
+	struct atmqtt_modem *m;
+	int err;
+
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	if (will)
+		return atmqtt_nl_query(info, m, &c, "AT+MQTTWILL?\r",
+				       "+MQTTWILL:", atmqtt_fill_will, &secret);
+	return atmqtt_nl_query(info, m, &c, "AT+MQTTUSER?\r", "+MQTTUSER:",
+			       atmqtt_fill_user, &secret);
+}
+
+static int atmqtt_fill_conf(struct sk_buff *skb, struct genl_info *info,
+			    struct atmqtt_modem *m, struct atmqtt_req *c,
+			    void *arg)
+{
+	struct atp_field f[2];
+	int mode = -1;
+
+	if (c->nlines == 1 && atmqtt_line_fields(c->lines, f, 2) == 1)
+		mode = atp_field_int(&f[0]);
+	if (mode < 0 || mode > 255)
+		return atmqtt_bad_line(info);
+	return nla_put_u8(skb, ATMQTT_A_MODE, mode);
+}
+
+static int atmqtt_nl_get_conf(struct sk_buff *skb, struct genl_info *info)
+{
+	static const u16 req[] = { ATMQTT_A_MODEM };
+	struct atmqtt_req c = {};
+	struct atmqtt_modem *m;
+	int err;
+
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	return atmqtt_nl_query(info, m, &c, "AT+MQTTCONF?\r", "+MQTTCONF:",
+			       atmqtt_fill_conf, NULL);
+}
+
+static int atmqtt_fill_clients(struct sk_buff *skb, struct genl_info *info,
+			       struct atmqtt_modem *m, struct atmqtt_req *c,
+			       void *arg)
+{
+	int mask = atmqtt_clients_mask(c->lines, c->nlines);
+
+	if (mask < 0)
+		return atmqtt_bad_line(info);
+	return nla_put_u8(skb, ATMQTT_A_CLIENTS, mask);
+}
+
+static int atmqtt_nl_get_clients(struct sk_buff *skb, struct genl_info *info)
+{
+	static const u16 req[] = { ATMQTT_A_MODEM };
+	bool open = info->genlhdr->cmd == ATMQTT_CMD_GET_OPENABLE;
+	struct atmqtt_req c = {};
+	struct atmqtt_modem *m;
+	int err;
+
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	return atmqtt_nl_query(info, m, &c,
+			       open ? "AT+MQTTOPEN?\r" : "AT+MQTTCLOSE?\r",
+			       open ? "+MQTTOPEN:" : "+MQTTCLOSE:",
+			       atmqtt_fill_clients, NULL);
+}
+
+static const struct {
+	const char *line;
+	const char *prefix;
+} atmqtt_tests[ATMQTT_AT_MAX + 1] = {
+	[ATMQTT_AT_USER] = { "AT+MQTTUSER=?\r", "+MQTTUSER:" },
+	[ATMQTT_AT_OPEN] = { "AT+MQTTOPEN=?\r", "+MQTTOPEN:" },
+	[ATMQTT_AT_CLOSE] = { "AT+MQTTCLOSE=?\r", "+MQTTCLOSE:" },
+	[ATMQTT_AT_SUB] = { "AT+MQTTSUB=?\r", "+MQTTSUB:" },
+	[ATMQTT_AT_UNSUB] = { "AT+MQTTUNSUB=?\r", "+MQTTUNSUB:" },
+	[ATMQTT_AT_PUB] = { "AT+MQTTPUB=?\r", "+MQTTPUB:" },
+	[ATMQTT_AT_CONF] = { "AT+MQTTCONF=?\r", "+MQTTCONF:" },
+	[ATMQTT_AT_READ] = { "AT+MQTTREAD=?\r", "+MQTTREAD:" },
+	[ATMQTT_AT_WILL] = { "AT+MQTTWILL=?\r", "+MQTTWILL:" },
+};
+
+static int atmqtt_fill_test(struct sk_buff *skb, struct genl_info *info,
+			    struct atmqtt_modem *m, struct atmqtt_req *c,
+			    void *arg)
+{
+	if (c->nlines != 1)
+		return atmqtt_bad_line(info);
+	return nla_put_string(skb, ATMQTT_A_LINE, c->lines);
+}
+
+static int atmqtt_nl_test(struct sk_buff *skb, struct genl_info *info)
+{
+	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_AT_CMD };
+	struct atmqtt_req c = {};
+	struct atmqtt_modem *m;
+	int at, err;
+
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	at = nla_get_u8(info->attrs[ATMQTT_A_AT_CMD]);
+	/* The manual prints the test response of +MQTTOPEN as +MPQTTOPEN. */
+	if (at == ATMQTT_AT_OPEN)
+		c.prefix2 = "+MPQTTOPEN:";
+	return atmqtt_nl_query(info, m, &c, atmqtt_tests[at].line,
+			       atmqtt_tests[at].prefix, atmqtt_fill_test, NULL);
+}
+
+static int atmqtt_fill_raw(struct sk_buff *skb, struct genl_info *info,
+			   struct atmqtt_modem *m, struct atmqtt_req *c,
+			   void *arg)
+{
+	const char *line = c->lines;
+	unsigned int i;
+
+	for (i = 0; i < c->nlines; i++, line += strlen(line) + 1)
+		if (nla_put_string(skb, ATMQTT_A_LINE, line))
+			return -EMSGSIZE;
+	if (nla_put_string(skb, ATMQTT_A_FINAL, c->final_line) ||
+	    (c->truncated && nla_put_u8(skb, ATMQTT_A_TRUNCATED, 1)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int atmqtt_nl_raw(struct sk_buff *skb, struct genl_info *info)
+{
+	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_LINE };
+	struct nlattr *attr = info->attrs[ATMQTT_A_LINE];
+	struct atmqtt_req c = { .keep_all = true };
+	struct atmqtt_modem *m;
+	char *line;
+	int err;
+
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	c.lines = kmalloc(ATMQTT_LINES_MAX, GFP_KERNEL);
+	line = kasprintf(GFP_KERNEL, "%.*s\r", atmqtt_nla_strlen(attr),
+			 (char *)nla_data(attr));
+	if (!c.lines || !line) {
+		err = -ENOMEM;
+		goto out;
+	}
+	c.lines_size = ATMQTT_LINES_MAX;
+	c.line = line;
+	c.len = strlen(line);
+	if (info->attrs[ATMQTT_A_TIMEOUT_MS])
+		c.timeout_ms = nla_get_u32(info->attrs[ATMQTT_A_TIMEOUT_MS]);
+	err = atmqtt_modem_exec(m, &c, info->extack);
+	/* A final result, even an error, is the answer itself. */
+	if (c.done) {
+		err = 0;
+		c.has_code = false;
+		info->extack->_msg = NULL;
+	}
+	err = atmqtt_nl_answer(info, m, 0, &c, err,
+			       c.lines_len + c.nlines * NLA_HDRLEN + 128,
+			       atmqtt_fill_raw, NULL);
+out:
+	kfree(line);
+	kfree(c.lines);
+	atmqtt_modem_put(m);
+	return err;
+}
+
+static int atmqtt_nl_set_client(struct sk_buff *skb, struct genl_info *info)
+{
+	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_CLIENT };
+	struct nlattr *min = info->attrs[ATMQTT_A_RECONNECT_MIN_MS];
+	struct nlattr *max = info->attrs[ATMQTT_A_RECONNECT_MAX_MS];
+	struct atmqtt_modem *m;
+	int reconnect = -1, err;
+
+	if (min && max && nla_get_u32(min) > nla_get_u32(max)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, max,
+				    "ATMQTT_A_RECONNECT_MAX_MS: must not be below ATMQTT_A_RECONNECT_MIN_MS");
+		return -EINVAL;
+	}
+	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	if (!m)
+		return err;
+	if (info->attrs[ATMQTT_A_RECONNECT])
+		reconnect = nla_get_u8(info->attrs[ATMQTT_A_RECONNECT]);
+	atmqtt_client_policy(atmqtt_client(m, nla_get_u8(info->attrs[ATMQTT_A_CLIENT])),
+			     reconnect, min ? nla_get_u32(min) : 0,
+			     max ? nla_get_u32(max) : 0);
+	atmqtt_modem_put(m);
+	return 0;
 }
 
 /* ---- modem list -------------------------------------------------------- */
@@ -316,7 +911,17 @@ static int atmqtt_nl_fill_modem(struct sk_buff *skb, struct atmqtt_modem *m,
 	    nla_put_u64_64bit(skb, ATMQTT_A_RX_SEQ,
 			      atomic64_read(&m->rx_seq), ATMQTT_A_PAD) ||
 	    nla_put_u64_64bit(skb, ATMQTT_A_RX_DROPS,
-			      atomic64_read(&m->rx_drops), ATMQTT_A_PAD)) {
+			      atomic64_read(&m->rx_drops), ATMQTT_A_PAD) ||
+	    nla_put_u64_64bit(skb, ATMQTT_A_RX_STRAY,
+			      atomic64_read(&m->rx_stray), ATMQTT_A_PAD) ||
+	    nla_put_u64_64bit(skb, ATMQTT_A_RX_MALFORMED,
+			      READ_ONCE(m->parser.stats.malformed) +
+			      atomic64_read(&m->rx_bad), ATMQTT_A_PAD) ||
+	    nla_put_u64_64bit(skb, ATMQTT_A_RX_OVERFLOWS,
+			      READ_ONCE(m->parser.stats.overflows),
+			      ATMQTT_A_PAD) ||
+	    (READ_ONCE(m->mode) >= 0 &&
+	     nla_put_u8(skb, ATMQTT_A_MODE, READ_ONCE(m->mode)))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -349,6 +954,152 @@ static int atmqtt_nl_dump_modems(struct sk_buff *skb,
 	cb->args[0] = index;
 	/* A modem too big for an empty skb cannot exist: report the error. */
 	return err && !skb->len ? err : skb->len;
+}
+
+static int atmqtt_nl_fill_client(struct sk_buff *skb,
+				 struct netlink_callback *cb,
+				 struct atmqtt_modem *m,
+				 struct atmqtt_client *cl)
+{
+	u32 min, max;
+	u8 state, reconnect;
+	void *hdr;
+	int err;
+
+	spin_lock(&m->lock);
+	state = cl->state;
+	reconnect = cl->reconnect;
+	min = cl->reconnect_min_ms;
+	max = cl->reconnect_max_ms;
+	spin_unlock(&m->lock);
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &atmqtt_family, NLM_F_MULTI, ATMQTT_CMD_GET_CLIENT);
+	if (!hdr)
+		return -EMSGSIZE;
+	mutex_lock(&m->state_mutex);
+	err = nla_put_u32(skb, ATMQTT_A_MODEM, m->handle) ||
+	      nla_put_u8(skb, ATMQTT_A_CLIENT, cl->id) ||
+	      nla_put_u8(skb, ATMQTT_A_CLIENT_STATE, state) ||
+	      nla_put_u32(skb, ATMQTT_A_SUB_COUNT, cl->nsubs) ||
+	      nla_put_u8(skb, ATMQTT_A_RECONNECT, reconnect) ||
+	      nla_put_u32(skb, ATMQTT_A_RECONNECT_MIN_MS, min) ||
+	      nla_put_u32(skb, ATMQTT_A_RECONNECT_MAX_MS, max) ||
+	      (cl->has_params &&
+	       (nla_put_string(skb, ATMQTT_A_HOST, cl->host) ||
+		nla_put_u16(skb, ATMQTT_A_PORT, cl->port) ||
+		nla_put_u8(skb, ATMQTT_A_CLEAN, cl->clean) ||
+		nla_put_u16(skb, ATMQTT_A_KEEPALIVE, cl->keepalive)));
+	mutex_unlock(&m->state_mutex);
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int atmqtt_nl_fill_sub(struct sk_buff *skb, struct netlink_callback *cb,
+			      struct atmqtt_modem *m, int client,
+			      const struct atmqtt_sub *sub)
+{
+	struct nlattr *topic;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &atmqtt_family, NLM_F_MULTI, ATMQTT_CMD_GET_SUB);
+	if (!hdr)
+		return -EMSGSIZE;
+	topic = nla_reserve(skb, ATMQTT_A_TOPIC, sub->len + 1);
+	if (!topic || nla_put_u32(skb, ATMQTT_A_MODEM, m->handle) ||
+	    nla_put_u8(skb, ATMQTT_A_CLIENT, client) ||
+	    nla_put_u8(skb, ATMQTT_A_QOS, sub->qos)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	memcpy(nla_data(topic), sub->topic, sub->len);
+	((char *)nla_data(topic))[sub->len] = '\0';
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * One client's part of a dump from position *pos on: the client itself
+ * (GET_CLIENT) or its subscriptions (GET_SUB).  *pos counts what was sent.
+ */
+static int atmqtt_nl_dump_client(struct sk_buff *skb,
+				 struct netlink_callback *cb,
+				 struct atmqtt_modem *m,
+				 struct atmqtt_client *cl, bool subs,
+				 long *pos)
+{
+	struct atmqtt_sub *sub;
+	long i = 0;
+	int err = 0;
+
+	if (!subs) {
+		if (*pos)
+			return 0;
+		err = atmqtt_nl_fill_client(skb, cb, m, cl);
+		if (!err)
+			(*pos)++;
+		return err;
+	}
+	mutex_lock(&m->state_mutex);
+	list_for_each_entry(sub, &cl->subs, node) {
+		if (i++ < *pos)
+			continue;
+		err = atmqtt_nl_fill_sub(skb, cb, m, cl->id, sub);
+		if (err)
+			break;
+		(*pos)++;
+	}
+	mutex_unlock(&m->state_mutex);
+	return err;
+}
+
+/* GET_CLIENT and GET_SUB: args[0] modem, args[1] client, args[2] position. */
+static int atmqtt_nl_dump_clients(struct sk_buff *skb,
+				  struct netlink_callback *cb, bool subs)
+{
+	struct nlattr **attrs = atmqtt_dumpit_attrs(cb);
+	u32 only = attrs[ATMQTT_A_MODEM] ?
+		   nla_get_u32(attrs[ATMQTT_A_MODEM]) : 0;
+	unsigned long index = cb->args[0];
+	struct atmqtt_modem *m;
+	int err = 0;
+
+	while ((m = atmqtt_modem_get_next(&index))) {
+		if (only && m->handle != only)
+			cb->args[1] = ATMQTT_CLIENT_MAX;
+		for (; cb->args[1] < ATMQTT_CLIENT_MAX; cb->args[1]++) {
+			err = atmqtt_nl_dump_client(skb, cb, m,
+						    &m->clients[cb->args[1]],
+						    subs, &cb->args[2]);
+			if (err)
+				break;
+			cb->args[2] = 0;
+		}
+		atmqtt_modem_put(m);
+		if (err)
+			break;
+		cb->args[1] = 0;
+		index++;
+	}
+	cb->args[0] = index;
+	return err && !skb->len ? err : skb->len;
+}
+
+static int atmqtt_nl_dump_client_list(struct sk_buff *skb,
+				      struct netlink_callback *cb)
+{
+	return atmqtt_nl_dump_clients(skb, cb, false);
+}
+
+static int atmqtt_nl_dump_sub_list(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	return atmqtt_nl_dump_clients(skb, cb, true);
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -434,6 +1185,56 @@ void atmqtt_event_break(struct atmqtt_modem *m, const struct atp_item *it)
 	atmqtt_event_send(skb, hdr);
 }
 
+void atmqtt_event_urc(struct atmqtt_modem *m, const char *line, size_t len)
+{
+	struct nlattr *attr;
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = atmqtt_event_new(m, ATMQTT_EVT_URC, len + 64, &hdr);
+	if (!skb)
+		return;
+	attr = nla_reserve(skb, ATMQTT_A_LINE, len + 1);
+	if (!attr) {
+		nlmsg_free(skb);
+		return;
+	}
+	memcpy(nla_data(attr), line, len);
+	((char *)nla_data(attr))[len] = '\0';
+	atmqtt_event_send(skb, hdr);
+}
+
+void atmqtt_event_reconnect(struct atmqtt_modem *m, int client, int step,
+			    u32 attempt, int err, const char *topic,
+			    size_t topic_len, u32 delay_ms)
+{
+	struct nlattr *attr;
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = atmqtt_event_new(m, ATMQTT_EVT_RECONNECT, topic_len + 128, &hdr);
+	if (!skb)
+		return;
+	if (nla_put_u8(skb, ATMQTT_A_CLIENT, client) ||
+	    nla_put_u8(skb, ATMQTT_A_STEP, step) ||
+	    nla_put_u32(skb, ATMQTT_A_ATTEMPT, attempt) ||
+	    nla_put_s32(skb, ATMQTT_A_ERRNO, err) ||
+	    (step == ATMQTT_STEP_WAIT &&
+	     nla_put_u32(skb, ATMQTT_A_DELAY_MS, delay_ms)))
+		goto fail;
+	if (topic) {
+		attr = nla_reserve(skb, ATMQTT_A_TOPIC, topic_len + 1);
+		if (!attr)
+			goto fail;
+		memcpy(nla_data(attr), topic, topic_len);
+		((char *)nla_data(attr))[topic_len] = '\0';
+	}
+	atmqtt_event_send(skb, hdr);
+	return;
+fail:
+	nlmsg_free(skb);
+}
+
 int atmqtt_event_message(struct atmqtt_modem *m, const struct atp_item *it,
 			 u64 seq)
 {
@@ -450,7 +1251,9 @@ int atmqtt_event_message(struct atmqtt_modem *m, const struct atp_item *it,
 	    nla_put_u8(skb, ATMQTT_A_CLIENT, it->client) ||
 	    nla_put_u8(skb, ATMQTT_A_QOS, it->qos) ||
 	    nla_put(skb, ATMQTT_A_PAYLOAD, it->payload_len, it->payload) ||
-	    nla_put_u64_64bit(skb, ATMQTT_A_RX_SEQ, seq, ATMQTT_A_PAD)) {
+	    nla_put_u64_64bit(skb, ATMQTT_A_RX_SEQ, seq, ATMQTT_A_PAD) ||
+	    nla_put_u64_64bit(skb, ATMQTT_A_RX_DROPS,
+			      atomic64_read(&m->rx_drops), ATMQTT_A_PAD)) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
@@ -461,27 +1264,30 @@ int atmqtt_event_message(struct atmqtt_modem *m, const struct atp_item *it,
 
 /* ---- family ------------------------------------------------------------ */
 
+#define ATMQTT_DO(c, fn, fl)	{ .cmd = (c), .doit = (fn), .flags = (fl) }
+#define ATMQTT_DUMP(c, fn)	{ .cmd = (c), .dumpit = (fn) }
+
 static const struct genl_small_ops atmqtt_ops[] = {
-	{
-		.cmd = ATMQTT_CMD_GET_MODEM,
-		.dumpit = atmqtt_nl_dump_modems,
-	}, {
-		.cmd = ATMQTT_CMD_OPEN,
-		.doit = atmqtt_nl_open,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = ATMQTT_CMD_CLOSE,
-		.doit = atmqtt_nl_close,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = ATMQTT_CMD_SUBSCRIBE,
-		.doit = atmqtt_nl_subscribe,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = ATMQTT_CMD_PUBLISH,
-		.doit = atmqtt_nl_publish,
-		.flags = GENL_ADMIN_PERM,
-	},
+	ATMQTT_DUMP(ATMQTT_CMD_GET_MODEM, atmqtt_nl_dump_modems),
+	ATMQTT_DO(ATMQTT_CMD_OPEN, atmqtt_nl_open, GENL_ADMIN_PERM),
+	ATMQTT_DO(ATMQTT_CMD_CLOSE, atmqtt_nl_close, GENL_ADMIN_PERM),
+	ATMQTT_DO(ATMQTT_CMD_SUBSCRIBE, atmqtt_nl_subscribe, GENL_ADMIN_PERM),
+	ATMQTT_DO(ATMQTT_CMD_PUBLISH, atmqtt_nl_publish, GENL_ADMIN_PERM),
+	ATMQTT_DO(ATMQTT_CMD_UNSUBSCRIBE, atmqtt_nl_subscribe, GENL_ADMIN_PERM),
+	ATMQTT_DO(ATMQTT_CMD_SET_USER, atmqtt_nl_set_user, GENL_ADMIN_PERM),
+	ATMQTT_DO(ATMQTT_CMD_GET_USER, atmqtt_nl_get_user, 0),
+	ATMQTT_DO(ATMQTT_CMD_SET_WILL, atmqtt_nl_set_will, GENL_ADMIN_PERM),
+	ATMQTT_DO(ATMQTT_CMD_GET_WILL, atmqtt_nl_get_user, 0),
+	ATMQTT_DO(ATMQTT_CMD_SET_CONF, atmqtt_nl_set_conf, GENL_ADMIN_PERM),
+	ATMQTT_DO(ATMQTT_CMD_GET_CONF, atmqtt_nl_get_conf, 0),
+	ATMQTT_DO(ATMQTT_CMD_GET_OPENABLE, atmqtt_nl_get_clients, 0),
+	ATMQTT_DO(ATMQTT_CMD_GET_CLOSABLE, atmqtt_nl_get_clients, 0),
+	ATMQTT_DO(ATMQTT_CMD_READ, atmqtt_nl_read, GENL_ADMIN_PERM),
+	ATMQTT_DO(ATMQTT_CMD_TEST, atmqtt_nl_test, 0),
+	ATMQTT_DO(ATMQTT_CMD_RAW, atmqtt_nl_raw, GENL_ADMIN_PERM),
+	ATMQTT_DUMP(ATMQTT_CMD_GET_CLIENT, atmqtt_nl_dump_client_list),
+	ATMQTT_DO(ATMQTT_CMD_SET_CLIENT, atmqtt_nl_set_client, GENL_ADMIN_PERM),
+	ATMQTT_DUMP(ATMQTT_CMD_GET_SUB, atmqtt_nl_dump_sub_list),
 };
 
 static const struct genl_multicast_group atmqtt_mcgrps[] = {

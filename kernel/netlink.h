@@ -28,6 +28,10 @@ void atmqtt_genl_exit(void);
 void atmqtt_event_modem(struct atmqtt_modem *m);
 void atmqtt_event_result(struct atmqtt_modem *m, const struct atp_item *it);
 void atmqtt_event_break(struct atmqtt_modem *m, const struct atp_item *it);
+void atmqtt_event_urc(struct atmqtt_modem *m, const char *line, size_t len);
+void atmqtt_event_reconnect(struct atmqtt_modem *m, int client, int step,
+			    u32 attempt, int err, const char *topic,
+			    size_t topic_len, u32 delay_ms);
 /* Returns 0 when at least one listener got the message. */
 int atmqtt_event_message(struct atmqtt_modem *m, const struct atp_item *it,
 			 u64 seq);
