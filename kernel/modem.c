@@ -160,8 +160,11 @@ void atmqtt_modem_tx_work(struct work_struct *work)
 			break;
 		m->tx_off += n;
 	}
-	if (m->tx_off >= m->tx_len)
+	if (m->tx_off >= m->tx_len) {
 		clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
+		/* It may have held a password or a private payload. */
+		memzero_explicit(m->tx_buf, m->tx_len);
+	}
 	mutex_unlock(&m->tx_mutex);
 }
 

@@ -178,7 +178,7 @@ static const struct nla_policy atmqtt_policy[ATMQTT_A_MAX + 1] = {
 	[ATMQTT_A_MODEM]	= { .type = NLA_U32 },
 	[ATMQTT_A_CLIENT]	= ATMQTT_INT(NLA_U8),
 	[ATMQTT_A_HOST]		= ATMQTT_QUOTED_STR,
-	[ATMQTT_A_PORT]		= ATMQTT_INT(NLA_U16),
+	[ATMQTT_A_PORT]		= ATMQTT_INT(NLA_U32),
 	[ATMQTT_A_CLEAN]	= ATMQTT_INT(NLA_U8),
 	[ATMQTT_A_KEEPALIVE]	= ATMQTT_INT(NLA_U16),
 	[ATMQTT_A_TOPIC]	= ATMQTT_QUOTED_STR,
@@ -327,7 +327,7 @@ static int atmqtt_nl_open(struct sk_buff *skb, struct genl_info *info)
 		keepalive = nla_get_u16(info->attrs[ATMQTT_A_KEEPALIVE]);
 
 	err = atmqtt_client_open(m, client, host, len,
-				 nla_get_u16(info->attrs[ATMQTT_A_PORT]),
+				 nla_get_u32(info->attrs[ATMQTT_A_PORT]),
 				 atmqtt_get_u8(info, ATMQTT_A_CLEAN, 1),
 				 keepalive, &c, info->extack);
 	err = atmqtt_nl_answer(info, m, client, &c, err, 16,
@@ -987,7 +987,7 @@ static int atmqtt_nl_fill_client(struct sk_buff *skb,
 	      nla_put_u32(skb, ATMQTT_A_RECONNECT_MAX_MS, max) ||
 	      (cl->has_params &&
 	       (nla_put_string(skb, ATMQTT_A_HOST, cl->host) ||
-		nla_put_u16(skb, ATMQTT_A_PORT, cl->port) ||
+		nla_put_u32(skb, ATMQTT_A_PORT, cl->port) ||
 		nla_put_u8(skb, ATMQTT_A_CLEAN, cl->clean) ||
 		nla_put_u16(skb, ATMQTT_A_KEEPALIVE, cl->keepalive)));
 	mutex_unlock(&m->state_mutex);

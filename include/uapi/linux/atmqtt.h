@@ -87,7 +87,7 @@
  *
  * ATMQTT_CMD_OPEN (admin): AT+MQTTOPEN=<client>,"<host>",<port>,<clean>,
  *   <keepalive>
- *     MODEM, CLIENT, HOST 1-255, PORT 1-65535; CLEAN 0-1 (default 1),
+ *     MODEM, CLIENT, HOST 1-255, PORT u32 1-65535; CLEAN 0-1 (default 1),
  *     KEEPALIVE 1-300 s (default 60).  Reply: STATUS (1).  The kernel
  *     remembers the parameters for the reconnect policy and forgets the
  *     client's tracked subscriptions.
@@ -240,7 +240,7 @@ enum atmqtt_attr {
 	ATMQTT_A_MODEM_STATE,	/* u8, enum atmqtt_modem_state */
 	ATMQTT_A_CLIENT,	/* u8, 1-2 */
 	ATMQTT_A_HOST,		/* string */
-	ATMQTT_A_PORT,		/* u16 */
+	ATMQTT_A_PORT,		/* u32, 1-65535 */
 	ATMQTT_A_CLEAN,		/* u8, 0-1 */
 	ATMQTT_A_KEEPALIVE,	/* u16, 1-300 */
 	ATMQTT_A_TOPIC,		/* string */
