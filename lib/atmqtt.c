@@ -1,82 +1,61 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * libatmqtt: the atmqtt generic netlink family over libnl-genl-3.
+ * libatmqtt: requests to the atmqtt generic netlink family over libnl-genl-3.
+ *
+ * A request is built with req_init() and the put_*() helpers, which keep
+ * the first failure (so a request function is a straight list of puts),
+ * then sent by req_send().  req_send() waits for the kernel's answer:
+ *   - the reply messages of the request's command: a reply carrying
+ *     ATMQTT_A_MODEM_ERROR records the modem's code, any other one goes to
+ *     the request's parser;
+ *   - then the ack (or NLMSG_DONE for a dump), whose error is the result
+ *     and whose extended ack TLVs give atmqtt_ext_error() and
+ *     atmqtt_ext_error_attr().
+ * Messages of an earlier request (another sequence number) are skipped.
+ *
+ * Ranges are the kernel's business: it answers with -EINVAL and a message
+ * naming the attribute and the rule.  The only values refused here are
+ * those the attribute's type cannot carry (a qos of 256 in a u8), with
+ * -EINVAL and a message in the same style, rather than sent truncated.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <linux/netlink.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
-#include <netlink/genl/ctrl.h>
 
-#include "atmqtt.h"
+#include "internal.h"
 
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
+typedef void (*reply_fn)(struct nlmsghdr *nlh, struct nlattr **tb,
+			 void *arg);
 
 struct atmqtt_nl {
 	struct nl_sock *sk;
 	int family;
-	int err;		/* last ack's error, negative errno */
-	int bad_attr;
-	char ext_msg[256];
-	/* offsets of the attributes of the request in flight */
+	/* the request in flight */
+	int err;		/* 1 while waiting, then the result */
+	uint32_t seq;
+	reply_fn reply;
+	void *reply_arg;
 	unsigned int attr_off[ATMQTT_A_MAX + 1];
-	struct nlmsghdr *req;
+	/* the outcome of the last request */
+	int bad_attr;
+	uint32_t modem_err;
+	char ext_msg[256];
 };
-
-struct atmqtt_events {
-	struct nl_sock *sk;
-	uint64_t overruns;
-	atmqtt_event_cb cb;
-	void *arg;
-	int stop;
-};
-
-static struct nl_sock *atmqtt_sock(int *family)
-{
-	struct nl_sock *sk = nl_socket_alloc();
-	int one = 1, fam;
-
-	if (!sk) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	if (genl_connect(sk)) {
-		nl_socket_free(sk);
-		errno = EPROTONOSUPPORT;
-		return NULL;
-	}
-	fam = genl_ctrl_resolve(sk, ATMQTT_GENL_NAME);
-	if (fam < 0) {
-		nl_socket_free(sk);
-		errno = ENOENT;
-		return NULL;
-	}
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
-		   sizeof(one));
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one,
-		   sizeof(one));
-	*family = fam;
-	return sk;
-}
 
 struct atmqtt_nl *atmqtt_nl_open(void)
 {
 	struct atmqtt_nl *nl = calloc(1, sizeof(*nl));
+	int e;
 
 	if (!nl)
 		return NULL;
-	nl->sk = atmqtt_sock(&nl->family);
+	nl->sk = aqi_sock(&nl->family, NULL);
 	if (!nl->sk) {
-		int e = errno;
-
+		e = errno;
 		free(nl);
 		errno = e;
 		return NULL;
@@ -102,47 +81,67 @@ int atmqtt_ext_error_attr(const struct atmqtt_nl *nl)
 	return nl->bad_attr;
 }
 
-/* Parse the TLVs after struct nlmsgerr (NLM_F_ACK_TLVS). */
-static void atmqtt_parse_ack(struct atmqtt_nl *nl, struct nlmsghdr *nlh)
+uint32_t atmqtt_modem_error(const struct atmqtt_nl *nl)
 {
-	struct nlmsgerr *e = nlmsg_data(nlh);
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	unsigned int hlen = sizeof(*e);
-	int off, i;
+	return nl->modem_err;
+}
 
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		hlen += nlmsg_datalen(&e->msg);
-	if (nlmsg_datalen(nlh) < (int)hlen)
-		return;
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)e + hlen),
-		      nlmsg_datalen(nlh) - hlen, NULL))
+/* ---- the answer ---- */
+
+/* Extended ack TLVs (of an NLMSG_ERROR or an NLMSG_DONE). */
+static void atmqtt_parse_tlvs(struct atmqtt_nl *nl, void *data, int len)
+{
+	static struct nla_policy pol[NLMSGERR_ATTR_MAX + 1] = {
+		[NLMSGERR_ATTR_OFFS]		= { .type = NLA_U32 },
+		[NLMSGERR_ATTR_MISS_TYPE]	= { .type = NLA_U32 },
+	};
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	uint32_t off;
+	int i;
+
+	if (len <= 0 || nla_parse(tb, NLMSGERR_ATTR_MAX, data, len, pol))
 		return;
 	if (tb[NLMSGERR_ATTR_MSG])
-		snprintf(nl->ext_msg, sizeof(nl->ext_msg), "%s",
-			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+		aqi_nla_strcpy(nl->ext_msg, sizeof(nl->ext_msg),
+				  tb[NLMSGERR_ATTR_MSG]);
 	if (tb[NLMSGERR_ATTR_OFFS]) {
 		off = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 		for (i = 1; i <= ATMQTT_A_MAX; i++)
-			if (nl->attr_off[i] && (int)nl->attr_off[i] == off)
+			if (nl->attr_off[i] && nl->attr_off[i] == off)
 				nl->bad_attr = i;
 	}
-#ifdef NLMSGERR_ATTR_MISS_TYPE
 	if (tb[NLMSGERR_ATTR_MISS_TYPE] && !nl->bad_attr)
 		nl->bad_attr = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
-#endif
+}
+
+static void atmqtt_parse_ack(struct atmqtt_nl *nl, struct nlmsghdr *nlh)
+{
+	struct nlmsgerr *e = nlmsg_data(nlh);
+	int hlen = sizeof(*e);
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	/* Without NLM_F_CAPPED the request's payload follows. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    e->msg.nlmsg_len >= sizeof(e->msg))
+		hlen += e->msg.nlmsg_len - sizeof(e->msg);
+	hlen = NLMSG_ALIGN(hlen);
+	if (nlmsg_datalen(nlh) > hlen)
+		atmqtt_parse_tlvs(nl, (char *)e + hlen,
+				  nlmsg_datalen(nlh) - hlen);
 }
 
 static int atmqtt_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *err,
 			 void *arg)
 {
 	struct atmqtt_nl *nl = arg;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)err - 1;
 
 	(void)nla;
-	nl->err = err->error;
-	atmqtt_parse_ack(nl, (struct nlmsghdr *)err - 1);
+	if (nlh->nlmsg_seq != nl->seq)
+		return NL_SKIP;
+	nl->err = err->error < 0 ? err->error : -EPROTO;
+	atmqtt_parse_ack(nl, nlh);
 	return NL_STOP;
 }
 
@@ -155,135 +154,320 @@ static int atmqtt_ack_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* NLMSG_DONE ends a dump; it carries the dump's error, then TLVs. */
 static int atmqtt_finish_cb(struct nl_msg *msg, void *arg)
 {
-	(void)msg;
-	((struct atmqtt_nl *)arg)->err = 0;
+	struct atmqtt_nl *nl = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int err = 0, hlen = NLMSG_ALIGN(sizeof(err));
+
+	if (nlmsg_datalen(nlh) >= (int)sizeof(err))
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+	nl->err = err < 0 ? err : 0;
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && nlmsg_datalen(nlh) > hlen)
+		atmqtt_parse_tlvs(nl, (char *)nlmsg_data(nlh) + hlen,
+				  nlmsg_datalen(nlh) - hlen);
 	return NL_STOP;
 }
 
-struct atmqtt_req {
+static int atmqtt_seq_cb(struct nl_msg *msg, void *arg)
+{
+	struct atmqtt_nl *nl = arg;
+
+	return nlmsg_hdr(msg)->nlmsg_seq == nl->seq ? NL_OK : NL_SKIP;
+}
+
+static int atmqtt_valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct atmqtt_nl *nl = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[ATMQTT_A_MAX + 1];
+
+	if (genlmsg_parse(nlh, 0, tb, ATMQTT_A_MAX, aqi_policy))
+		return NL_SKIP;
+	if (tb[ATMQTT_A_MODEM_ERROR]) {
+		nl->modem_err = nla_get_u32(tb[ATMQTT_A_MODEM_ERROR]);
+		return NL_OK;
+	}
+	if (nl->reply)
+		nl->reply(nlh, tb, nl->reply_arg);
+	return NL_OK;
+}
+
+/* ---- the request ---- */
+
+struct req {
 	struct atmqtt_nl *nl;
 	struct nl_msg *msg;
+	int err;		/* first failure while building */
 };
 
-static struct nl_msg *atmqtt_msg(struct atmqtt_nl *nl, uint8_t cmd, int flags)
-{
-	struct nl_msg *msg = nlmsg_alloc();
+static const char *const attr_names[ATMQTT_A_MAX + 1] = {
+	[ATMQTT_A_MODEM]		= "ATMQTT_A_MODEM",
+	[ATMQTT_A_CLIENT]		= "ATMQTT_A_CLIENT",
+	[ATMQTT_A_HOST]			= "ATMQTT_A_HOST",
+	[ATMQTT_A_PORT]			= "ATMQTT_A_PORT",
+	[ATMQTT_A_CLEAN]		= "ATMQTT_A_CLEAN",
+	[ATMQTT_A_KEEPALIVE]		= "ATMQTT_A_KEEPALIVE",
+	[ATMQTT_A_TOPIC]		= "ATMQTT_A_TOPIC",
+	[ATMQTT_A_QOS]			= "ATMQTT_A_QOS",
+	[ATMQTT_A_RETAIN]		= "ATMQTT_A_RETAIN",
+	[ATMQTT_A_PAYLOAD]		= "ATMQTT_A_PAYLOAD",
+	[ATMQTT_A_USERNAME]		= "ATMQTT_A_USERNAME",
+	[ATMQTT_A_PASSWORD]		= "ATMQTT_A_PASSWORD",
+	[ATMQTT_A_CLIENT_ID]		= "ATMQTT_A_CLIENT_ID",
+	[ATMQTT_A_MODE]			= "ATMQTT_A_MODE",
+	[ATMQTT_A_AT_CMD]		= "ATMQTT_A_AT_CMD",
+	[ATMQTT_A_LINE]			= "ATMQTT_A_LINE",
+	[ATMQTT_A_TIMEOUT_MS]		= "ATMQTT_A_TIMEOUT_MS",
+	[ATMQTT_A_DATASIZE]		= "ATMQTT_A_DATASIZE",
+	[ATMQTT_A_RECONNECT]		= "ATMQTT_A_RECONNECT",
+	[ATMQTT_A_RECONNECT_MIN_MS]	= "ATMQTT_A_RECONNECT_MIN_MS",
+	[ATMQTT_A_RECONNECT_MAX_MS]	= "ATMQTT_A_RECONNECT_MAX_MS",
+};
 
-	if (!msg)
-		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags,
-			 cmd, ATMQTT_GENL_VERSION)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
+/* A refusal made here, reported like the kernel's. */
+static int req_refuse(struct req *r, int type, int err, const char *why)
+{
+	struct atmqtt_nl *nl = r->nl;
+
+	if (r->err)
+		return r->err;
+	snprintf(nl->ext_msg, sizeof(nl->ext_msg), "%s: %s",
+		 attr_names[type] ? attr_names[type] : "attribute", why);
+	nl->bad_attr = type;
+	r->err = err;
+	return err;
+}
+
+static void req_init(struct req *r, struct atmqtt_nl *nl, uint8_t cmd,
+		     int flags)
+{
+	r->nl = nl;
+	r->err = 0;
 	memset(nl->attr_off, 0, sizeof(nl->attr_off));
 	nl->ext_msg[0] = '\0';
 	nl->bad_attr = 0;
-	return msg;
+	nl->modem_err = 0;
+	r->msg = nlmsg_alloc();
+	if (!r->msg) {
+		r->err = -ENOMEM;
+		return;
+	}
+	if (!genlmsg_put(r->msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+			 flags, cmd, ATMQTT_GENL_VERSION))
+		r->err = -ENOMEM;
 }
 
-/* Remember where each attribute starts, to map the ack's offset back. */
-static void atmqtt_mark(struct atmqtt_nl *nl, struct nl_msg *msg, int type)
+/* Remembers where the attribute starts, to map the ack's offset back. */
+static int req_mark(struct req *r, int type)
 {
-	nl->attr_off[type] = nlmsg_hdr(msg)->nlmsg_len;
+	if (r->err)
+		return 0;
+	r->nl->attr_off[type] = nlmsg_hdr(r->msg)->nlmsg_len;
+	return 1;
 }
 
-#define PUT(nl, msg, type, fn, ...) do {		\
-	atmqtt_mark(nl, msg, type);			\
-	if (fn(msg, type, __VA_ARGS__) < 0)		\
-		goto nomem;				\
-} while (0)
-
-static int atmqtt_send(struct atmqtt_nl *nl, struct nl_msg *msg,
-		       nl_recvmsg_msg_cb_t valid, void *arg)
+static void put_u8(struct req *r, int type, long v)
 {
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
+	if (v < 0 || v > UINT8_MAX) {
+		req_refuse(r, type, -EINVAL, "value out of range (u8)");
+		return;
+	}
+	if (req_mark(r, type) && nla_put_u8(r->msg, type, v) < 0)
+		r->err = -ENOMEM;
+}
+
+static void put_u16(struct req *r, int type, long v)
+{
+	if (v < 0 || v > UINT16_MAX) {
+		req_refuse(r, type, -EINVAL, "value out of range (u16)");
+		return;
+	}
+	if (req_mark(r, type) && nla_put_u16(r->msg, type, v) < 0)
+		r->err = -ENOMEM;
+}
+
+static void put_u32(struct req *r, int type, uint32_t v)
+{
+	if (req_mark(r, type) && nla_put_u32(r->msg, type, v) < 0)
+		r->err = -ENOMEM;
+}
+
+static void put_str(struct req *r, int type, const char *s)
+{
+	if (!s) {
+		req_refuse(r, type, -EINVAL, "missing (NULL)");
+		return;
+	}
+	if (strlen(s) > 4096) {
+		req_refuse(r, type, -EMSGSIZE, "string too long");
+		return;
+	}
+	if (req_mark(r, type) && nla_put_string(r->msg, type, s) < 0)
+		r->err = -ENOMEM;
+}
+
+static void put_bin(struct req *r, int type, const void *data, size_t len)
+{
+	if (len && !data) {
+		req_refuse(r, type, -EINVAL, "missing (NULL)");
+		return;
+	}
+	if (len > 4096) {
+		req_refuse(r, type, -EMSGSIZE, "too long");
+		return;
+	}
+	if (req_mark(r, type) && nla_put(r->msg, type, len, data) < 0)
+		r->err = -ENOMEM;
+}
+
+static int req_send(struct req *r, reply_fn reply, void *arg)
+{
+	struct atmqtt_nl *nl = r->nl;
+	struct nl_cb *cb;
 	int ret;
 
+	if (r->err) {
+		nlmsg_free(r->msg);
+		return r->err;
+	}
+	cb = nl_cb_alloc(NL_CB_CUSTOM);
 	if (!cb) {
-		nlmsg_free(msg);
+		nlmsg_free(r->msg);
 		return -ENOMEM;
 	}
 	nl->err = 1;
+	nl->reply = reply;
+	nl->reply_arg = arg;
 	nl_cb_err(cb, NL_CB_CUSTOM, atmqtt_err_cb, nl);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, atmqtt_seq_cb, nl);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, atmqtt_ack_cb, nl);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, atmqtt_finish_cb, nl);
-	if (valid)
-		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid, arg);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, atmqtt_valid_cb, nl);
 
-	ret = nl_send_auto(nl->sk, msg);
-	nlmsg_free(msg);
-	if (ret < 0) {
-		nl_cb_put(cb);
-		return -EIO;
-	}
+	ret = nl_send_auto(nl->sk, r->msg);
+	nl->seq = nlmsg_hdr(r->msg)->nlmsg_seq;
+	nlmsg_free(r->msg);
+	if (ret < 0)
+		nl->err = aqi_nlerr(ret);
 	while (nl->err > 0) {
 		ret = nl_recvmsgs(nl->sk, cb);
-		if (ret < 0 && nl->err > 0) {
-			nl->err = -EIO;
-			break;
-		}
+		if (ret < 0 && nl->err > 0)
+			nl->err = aqi_nlerr(ret);
 	}
 	nl_cb_put(cb);
+	nl->reply = NULL;
 	return nl->err;
 }
 
+/* A do request: MODEM, then the caller's attributes. */
+static void req_modem(struct req *r, struct atmqtt_nl *nl, uint8_t cmd,
+		      uint32_t modem)
+{
+	req_init(r, nl, cmd, NLM_F_ACK);
+	put_u32(r, ATMQTT_A_MODEM, modem);
+}
+
+static void req_client(struct req *r, struct atmqtt_nl *nl, uint8_t cmd,
+		       uint32_t modem, uint8_t client)
+{
+	req_modem(r, nl, cmd, modem);
+	put_u8(r, ATMQTT_A_CLIENT, client);
+}
+
+/* A dump, optionally restricted to one modem. */
+static void req_dump(struct req *r, struct atmqtt_nl *nl, uint8_t cmd,
+		     uint32_t modem)
+{
+	req_init(r, nl, cmd, NLM_F_DUMP);
+	if (modem)
+		put_u32(r, ATMQTT_A_MODEM, modem);
+}
+
+/* The reply of a request that returns one u8 attribute. */
+struct u8_reply {
+	int type;
+	int value;		/* -1 until seen */
+};
+
+static void reply_u8(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+{
+	struct u8_reply *u = arg;
+
+	(void)nlh;
+	if (tb[u->type])
+		u->value = nla_get_u8(tb[u->type]);
+}
+
+static int req_send_u8(struct req *r, int type)
+{
+	struct u8_reply u = { .type = type, .value = -1 };
+	int err = req_send(r, reply_u8, &u);
+
+	if (err)
+		return err;
+	return u.value < 0 ? -EPROTO : u.value;
+}
+
+/* The top-level attributes of one type in a reply, in order (LINE and
+ * ENTRY repeat, so genlmsg_parse() would keep only the last one).
+ */
+#define for_each_reply_attr(pos, nlh, type, rem)			\
+	nla_for_each_attr(pos, genlmsg_attrdata(nlmsg_data(nlh), 0),	\
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem)	\
+		if (nla_type(pos) == (type))
+
 /* ---- modems ---- */
 
-struct atmqtt_list_ctx {
+struct modem_ctx {
 	atmqtt_modem_cb cb;
 	void *arg;
 	int count;
 	int stop;
 };
 
-static int atmqtt_modem_parse(struct nl_msg *msg, void *arg)
+static void reply_modem(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
-	struct atmqtt_list_ctx *ctx = arg;
-	struct nlattr *tb[ATMQTT_A_MAX + 1];
+	struct modem_ctx *ctx = arg;
 	struct atmqtt_modem_info m;
 
-	if (ctx->stop)
-		return NL_SKIP;
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, ATMQTT_A_MAX, NULL))
-		return NL_SKIP;
+	(void)nlh;
+	if (ctx->stop || !tb[ATMQTT_A_MODEM])
+		return;
 	memset(&m, 0, sizeof(m));
-	if (tb[ATMQTT_A_MODEM])
-		m.handle = nla_get_u32(tb[ATMQTT_A_MODEM]);
+	m.handle = nla_get_u32(tb[ATMQTT_A_MODEM]);
 	if (tb[ATMQTT_A_TTY])
-		snprintf(m.tty, sizeof(m.tty), "%s",
-			 (char *)nla_data(tb[ATMQTT_A_TTY]));
+		aqi_nla_strcpy(m.tty, sizeof(m.tty), tb[ATMQTT_A_TTY]);
 	if (tb[ATMQTT_A_MODEM_STATE])
 		m.state = nla_get_u8(tb[ATMQTT_A_MODEM_STATE]);
+	if (tb[ATMQTT_A_MODE])
+		m.mode = nla_get_u8(tb[ATMQTT_A_MODE]);
 	if (tb[ATMQTT_A_RX_SEQ])
 		m.rx_seq = nla_get_u64(tb[ATMQTT_A_RX_SEQ]);
 	if (tb[ATMQTT_A_RX_DROPS])
 		m.rx_drops = nla_get_u64(tb[ATMQTT_A_RX_DROPS]);
+	if (tb[ATMQTT_A_RX_STRAY])
+		m.rx_stray = nla_get_u64(tb[ATMQTT_A_RX_STRAY]);
+	if (tb[ATMQTT_A_RX_MALFORMED])
+		m.rx_malformed = nla_get_u64(tb[ATMQTT_A_RX_MALFORMED]);
+	if (tb[ATMQTT_A_RX_OVERFLOWS])
+		m.rx_overflows = nla_get_u64(tb[ATMQTT_A_RX_OVERFLOWS]);
 	ctx->count++;
 	if (ctx->cb && ctx->cb(&m, ctx->arg))
 		ctx->stop = 1;
-	return NL_OK;
 }
 
 int atmqtt_modem_list(struct atmqtt_nl *nl, uint32_t handle,
 		      atmqtt_modem_cb cb, void *arg)
 {
-	struct atmqtt_list_ctx ctx = { .cb = cb, .arg = arg };
-	struct nl_msg *msg;
+	struct modem_ctx ctx = { .cb = cb, .arg = arg };
+	struct req r;
 	int err;
 
-	msg = atmqtt_msg(nl, ATMQTT_CMD_GET_MODEM, NLM_F_DUMP);
-	if (!msg)
-		return -ENOMEM;
-	if (handle)
-		PUT(nl, msg, ATMQTT_A_MODEM, nla_put_u32, handle);
-	err = atmqtt_send(nl, msg, atmqtt_modem_parse, &ctx);
+	req_dump(&r, nl, ATMQTT_CMD_GET_MODEM, handle);
+	err = req_send(&r, reply_modem, &ctx);
 	return err < 0 ? err : ctx.count;
-nomem:
-	nlmsg_free(msg);
-	return -ENOMEM;
 }
 
 /* "/dev/pts/3", "pts/3" and the kernel's "pts3" are the same tty. */
@@ -299,15 +483,15 @@ static void atmqtt_tty_norm(const char *in, char *out, size_t n)
 	out[j] = '\0';
 }
 
-struct atmqtt_find_ctx {
+struct find_ctx {
 	char want[64];
 	uint32_t handle;
 	int found;
 };
 
-static int atmqtt_find_cb(const struct atmqtt_modem_info *m, void *arg)
+static int find_cb(const struct atmqtt_modem_info *m, void *arg)
 {
-	struct atmqtt_find_ctx *f = arg;
+	struct find_ctx *f = arg;
 	char have[64];
 
 	atmqtt_tty_norm(m->tty, have, sizeof(have));
@@ -321,11 +505,11 @@ static int atmqtt_find_cb(const struct atmqtt_modem_info *m, void *arg)
 
 int atmqtt_modem_find(struct atmqtt_nl *nl, const char *tty, uint32_t *handle)
 {
-	struct atmqtt_find_ctx f = { .found = 0 };
+	struct find_ctx f = { .found = 0 };
 	int err;
 
 	atmqtt_tty_norm(tty, f.want, sizeof(f.want));
-	err = atmqtt_modem_list(nl, 0, atmqtt_find_cb, &f);
+	err = atmqtt_modem_list(nl, 0, find_cb, &f);
 	if (err < 0)
 		return err;
 	if (!f.found)
@@ -334,252 +518,511 @@ int atmqtt_modem_find(struct atmqtt_nl *nl, const char *tty, uint32_t *handle)
 	return 0;
 }
 
+/* ---- AT+MQTTUSER, AT+MQTTWILL, AT+MQTTCONF ---- */
+
+int atmqtt_user_set(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
+		    const char *username, const char *password,
+		    const char *client_id)
+{
+	struct req r;
+
+	req_client(&r, nl, ATMQTT_CMD_SET_USER, modem, client);
+	if (username)
+		put_str(&r, ATMQTT_A_USERNAME, username);
+	if (password)
+		put_str(&r, ATMQTT_A_PASSWORD, password);
+	if (client_id)
+		put_str(&r, ATMQTT_A_CLIENT_ID, client_id);
+	return req_send(&r, NULL, NULL);
+}
+
+struct user_ctx {
+	struct atmqtt_user *out;
+	int count;
+};
+
+static void reply_user(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+{
+	struct user_ctx *ctx = arg;
+	struct nlattr *e, *etb[ATMQTT_A_MAX + 1];
+	struct atmqtt_user *u;
+	int rem;
+
+	(void)tb;
+	for_each_reply_attr(e, nlh, ATMQTT_A_ENTRY, rem) {
+		if (ctx->count >= ATMQTT_CLIENT_MAX)
+			break;
+		if (nla_parse_nested(etb, ATMQTT_A_MAX, e, aqi_policy) ||
+		    !etb[ATMQTT_A_CLIENT])
+			continue;
+		u = &ctx->out[ctx->count++];
+		memset(u, 0, sizeof(*u));
+		u->client = nla_get_u8(etb[ATMQTT_A_CLIENT]);
+		if (etb[ATMQTT_A_USERNAME])
+			aqi_nla_strcpy(u->username, sizeof(u->username),
+					  etb[ATMQTT_A_USERNAME]);
+		if (etb[ATMQTT_A_PASSWORD]) {
+			aqi_nla_strcpy(u->password, sizeof(u->password),
+					  etb[ATMQTT_A_PASSWORD]);
+			u->has_password = 1;
+		}
+		if (etb[ATMQTT_A_CLIENT_ID]) {
+			aqi_nla_strcpy(u->client_id, sizeof(u->client_id),
+					  etb[ATMQTT_A_CLIENT_ID]);
+			u->has_client_id = 1;
+		}
+	}
+}
+
+int atmqtt_user_get(struct atmqtt_nl *nl, uint32_t modem,
+		    struct atmqtt_user out[ATMQTT_CLIENT_MAX])
+{
+	struct user_ctx ctx = { .out = out };
+	struct req r;
+	int err;
+
+	req_modem(&r, nl, ATMQTT_CMD_GET_USER, modem);
+	err = req_send(&r, reply_user, &ctx);
+	return err < 0 ? err : ctx.count;
+}
+
+int atmqtt_will_set(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
+		    const char *topic, int qos, int retain,
+		    const char *payload)
+{
+	struct req r;
+
+	req_client(&r, nl, ATMQTT_CMD_SET_WILL, modem, client);
+	put_str(&r, ATMQTT_A_TOPIC, topic);
+	put_u8(&r, ATMQTT_A_QOS, qos);
+	put_u8(&r, ATMQTT_A_RETAIN, retain);
+	/* Binary attribute: the bytes, without a terminating NUL. */
+	if (payload)
+		put_bin(&r, ATMQTT_A_PAYLOAD, payload, strlen(payload));
+	return req_send(&r, NULL, NULL);
+}
+
+struct will_ctx {
+	struct atmqtt_will *out;
+	int count;
+};
+
+static void reply_will(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+{
+	struct will_ctx *ctx = arg;
+	struct nlattr *e, *etb[ATMQTT_A_MAX + 1];
+	struct atmqtt_will *w;
+	size_t len;
+	int rem;
+
+	(void)tb;
+	for_each_reply_attr(e, nlh, ATMQTT_A_ENTRY, rem) {
+		if (ctx->count >= ATMQTT_CLIENT_MAX)
+			break;
+		if (nla_parse_nested(etb, ATMQTT_A_MAX, e, aqi_policy) ||
+		    !etb[ATMQTT_A_CLIENT])
+			continue;
+		w = &ctx->out[ctx->count++];
+		memset(w, 0, sizeof(*w));
+		w->client = nla_get_u8(etb[ATMQTT_A_CLIENT]);
+		if (etb[ATMQTT_A_TOPIC])
+			aqi_nla_strcpy(w->topic, sizeof(w->topic),
+					  etb[ATMQTT_A_TOPIC]);
+		if (etb[ATMQTT_A_QOS])
+			w->qos = nla_get_u8(etb[ATMQTT_A_QOS]);
+		if (etb[ATMQTT_A_RETAIN])
+			w->retain = nla_get_u8(etb[ATMQTT_A_RETAIN]);
+		if (etb[ATMQTT_A_PAYLOAD]) {
+			len = nla_len(etb[ATMQTT_A_PAYLOAD]);
+			if (len > ATMQTT_PAYLOAD_MAX)
+				len = ATMQTT_PAYLOAD_MAX;
+			memcpy(w->payload, nla_data(etb[ATMQTT_A_PAYLOAD]),
+			       len);
+			w->payload[len] = '\0';
+			w->has_payload = 1;
+		}
+	}
+}
+
+int atmqtt_will_get(struct atmqtt_nl *nl, uint32_t modem,
+		    struct atmqtt_will out[ATMQTT_CLIENT_MAX])
+{
+	struct will_ctx ctx = { .out = out };
+	struct req r;
+	int err;
+
+	req_modem(&r, nl, ATMQTT_CMD_GET_WILL, modem);
+	err = req_send(&r, reply_will, &ctx);
+	return err < 0 ? err : ctx.count;
+}
+
+int atmqtt_conf_set(struct atmqtt_nl *nl, uint32_t modem, int mode)
+{
+	struct req r;
+
+	req_modem(&r, nl, ATMQTT_CMD_SET_CONF, modem);
+	put_u8(&r, ATMQTT_A_MODE, mode);
+	return req_send(&r, NULL, NULL);
+}
+
+int atmqtt_conf_get(struct atmqtt_nl *nl, uint32_t modem)
+{
+	struct req r;
+
+	req_modem(&r, nl, ATMQTT_CMD_GET_CONF, modem);
+	return req_send_u8(&r, ATMQTT_A_MODE);
+}
+
+int atmqtt_openable(struct atmqtt_nl *nl, uint32_t modem)
+{
+	struct req r;
+
+	req_modem(&r, nl, ATMQTT_CMD_GET_OPENABLE, modem);
+	return req_send_u8(&r, ATMQTT_A_CLIENTS);
+}
+
+int atmqtt_closable(struct atmqtt_nl *nl, uint32_t modem)
+{
+	struct req r;
+
+	req_modem(&r, nl, ATMQTT_CMD_GET_CLOSABLE, modem);
+	return req_send_u8(&r, ATMQTT_A_CLIENTS);
+}
+
 /* ---- client operations ---- */
 
 int atmqtt_client_open(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
-		       const char *host, uint16_t port, int clean,
+		       const char *host, uint32_t port, int clean,
 		       int keepalive)
 {
-	struct nl_msg *msg = atmqtt_msg(nl, ATMQTT_CMD_OPEN, NLM_F_ACK);
+	struct req r;
 
-	if (!msg)
-		return -ENOMEM;
-	PUT(nl, msg, ATMQTT_A_MODEM, nla_put_u32, modem);
-	PUT(nl, msg, ATMQTT_A_CLIENT, nla_put_u8, client);
-	PUT(nl, msg, ATMQTT_A_HOST, nla_put_string, host);
-	PUT(nl, msg, ATMQTT_A_PORT, nla_put_u16, port);
+	req_client(&r, nl, ATMQTT_CMD_OPEN, modem, client);
+	put_str(&r, ATMQTT_A_HOST, host);
+	put_u32(&r, ATMQTT_A_PORT, port);
 	if (clean >= 0)
-		PUT(nl, msg, ATMQTT_A_CLEAN, nla_put_u8, (uint8_t)clean);
+		put_u8(&r, ATMQTT_A_CLEAN, clean);
 	if (keepalive)
-		PUT(nl, msg, ATMQTT_A_KEEPALIVE, nla_put_u16,
-		    (uint16_t)keepalive);
-	return atmqtt_send(nl, msg, NULL, NULL);
-nomem:
-	nlmsg_free(msg);
-	return -ENOMEM;
+		put_u16(&r, ATMQTT_A_KEEPALIVE, keepalive);
+	return req_send(&r, NULL, NULL);
 }
 
 int atmqtt_client_close(struct atmqtt_nl *nl, uint32_t modem, uint8_t client)
 {
-	struct nl_msg *msg = atmqtt_msg(nl, ATMQTT_CMD_CLOSE, NLM_F_ACK);
+	struct req r;
 
-	if (!msg)
-		return -ENOMEM;
-	PUT(nl, msg, ATMQTT_A_MODEM, nla_put_u32, modem);
-	PUT(nl, msg, ATMQTT_A_CLIENT, nla_put_u8, client);
-	return atmqtt_send(nl, msg, NULL, NULL);
-nomem:
-	nlmsg_free(msg);
-	return -ENOMEM;
+	req_client(&r, nl, ATMQTT_CMD_CLOSE, modem, client);
+	return req_send(&r, NULL, NULL);
 }
 
 int atmqtt_subscribe(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
 		     const char *topic, int qos)
 {
-	struct nl_msg *msg = atmqtt_msg(nl, ATMQTT_CMD_SUBSCRIBE, NLM_F_ACK);
+	struct req r;
 
-	if (!msg)
-		return -ENOMEM;
-	PUT(nl, msg, ATMQTT_A_MODEM, nla_put_u32, modem);
-	PUT(nl, msg, ATMQTT_A_CLIENT, nla_put_u8, client);
-	PUT(nl, msg, ATMQTT_A_TOPIC, nla_put_string, topic);
-	PUT(nl, msg, ATMQTT_A_QOS, nla_put_u8, (uint8_t)qos);
-	return atmqtt_send(nl, msg, NULL, NULL);
-nomem:
-	nlmsg_free(msg);
-	return -ENOMEM;
+	req_client(&r, nl, ATMQTT_CMD_SUBSCRIBE, modem, client);
+	put_str(&r, ATMQTT_A_TOPIC, topic);
+	put_u8(&r, ATMQTT_A_QOS, qos);
+	return req_send(&r, NULL, NULL);
+}
+
+int atmqtt_unsubscribe(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
+		       const char *topic)
+{
+	struct req r;
+
+	req_client(&r, nl, ATMQTT_CMD_UNSUBSCRIBE, modem, client);
+	put_str(&r, ATMQTT_A_TOPIC, topic);
+	return req_send(&r, NULL, NULL);
 }
 
 int atmqtt_publish(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
 		   const char *topic, int qos, int retain,
-		   const void *payload, size_t len)
+		   const void *payload, size_t len, unsigned int flags,
+		   int *used_datasize)
 {
-	struct nl_msg *msg = atmqtt_msg(nl, ATMQTT_CMD_PUBLISH, NLM_F_ACK);
+	struct u8_reply u = { .type = ATMQTT_A_DATASIZE, .value = -1 };
+	struct req r;
+	int err;
 
-	if (!msg)
-		return -ENOMEM;
-	PUT(nl, msg, ATMQTT_A_MODEM, nla_put_u32, modem);
-	PUT(nl, msg, ATMQTT_A_CLIENT, nla_put_u8, client);
-	PUT(nl, msg, ATMQTT_A_TOPIC, nla_put_string, topic);
-	PUT(nl, msg, ATMQTT_A_QOS, nla_put_u8, (uint8_t)qos);
-	PUT(nl, msg, ATMQTT_A_RETAIN, nla_put_u8, (uint8_t)retain);
-	PUT(nl, msg, ATMQTT_A_PAYLOAD, nla_put, (int)len, payload);
-	return atmqtt_send(nl, msg, NULL, NULL);
-nomem:
-	nlmsg_free(msg);
-	return -ENOMEM;
+	req_client(&r, nl, ATMQTT_CMD_PUBLISH, modem, client);
+	put_str(&r, ATMQTT_A_TOPIC, topic);
+	put_u8(&r, ATMQTT_A_QOS, qos);
+	put_u8(&r, ATMQTT_A_RETAIN, retain);
+	/* Binary, any bytes; no attribute is the empty payload. */
+	if (len)
+		put_bin(&r, ATMQTT_A_PAYLOAD, payload, len);
+	if (flags & ~ATMQTT_PUB_DATASIZE)
+		req_refuse(&r, ATMQTT_A_DATASIZE, -EINVAL, "unknown flags");
+	if (flags & ATMQTT_PUB_DATASIZE)
+		put_u8(&r, ATMQTT_A_DATASIZE, 1);
+	err = req_send(&r, reply_u8, &u);
+	if (!err && used_datasize)
+		*used_datasize = u.value > 0;
+	return err;
 }
 
-/* ---- events ---- */
+struct read_ctx {
+	struct atmqtt_message *msg;
+	int status;		/* -1 until seen */
+};
 
-struct atmqtt_events *atmqtt_events_open(void)
+static void reply_read(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
-	struct atmqtt_events *ev = calloc(1, sizeof(*ev));
-	int family, grp, e;
+	struct read_ctx *ctx = arg;
+	struct atmqtt_message *m = ctx->msg;
+	size_t len;
 
-	if (!ev)
-		return NULL;
-	ev->sk = atmqtt_sock(&family);
-	if (!ev->sk)
-		goto fail;
-	grp = genl_ctrl_resolve_grp(ev->sk, ATMQTT_GENL_NAME,
-				    ATMQTT_MCGRP_EVENTS);
-	if (grp < 0) {
-		errno = ENOENT;
-		goto fail_sk;
-	}
-	nl_socket_disable_seq_check(ev->sk);
-	nl_socket_set_buffer_size(ev->sk, 4 << 20, 0);
-	if (nl_socket_add_membership(ev->sk, grp)) {
-		errno = EPERM;
-		goto fail_sk;
-	}
-	return ev;
-fail_sk:
-	e = errno;
-	nl_socket_free(ev->sk);
-	errno = e;
-fail:
-	e = errno;
-	free(ev);
-	errno = e;
-	return NULL;
-}
-
-void atmqtt_events_close(struct atmqtt_events *ev)
-{
-	if (!ev)
+	(void)nlh;
+	if (!tb[ATMQTT_A_STATUS])
 		return;
-	nl_socket_free(ev->sk);
-	free(ev);
-}
-
-int atmqtt_events_fd(const struct atmqtt_events *ev)
-{
-	return nl_socket_get_fd(ev->sk);
-}
-
-uint64_t atmqtt_events_overruns(const struct atmqtt_events *ev)
-{
-	return ev->overruns;
-}
-
-static int atmqtt_event_parse(struct nl_msg *msg, void *arg)
-{
-	struct atmqtt_events *ev = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct genlmsghdr *gh = nlmsg_data(nlh);
-	struct nlattr *tb[ATMQTT_A_MAX + 1];
-	struct atmqtt_event e;
-	int ret;
-
-	if (ev->stop)
-		return NL_SKIP;
-	if (genlmsg_parse(nlh, 0, tb, ATMQTT_A_MAX, NULL))
-		return NL_SKIP;
-	memset(&e, 0, sizeof(e));
-	e.type = gh->cmd;
+	ctx->status = nla_get_u8(tb[ATMQTT_A_STATUS]);
+	if (!ctx->status)
+		return;
 	if (tb[ATMQTT_A_MODEM])
-		e.modem = nla_get_u32(tb[ATMQTT_A_MODEM]);
+		m->modem = nla_get_u32(tb[ATMQTT_A_MODEM]);
 	if (tb[ATMQTT_A_CLIENT])
-		e.client = nla_get_u8(tb[ATMQTT_A_CLIENT]);
+		m->client = nla_get_u8(tb[ATMQTT_A_CLIENT]);
 	if (tb[ATMQTT_A_QOS])
-		e.qos = nla_get_u8(tb[ATMQTT_A_QOS]);
-	if (tb[ATMQTT_A_STATUS])
-		e.status = nla_get_u8(tb[ATMQTT_A_STATUS]);
-	if (tb[ATMQTT_A_URC])
-		e.urc = nla_get_u8(tb[ATMQTT_A_URC]);
-	if (tb[ATMQTT_A_CAUSE])
-		e.cause = nla_get_u8(tb[ATMQTT_A_CAUSE]);
-	if (tb[ATMQTT_A_MODEM_STATE])
-		e.modem_state = nla_get_u8(tb[ATMQTT_A_MODEM_STATE]);
-	if (tb[ATMQTT_A_TTY])
-		e.tty = nla_data(tb[ATMQTT_A_TTY]);
-	if (tb[ATMQTT_A_TOPIC])
-		e.topic = nla_data(tb[ATMQTT_A_TOPIC]);
-	if (tb[ATMQTT_A_PAYLOAD]) {
-		e.payload = nla_data(tb[ATMQTT_A_PAYLOAD]);
-		e.payload_len = nla_len(tb[ATMQTT_A_PAYLOAD]);
-	}
+		m->qos = nla_get_u8(tb[ATMQTT_A_QOS]);
 	if (tb[ATMQTT_A_RX_SEQ])
-		e.seq = nla_get_u64(tb[ATMQTT_A_RX_SEQ]);
-	ret = ev->cb(&e, ev->arg);
-	if (ret)
-		ev->stop = ret;
-	return NL_OK;
-}
-
-int atmqtt_events_dispatch(struct atmqtt_events *ev, atmqtt_event_cb cb,
-			   void *arg)
-{
-	/* A clone keeps the socket's disabled sequence check. */
-	struct nl_cb *nlcb = nl_cb_clone(nl_socket_get_cb(ev->sk));
-	int ret;
-
-	if (!nlcb)
-		return -ENOMEM;
-	nl_cb_put(nl_socket_get_cb(ev->sk));	/* get took a reference */
-	ev->cb = cb;
-	ev->arg = arg;
-	ev->stop = 0;
-	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, atmqtt_event_parse, ev);
-	ret = nl_recvmsgs(ev->sk, nlcb);
-	nl_cb_put(nlcb);
-	if (ev->stop)
-		return ev->stop;
-	if (ret == -NLE_NOMEM) {
-		/* libnl reports a socket overrun (ENOBUFS) as NLE_NOMEM */
-		ev->overruns++;
-		return -ENOBUFS;
+		m->seq = nla_get_u64(tb[ATMQTT_A_RX_SEQ]);
+	if (tb[ATMQTT_A_TOPIC])
+		aqi_nla_strcpy(m->topic, sizeof(m->topic),
+				  tb[ATMQTT_A_TOPIC]);
+	if (tb[ATMQTT_A_PAYLOAD]) {
+		len = nla_len(tb[ATMQTT_A_PAYLOAD]);
+		if (len > sizeof(m->payload))
+			len = sizeof(m->payload);
+		memcpy(m->payload, nla_data(tb[ATMQTT_A_PAYLOAD]), len);
+		m->payload_len = len;
 	}
-	if (ret == -NLE_AGAIN)
-		return 0;
-	return ret < 0 ? -EIO : 0;
 }
 
-/* ---- line discipline ---- */
-
-int atmqtt_ldisc_num(void)
+int atmqtt_read(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
+		struct atmqtt_message *msg)
 {
-	FILE *f = fopen("/sys/module/atmqtt/parameters/ldisc", "r");
-	int n = -1;
+	struct read_ctx ctx = { .msg = msg, .status = -1 };
+	struct req r;
+	int err;
 
-	if (!f)
-		return -ENOENT;
-	if (fscanf(f, "%d", &n) != 1)
-		n = -EINVAL;
-	fclose(f);
-	return n;
+	memset(msg, 0, sizeof(*msg));
+	msg->modem = modem;
+	msg->client = client;
+	req_client(&r, nl, ATMQTT_CMD_READ, modem, client);
+	err = req_send(&r, reply_read, &ctx);
+	if (err)
+		return err;
+	if (ctx.status < 0)
+		return -EPROTO;
+	return ctx.status ? 1 : 0;
 }
 
-int atmqtt_ldisc_attach(int fd)
-{
-	int n = atmqtt_ldisc_num();
+/* ---- AT+MQTT<X>=? and raw lines ---- */
 
-	if (n < 0)
-		return n;
-	return ioctl(fd, TIOCSETD, &n) ? -errno : 0;
+struct test_ctx {
+	char *line;
+	size_t size;
+	int seen;
+};
+
+static void reply_test(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+{
+	struct test_ctx *ctx = arg;
+
+	(void)nlh;
+	if (!tb[ATMQTT_A_LINE])
+		return;
+	aqi_nla_strcpy(ctx->line, ctx->size, tb[ATMQTT_A_LINE]);
+	ctx->seen = 1;
 }
 
-int atmqtt_ldisc_detach(int fd)
+int atmqtt_test(struct atmqtt_nl *nl, uint32_t modem, int at, char *line,
+		size_t size)
 {
-	int n = 0;	/* N_TTY */
+	struct test_ctx ctx = { .line = line, .size = size };
+	struct req r;
+	int err;
 
-	return ioctl(fd, TIOCSETD, &n) ? -errno : 0;
+	if (size)
+		line[0] = '\0';
+	req_modem(&r, nl, ATMQTT_CMD_TEST, modem);
+	put_u8(&r, ATMQTT_A_AT_CMD, at);
+	err = req_send(&r, reply_test, &ctx);
+	if (err)
+		return err;
+	return ctx.seen ? 0 : -EPROTO;
 }
 
-const char *atmqtt_state_name(uint8_t state)
-{
-	static const char * const names[] = { "ready", "busy", "dead" };
+struct raw_ctx {
+	struct atmqtt_raw_reply *out;
+	size_t used;		/* bytes of out->lines */
+	int seen;		/* FINAL */
+};
 
-	return state < 3 ? names[state] : "unknown";
+static void reply_raw(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+{
+	struct raw_ctx *ctx = arg;
+	struct atmqtt_raw_reply *out = ctx->out;
+	const char *data, *nul;
+	struct nlattr *a;
+	size_t n, room;
+	int rem;
+
+	for_each_reply_attr(a, nlh, ATMQTT_A_LINE, rem) {
+		data = nla_data(a);
+		n = nla_len(a);
+		nul = memchr(data, '\0', n);
+		if (nul)
+			n = nul - data;
+		/* room for the text and its '\n', keeping the final NUL */
+		room = sizeof(out->lines) - 1 - ctx->used;
+		if (n + 1 > room) {
+			out->truncated = 1;
+			if (!room)
+				continue;
+			n = room - 1;
+		}
+		memcpy(out->lines + ctx->used, data, n);
+		ctx->used += n;
+		out->lines[ctx->used++] = '\n';
+		out->lines[ctx->used] = '\0';
+		out->nlines++;
+	}
+	if (tb[ATMQTT_A_FINAL]) {
+		aqi_nla_strcpy(out->final, sizeof(out->final),
+				  tb[ATMQTT_A_FINAL]);
+		ctx->seen = 1;
+	}
+	if (tb[ATMQTT_A_TRUNCATED] && nla_get_u8(tb[ATMQTT_A_TRUNCATED]))
+		out->truncated = 1;
 }
 
-const char *atmqtt_urc_name(uint8_t urc)
+int atmqtt_raw(struct atmqtt_nl *nl, uint32_t modem, const char *line,
+	       uint32_t timeout_ms, struct atmqtt_raw_reply *reply)
 {
-	static const char * const names[] = {
-		"?", "open", "close", "sub", "pub", "unsub",
-	};
+	struct raw_ctx ctx = { .out = reply };
+	struct req r;
+	int err;
 
-	return urc < 6 ? names[urc] : "unknown";
+	memset(reply, 0, sizeof(*reply));
+	req_modem(&r, nl, ATMQTT_CMD_RAW, modem);
+	put_str(&r, ATMQTT_A_LINE, line);
+	if (timeout_ms)
+		put_u32(&r, ATMQTT_A_TIMEOUT_MS, timeout_ms);
+	err = req_send(&r, reply_raw, &ctx);
+	if (err)
+		return err;
+	return ctx.seen ? 0 : -EPROTO;
+}
+
+/* ---- the kernel's view: clients, reconnect policy, subscriptions ---- */
+
+struct client_ctx {
+	atmqtt_client_cb cb;
+	void *arg;
+	int count;
+	int stop;
+};
+
+static void reply_client(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+{
+	struct client_ctx *ctx = arg;
+	struct atmqtt_client_info c;
+
+	(void)nlh;
+	if (ctx->stop || !tb[ATMQTT_A_MODEM] || !tb[ATMQTT_A_CLIENT])
+		return;
+	memset(&c, 0, sizeof(c));
+	c.modem = nla_get_u32(tb[ATMQTT_A_MODEM]);
+	c.client = nla_get_u8(tb[ATMQTT_A_CLIENT]);
+	if (tb[ATMQTT_A_CLIENT_STATE])
+		c.state = nla_get_u8(tb[ATMQTT_A_CLIENT_STATE]);
+	if (tb[ATMQTT_A_SUB_COUNT])
+		c.sub_count = nla_get_u32(tb[ATMQTT_A_SUB_COUNT]);
+	if (tb[ATMQTT_A_RECONNECT])
+		c.reconnect = nla_get_u8(tb[ATMQTT_A_RECONNECT]);
+	if (tb[ATMQTT_A_RECONNECT_MIN_MS])
+		c.reconnect_min_ms = nla_get_u32(tb[ATMQTT_A_RECONNECT_MIN_MS]);
+	if (tb[ATMQTT_A_RECONNECT_MAX_MS])
+		c.reconnect_max_ms = nla_get_u32(tb[ATMQTT_A_RECONNECT_MAX_MS]);
+	if (tb[ATMQTT_A_HOST]) {
+		c.has_params = 1;
+		aqi_nla_strcpy(c.host, sizeof(c.host), tb[ATMQTT_A_HOST]);
+	}
+	if (tb[ATMQTT_A_PORT])
+		c.port = aqi_nla_uint(tb[ATMQTT_A_PORT]);
+	if (tb[ATMQTT_A_CLEAN])
+		c.clean = nla_get_u8(tb[ATMQTT_A_CLEAN]);
+	if (tb[ATMQTT_A_KEEPALIVE])
+		c.keepalive = nla_get_u16(tb[ATMQTT_A_KEEPALIVE]);
+	ctx->count++;
+	if (ctx->cb && ctx->cb(&c, ctx->arg))
+		ctx->stop = 1;
+}
+
+int atmqtt_client_list(struct atmqtt_nl *nl, uint32_t modem,
+		       atmqtt_client_cb cb, void *arg)
+{
+	struct client_ctx ctx = { .cb = cb, .arg = arg };
+	struct req r;
+	int err;
+
+	req_dump(&r, nl, ATMQTT_CMD_GET_CLIENT, modem);
+	err = req_send(&r, reply_client, &ctx);
+	return err < 0 ? err : ctx.count;
+}
+
+int atmqtt_client_policy(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
+			 int reconnect, uint32_t min_ms, uint32_t max_ms)
+{
+	struct req r;
+
+	req_client(&r, nl, ATMQTT_CMD_SET_CLIENT, modem, client);
+	if (reconnect >= 0)
+		put_u8(&r, ATMQTT_A_RECONNECT, reconnect);
+	if (min_ms)
+		put_u32(&r, ATMQTT_A_RECONNECT_MIN_MS, min_ms);
+	if (max_ms)
+		put_u32(&r, ATMQTT_A_RECONNECT_MAX_MS, max_ms);
+	return req_send(&r, NULL, NULL);
+}
+
+struct sub_ctx {
+	atmqtt_sub_cb cb;
+	void *arg;
+	int count;
+	int stop;
+};
+
+static void reply_sub(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+{
+	struct sub_ctx *ctx = arg;
+	struct atmqtt_sub_info s;
+
+	(void)nlh;
+	if (ctx->stop || !tb[ATMQTT_A_MODEM] || !tb[ATMQTT_A_TOPIC])
+		return;
+	memset(&s, 0, sizeof(s));
+	s.modem = nla_get_u32(tb[ATMQTT_A_MODEM]);
+	if (tb[ATMQTT_A_CLIENT])
+		s.client = nla_get_u8(tb[ATMQTT_A_CLIENT]);
+	if (tb[ATMQTT_A_QOS])
+		s.qos = nla_get_u8(tb[ATMQTT_A_QOS]);
+	aqi_nla_strcpy(s.topic, sizeof(s.topic), tb[ATMQTT_A_TOPIC]);
+	ctx->count++;
+	if (ctx->cb && ctx->cb(&s, ctx->arg))
+		ctx->stop = 1;
+}
+
+int atmqtt_sub_list(struct atmqtt_nl *nl, uint32_t modem, atmqtt_sub_cb cb,
+		    void *arg)
+{
+	struct sub_ctx ctx = { .cb = cb, .arg = arg };
+	struct req r;
+	int err;
+
+	req_dump(&r, nl, ATMQTT_CMD_GET_SUB, modem);
+	err = req_send(&r, reply_sub, &ctx);
+	return err < 0 ? err : ctx.count;
 }

@@ -34,8 +34,12 @@ struct atmqtt_modem_info {
 	uint32_t handle;
 	char tty[64];
 	uint8_t state;		/* enum atmqtt_modem_state */
+	uint8_t mode;		/* +MQTTCONF mode the module set */
 	uint64_t rx_seq;
 	uint64_t rx_drops;
+	uint64_t rx_stray;
+	uint64_t rx_malformed;
+	uint64_t rx_overflows;
 };
 
 /* Calls cb once per attached modem (handle 0: all modems).  cb returning
@@ -45,20 +49,139 @@ typedef int (*atmqtt_modem_cb)(const struct atmqtt_modem_info *m, void *arg);
 int atmqtt_modem_list(struct atmqtt_nl *nl, uint32_t handle,
 		      atmqtt_modem_cb cb, void *arg);
 /* Handle of the modem attached on tty (a path like "/dev/pts/3" or a name
- * like "pts/3"), or a negative errno (-ENODEV when none).
+ * like "pts3"), or a negative errno (-ENODEV when none).
  */
 int atmqtt_modem_find(struct atmqtt_nl *nl, const char *tty, uint32_t *handle);
 
+/* The modem's code of the last failed request ("ERROR: <n>" or
+ * "+CME ERROR: <n>": ATMQTT_A_MODEM_ERROR), 0 when it gave none.
+ */
+uint32_t atmqtt_modem_error(const struct atmqtt_nl *nl);
+
+/* AT+MQTTUSER.  client_id may be NULL (the modem then uses its IMEI). */
+int atmqtt_user_set(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
+		    const char *username, const char *password,
+		    const char *client_id);
+struct atmqtt_user {
+	uint8_t client;
+	char username[ATMQTT_USERNAME_MAX + 1];
+	char password[ATMQTT_PASSWORD_MAX + 1];
+	char client_id[ATMQTT_CLIENT_ID_MAX + 1];
+	int has_password;	/* 0: the caller lacks CAP_NET_ADMIN */
+	int has_client_id;
+};
+/* AT+MQTTUSER?: fills up to ATMQTT_CLIENT_MAX entries, returns the count. */
+int atmqtt_user_get(struct atmqtt_nl *nl, uint32_t modem,
+		    struct atmqtt_user out[ATMQTT_CLIENT_MAX]);
+
+/* AT+MQTTWILL.  payload: printable ASCII without '"', may be NULL. */
+int atmqtt_will_set(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
+		    const char *topic, int qos, int retain,
+		    const char *payload);
+struct atmqtt_will {
+	uint8_t client;
+	uint8_t qos;
+	uint8_t retain;
+	char topic[ATMQTT_TOPIC_MAX + 1];
+	char payload[ATMQTT_PAYLOAD_MAX + 1];
+	int has_payload;	/* 0: the caller lacks CAP_NET_ADMIN */
+};
+int atmqtt_will_get(struct atmqtt_nl *nl, uint32_t modem,
+		    struct atmqtt_will out[ATMQTT_CLIENT_MAX]);
+
+/* AT+MQTTCONF: mode 0 (+MQTTMSG) or 1 (+MQTTMSGI, the module's default).
+ * atmqtt_conf_get() returns the mode or a negative errno.
+ */
+int atmqtt_conf_set(struct atmqtt_nl *nl, uint32_t modem, int mode);
+int atmqtt_conf_get(struct atmqtt_nl *nl, uint32_t modem);
+
+/* AT+MQTTOPEN? / AT+MQTTCLOSE?: bitmask of the listed clients (bit n for
+ * client n, 0 for "+MQTT...: 0"), or a negative errno.
+ */
+int atmqtt_openable(struct atmqtt_nl *nl, uint32_t modem);
+int atmqtt_closable(struct atmqtt_nl *nl, uint32_t modem);
+
 /* clean: 0, 1, or -1 for the default; keepalive: 1-300, or 0 for default. */
 int atmqtt_client_open(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
-		       const char *host, uint16_t port, int clean,
+		       const char *host, uint32_t port, int clean,
 		       int keepalive);
 int atmqtt_client_close(struct atmqtt_nl *nl, uint32_t modem, uint8_t client);
 int atmqtt_subscribe(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
 		     const char *topic, int qos);
+int atmqtt_unsubscribe(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
+		       const char *topic);
+
+#define ATMQTT_PUB_DATASIZE	0x1	/* <Datasize> even for printable data */
+/* Any bytes; a payload that is not printable ASCII without '"' goes by
+ * <Datasize> on its own.  *used_datasize (may be NULL) tells the form the
+ * kernel chose.
+ */
 int atmqtt_publish(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
 		   const char *topic, int qos, int retain,
-		   const void *payload, size_t len);
+		   const void *payload, size_t len, unsigned int flags,
+		   int *used_datasize);
+
+struct atmqtt_message {
+	uint32_t modem;
+	uint8_t client;
+	uint8_t qos;
+	uint64_t seq;
+	char topic[ATMQTT_TOPIC_MAX + 1];
+	uint8_t payload[ATMQTT_PAYLOAD_MAX];
+	size_t payload_len;
+};
+/* AT+MQTTREAD=<client>: 1 and *msg filled, 0 when the modem had none. */
+int atmqtt_read(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
+		struct atmqtt_message *msg);
+
+/* AT+MQTT<X>=? (at: enum atmqtt_at): the modem's line into line[size]
+ * (cut to fit, always NUL-terminated).
+ */
+int atmqtt_test(struct atmqtt_nl *nl, uint32_t modem, int at, char *line,
+		size_t size);
+
+/* One raw AT command line (CAP_NET_ADMIN).  timeout_ms 0: the default. */
+struct atmqtt_raw_reply {
+	char lines[8192];	/* information lines, each ended by '\n' */
+	unsigned int nlines;
+	char final[128];	/* "OK", "ERROR", "+CME ERROR: 10", ... */
+	int truncated;
+};
+int atmqtt_raw(struct atmqtt_nl *nl, uint32_t modem, const char *line,
+	       uint32_t timeout_ms, struct atmqtt_raw_reply *reply);
+
+/* The kernel's view of the clients (ATMQTT_CMD_GET_CLIENT). */
+struct atmqtt_client_info {
+	uint32_t modem;
+	uint8_t client;
+	uint8_t state;		/* enum atmqtt_client_state */
+	uint32_t sub_count;
+	uint8_t reconnect;
+	uint32_t reconnect_min_ms;
+	uint32_t reconnect_max_ms;
+	int has_params;		/* opened through the module: the next four */
+	char host[ATMQTT_HOST_MAX + 1];
+	uint16_t port;
+	uint8_t clean;
+	uint16_t keepalive;
+};
+typedef int (*atmqtt_client_cb)(const struct atmqtt_client_info *c,
+				void *arg);
+int atmqtt_client_list(struct atmqtt_nl *nl, uint32_t modem,
+		       atmqtt_client_cb cb, void *arg);
+/* Reconnect policy; reconnect -1, min_ms/max_ms 0: leave as is. */
+int atmqtt_client_policy(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
+			 int reconnect, uint32_t min_ms, uint32_t max_ms);
+
+struct atmqtt_sub_info {
+	uint32_t modem;
+	uint8_t client;
+	uint8_t qos;
+	char topic[ATMQTT_TOPIC_MAX + 1];
+};
+typedef int (*atmqtt_sub_cb)(const struct atmqtt_sub_info *s, void *arg);
+int atmqtt_sub_list(struct atmqtt_nl *nl, uint32_t modem, atmqtt_sub_cb cb,
+		    void *arg);
 
 /* Events (multicast group "events"). */
 struct atmqtt_event {
@@ -70,11 +193,17 @@ struct atmqtt_event {
 	uint8_t urc;		/* enum atmqtt_urc, EVT_RESULT */
 	uint8_t cause;		/* EVT_BREAK */
 	uint8_t modem_state;	/* EVT_MODEM */
+	uint8_t step;		/* EVT_RECONNECT, enum atmqtt_reconnect_step */
 	const char *tty;	/* EVT_MODEM, NULL when absent */
-	const char *topic;	/* EVT_MESSAGE, NUL-terminated */
+	const char *topic;	/* EVT_MESSAGE, EVT_RECONNECT (SUB) */
 	const void *payload;	/* EVT_MESSAGE */
 	size_t payload_len;
 	uint64_t seq;		/* EVT_MESSAGE: ATMQTT_A_RX_SEQ */
+	uint64_t drops;		/* EVT_MESSAGE: ATMQTT_A_RX_DROPS */
+	const char *line;	/* EVT_URC */
+	uint32_t attempt;	/* EVT_RECONNECT */
+	int32_t err;		/* EVT_RECONNECT: 0 or a negative errno */
+	uint32_t delay_ms;	/* EVT_RECONNECT (WAIT) */
 };
 
 struct atmqtt_events;
@@ -108,6 +237,11 @@ int atmqtt_ldisc_detach(int fd);	/* back to N_TTY */
 
 const char *atmqtt_state_name(uint8_t state);
 const char *atmqtt_urc_name(uint8_t urc);
+const char *atmqtt_client_state_name(uint8_t state);
+const char *atmqtt_step_name(uint8_t step);
+/* "user", "open", ... for enum atmqtt_at; 0 / NULL when unknown. */
+int atmqtt_at_parse(const char *name);
+const char *atmqtt_at_name(int at);
 
 #ifdef __cplusplus
 }

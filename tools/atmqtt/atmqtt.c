@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * atmqtt: command line tool for the atmqtt line discipline and netlink family.
- * One subcommand, one small handler, one table (the style of iw and wg).
+ * One subcommand, one small handler, one table entry (the style of iw and wg).
+ *
+ * Shared by the handlers: next_opt() parses the options every command takes
+ * (-M MODEM, -c CLIENT, -j, -h/--help) around the command's own ones;
+ * nl_target() connects and picks the modem; fail() reports a failed request
+ * as "atmqtt: <op>: <strerror>: <extack> (modem error <n>)"; the j_*()
+ * helpers print one JSON object per line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,10 +15,12 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,46 +32,429 @@
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* What a command takes besides its own options. */
+#define F_MODEM		0x1	/* -M MODEM */
+#define F_CLIENT	0x2	/* -c CLIENT (and -i, unless the command has its own) */
+
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	unsigned int flags;
 	const char *usage;
 	const char *help;
 };
 
 static const struct cmd *cur_cmd;
+static bool json;
+
+/* ---- output ---------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at p (RFC 3629), 0 if none. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	uint32_t cp;
+	size_t len, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		cp = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		len = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static bool utf8_valid(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i, n;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_len(p + i, len - i);
+		if (!n)
+			return false;
+	}
+	return true;
+}
+
+/* A JSON string (RFC 8259): '"', '\\' and the control characters escaped,
+ * UTF-8 kept; a byte that is not part of valid UTF-8 is written as the
+ * code point of the same value (\u0080-\u00ff), so the output is always
+ * valid JSON.
+ */
+static void json_string(FILE *f, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i = 0, n;
+
+	fputc('"', f);
+	while (i < len) {
+		unsigned char c = p[i];
+
+		if (c == '"' || c == '\\') {
+			fputc('\\', f);
+			fputc(c, f);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			switch (c) {
+			case '\b': fputs("\\b", f); break;
+			case '\f': fputs("\\f", f); break;
+			case '\n': fputs("\\n", f); break;
+			case '\r': fputs("\\r", f); break;
+			case '\t': fputs("\\t", f); break;
+			default: fprintf(f, "\\u%04x", c); break;
+			}
+			i++;
+		} else if (c < 0x80) {
+			fputc(c, f);
+			i++;
+		} else if ((n = utf8_len(p + i, len - i))) {
+			fwrite(p + i, 1, n, f);
+			i += n;
+		} else {
+			fprintf(f, "\\u%04x", c);
+			i++;
+		}
+	}
+	fputc('"', f);
+}
+
+/* Text mode: printable ASCII as is, the rest as C escapes, in quotes. */
+static void text_string(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	putchar('"');
+	for (i = 0; i < len; i++) {
+		switch (p[i]) {
+		case '"': fputs("\\\"", stdout); break;
+		case '\\': fputs("\\\\", stdout); break;
+		case '\n': fputs("\\n", stdout); break;
+		case '\r': fputs("\\r", stdout); break;
+		case '\t': fputs("\\t", stdout); break;
+		default:
+			if (p[i] >= 0x20 && p[i] < 0x7f)
+				putchar(p[i]);
+			else
+				printf("\\x%02x", p[i]);
+		}
+	}
+	putchar('"');
+}
+
+static void text_str(const char *s)
+{
+	text_string(s, strlen(s));
+}
+
+/* One JSON object per line: j_begin(), fields, j_end(). */
+static bool j_first;
+
+static void j_begin(void)
+{
+	putchar('{');
+	j_first = true;
+}
+
+static void j_key(const char *key)
+{
+	printf("%s\"%s\":", j_first ? "" : ",", key);
+	j_first = false;
+}
+
+static void j_uint(const char *key, unsigned long long v)
+{
+	j_key(key);
+	printf("%llu", v);
+}
+
+static void j_int(const char *key, long long v)
+{
+	j_key(key);
+	printf("%lld", v);
+}
+
+static void j_bool(const char *key, bool v)
+{
+	j_key(key);
+	fputs(v ? "true" : "false", stdout);
+}
+
+static void j_strn(const char *key, const void *s, size_t len)
+{
+	j_key(key);
+	json_string(stdout, s, len);
+}
+
+static void j_str(const char *key, const char *s)
+{
+	j_strn(key, s, strlen(s));
+}
+
+/* Payloads: payload_len, payload_hex (always, byte-exact) and payload
+ * (a string, only when the bytes are valid UTF-8).
+ */
+static void j_payload(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	j_uint("payload_len", len);
+	j_key("payload_hex");
+	putchar('"');
+	for (i = 0; i < len; i++)
+		printf("%02x", p[i]);
+	putchar('"');
+	if (utf8_valid(data, len))
+		j_strn("payload", data, len);
+}
+
+static void j_end(void)
+{
+	puts("}");
+	fflush(stdout);
+}
+
+/* ---- errors and usage ------------------------------------------------ */
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: atmqtt %s %s\n", cur_cmd->name, cur_cmd->usage);
+	fprintf(stderr, "usage: atmqtt %s%s%s\n(atmqtt %s --help for more)\n",
+		cur_cmd->name, *cur_cmd->usage ? " " : "", cur_cmd->usage,
+		cur_cmd->name);
 	return EXIT_USAGE;
 }
 
-static int fail(const char *what, int err, struct atmqtt_nl *nl)
+/* "atmqtt CMD: what is wrong", then the usage; EXIT_USAGE. */
+__attribute__((format(printf, 1, 2)))
+static int bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "atmqtt %s: ", cur_cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return usage();
+}
+
+static void print_help(const struct cmd *c)
+{
+	printf("usage: atmqtt %s%s%s\n\n%s\n", c->name, *c->usage ? " " : "",
+	       c->usage, c->help);
+	if (c->flags & (F_MODEM | F_CLIENT))
+		printf("\n");
+	if (c->flags & F_MODEM)
+		printf("  -M, --modem MODEM    modem handle or tty (default: the only attached modem)\n");
+	if (c->flags & F_CLIENT)
+		printf("  -c, --client N       MQTT client of the modem, 1 or 2 (default 1)\n");
+	printf("  -j, --json           one JSON object per line\n");
+	/* open's -h is the host */
+	fputs(strstr(c->usage, "-h HOST") ? "  --help               this help\n" :
+	      "  -h, --help           this help\n", stdout);
+}
+
+/* A failed request: the errno text, the kernel's extended ack message and
+ * the modem's error code when there is one.
+ */
+static int fail(const char *op, int err, struct atmqtt_nl *nl)
 {
 	const char *ext = nl ? atmqtt_ext_error(nl) : "";
+	uint32_t code = nl ? atmqtt_modem_error(nl) : 0;
 
+	fprintf(stderr, "atmqtt: %s: %s", op, strerror(-err));
 	if (ext && *ext)
-		fprintf(stderr, "atmqtt: %s: %s (%s)\n", what, strerror(-err), ext);
-	else
-		fprintf(stderr, "atmqtt: %s: %s\n", what, strerror(-err));
+		fprintf(stderr, ": %s", ext);
+	if (code)
+		fprintf(stderr, " (modem error %u)", code);
+	fputc('\n', stderr);
 	return EXIT_FAIL;
+}
+
+/* Reports an operation's outcome and releases the handle. */
+static int op_done(struct atmqtt_nl *nl, const char *op, int err)
+{
+	int ret = err < 0 ? fail(op, err, nl) : 0;
+
+	atmqtt_nl_close(nl);
+	return ret;
 }
 
 static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
 {
-	char *end;
 	unsigned long v;
+	char *end;
 
-	if (!s || !*s || *s == '-')
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
 		return false;
 	errno = 0;
-	v = strtoul(s, &end, 0);
+	v = strtoul(s, &end, 10);
 	if (errno || *end || v > max)
 		return false;
 	*out = v;
 	return true;
 }
+
+/* on/off, 1/0, yes/no, true/false */
+static int parse_bool(const char *s)
+{
+	static const char *const on[] = { "on", "1", "yes", "true" };
+	static const char *const off[] = { "off", "0", "no", "false" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(on); i++) {
+		if (!strcasecmp(s, on[i]))
+			return 1;
+		if (!strcasecmp(s, off[i]))
+			return 0;
+	}
+	return -1;
+}
+
+/* ---- options --------------------------------------------------------- */
+
+/* The target of a command: -M (a handle or a tty) and -c. */
+struct target {
+	const char *modem_arg;
+	uint32_t modem;
+	uint8_t client;
+};
+
+#define TARGET_INIT	{ .modem_arg = NULL, .modem = 0, .client = 1 }
+
+#define OPT_HELP	0x100	/* long options without a letter: 0x100+ */
+#define OPT_STOP	(-2)	/* next_opt(): exit with opt_status */
+
+static int opt_status;
+
+/* getopt_long() over the command's own options plus the shared ones, which
+ * are handled here.  Returns the next own option, -1 at the end, or
+ * OPT_STOP after printing the help (opt_status 0) or a usage error
+ * (opt_status 2).  A letter in own takes precedence over a shared one
+ * (open's -h HOST, user's -i CLIENT_ID).
+ */
+static int next_opt(int argc, char **argv, const char *own,
+		    const struct option *own_long, struct target *t)
+{
+	static const struct option shared[] = {
+		{ "modem", required_argument, NULL, 'M' },
+		{ "client", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, OPT_HELP },
+	};
+	unsigned int flags = cur_cmd->flags;
+	struct option lo[40];
+	char spec[64];
+	unsigned long v;
+	size_t n = 0, i;
+	int c;
+
+	snprintf(spec, sizeof(spec), ":%s%s%s%s%s%s", own,
+		 (flags & F_MODEM) && !strchr(own, 'M') ? "M:" : "",
+		 (flags & F_CLIENT) && !strchr(own, 'c') ? "c:" : "",
+		 (flags & F_CLIENT) && !strchr(own, 'i') ? "i:" : "",
+		 strchr(own, 'j') ? "" : "j", strchr(own, 'h') ? "" : "h");
+	for (; own_long && own_long[n].name && n < ARRAY_SIZE(lo) - 5; n++)
+		lo[n] = own_long[n];
+	for (i = 0; i < ARRAY_SIZE(shared); i++) {
+		if ((shared[i].val == 'M' && !(flags & F_MODEM)) ||
+		    (shared[i].val == 'c' && !(flags & F_CLIENT)))
+			continue;
+		lo[n++] = shared[i];
+	}
+	memset(&lo[n], 0, sizeof(lo[n]));
+
+	for (;;) {
+		c = getopt_long(argc, argv, spec, lo, NULL);
+		if ((c > 0 && c < 0x100 && c != ':' && c != '?' &&
+		     strchr(own, c)) || (c > OPT_HELP && c < 0x200))
+			return c;
+		switch (c) {
+		case -1:
+			return -1;
+		case 'j':
+			json = true;
+			break;
+		case 'M':
+			t->modem_arg = optarg;
+			break;
+		case 'c':
+		case 'i':
+			if (!parse_ulong(optarg, UINT8_MAX, &v)) {
+				opt_status = bad_usage("bad client '%s'",
+						       optarg);
+				return OPT_STOP;
+			}
+			t->client = v;
+			break;
+		case 'h':
+		case OPT_HELP:
+			print_help(cur_cmd);
+			opt_status = 0;
+			return OPT_STOP;
+		case ':':
+			/* "open -h" alone asks for help, "-h HOST" is a host */
+			if (optopt == 'h') {
+				print_help(cur_cmd);
+				opt_status = 0;
+				return OPT_STOP;
+			}
+			opt_status = bad_usage("option '%s' needs a value",
+					       argv[optind - 1]);
+			return OPT_STOP;
+		default:
+			if (optopt > 0 && optopt < 0x100) {
+				opt_status = bad_usage("unknown option '-%c'",
+						       optopt);
+			} else {
+				opt_status = bad_usage("unknown option '%s'",
+						       argv[optind - 1]);
+			}
+			return OPT_STOP;
+		}
+	}
+}
+
+/* For commands with no options of their own: the positional arguments
+ * must number min to max.  Returns -1 to go on, else the exit status.
+ */
+static int parse_plain(int argc, char **argv, struct target *t, int min,
+		       int max)
+{
+	int c = next_opt(argc, argv, "", NULL, t);
+
+	if (c == OPT_STOP)
+		return opt_status;
+	if (c != -1)
+		return usage();
+	if (argc - optind < min || argc - optind > max)
+		return usage();
+	return -1;
+}
+
+/* ---- netlink handle and target modem ---------------------------------- */
 
 static struct atmqtt_nl *nl_open(void)
 {
@@ -76,13 +467,6 @@ static struct atmqtt_nl *nl_open(void)
 	return nl;
 }
 
-/* Common -M/-i handling. */
-struct target {
-	uint32_t modem;
-	uint8_t client;
-	bool modem_set;
-};
-
 static int count_cb(const struct atmqtt_modem_info *m, void *arg)
 {
 	struct target *t = arg;
@@ -91,11 +475,30 @@ static int count_cb(const struct atmqtt_modem_info *m, void *arg)
 	return 0;
 }
 
-static int resolve_modem(struct atmqtt_nl *nl, struct target *t)
+/* -M as a handle or a tty; without -M the only modem when need_one, else
+ * 0 (all modems).  0 or, after saying why, EXIT_FAIL.
+ */
+static int resolve_modem(struct atmqtt_nl *nl, struct target *t,
+			 bool need_one)
 {
+	unsigned long v;
 	int n;
 
-	if (t->modem_set)
+	if (t->modem_arg) {
+		if (parse_ulong(t->modem_arg, UINT32_MAX, &v) && v) {
+			t->modem = v;
+			return 0;
+		}
+		n = atmqtt_modem_find(nl, t->modem_arg, &t->modem);
+		if (n == -ENODEV) {
+			fprintf(stderr, "atmqtt: no modem attached on %s\n",
+				t->modem_arg);
+			return EXIT_FAIL;
+		}
+		return n ? fail("list", n, nl) : 0;
+	}
+	t->modem = 0;
+	if (!need_one)
 		return 0;
 	n = atmqtt_modem_list(nl, 0, count_cb, t);
 	if (n < 0)
@@ -105,68 +508,112 @@ static int resolve_modem(struct atmqtt_nl *nl, struct target *t)
 		return EXIT_FAIL;
 	}
 	if (n > 1) {
-		fprintf(stderr, "atmqtt: %d modems attached: choose one with -M\n", n);
+		fprintf(stderr, "atmqtt: %d modems attached: choose one with -M\n",
+			n);
 		return EXIT_FAIL;
 	}
 	return 0;
 }
 
-/* Connects and picks the target modem; NULL after saying why. */
-static struct atmqtt_nl *nl_target(struct target *t)
+static struct atmqtt_nl *nl_resolve(struct target *t, bool need_one)
 {
 	struct atmqtt_nl *nl = nl_open();
 
-	if (nl && resolve_modem(nl, t)) {
+	if (nl && resolve_modem(nl, t, need_one)) {
 		atmqtt_nl_close(nl);
 		return NULL;
 	}
 	return nl;
 }
 
-/* Reports an operation's outcome and releases the handle. */
-static int op_done(struct atmqtt_nl *nl, const char *what, int err)
+/* Connects and picks the target modem; NULL after saying why. */
+static struct atmqtt_nl *nl_target(struct target *t)
 {
-	int ret = err ? fail(what, err, nl) : 0;
-
-	atmqtt_nl_close(nl);
-	return ret;
+	return nl_resolve(t, true);
 }
 
-static bool target_opt(int c, struct target *t)
+/* Connects for a dump: -M restricts it, else every modem. */
+static struct atmqtt_nl *nl_filter(struct target *t)
 {
-	unsigned long v;
+	return nl_resolve(t, false);
+}
 
-	if (c == 'M') {
-		if (!parse_ulong(optarg, UINT32_MAX, &v))
-			return false;
-		t->modem = v;
-		t->modem_set = true;
+/* ---- attach / detach --------------------------------------------------- */
+
+static const char *const pid_dirs[] = { "/run/atmqtt", "/tmp/atmqtt" };
+
+/* <dir>/<tty>.pid, the tty canonical ("/dev/serial/by-id/x" and
+ * "/dev/ttyUSB2" alike), without "/dev/", '/' as '_'.
+ */
+static void pidfile_path(const char *dir, const char *tty, char *buf,
+			 size_t n)
+{
+	char *real = realpath(tty, NULL);
+	const char *name = real ? real : tty;
+	size_t len;
+	char *p;
+
+	if (!strncmp(name, "/dev/", 5))
+		name += 5;
+	len = snprintf(buf, n, "%s/", dir);
+	if (len < n)
+		snprintf(buf + len, n - len, "%s.pid", name);
+	for (p = buf + len; len < n && *p; p++)
+		if (*p == '/')
+			*p = '_';
+	free(real);
+}
+
+/* Writes the pid file in the first directory that takes it. */
+static bool pidfile_write(const char *tty, char *path, size_t n)
+{
+	FILE *f;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pid_dirs); i++) {
+		mkdir(pid_dirs[i], 0755);
+		pidfile_path(pid_dirs[i], tty, path, n);
+		f = fopen(path, "w");
+		if (!f)
+			continue;
+		fprintf(f, "%d\n", (int)getpid());
+		fclose(f);
 		return true;
 	}
-	if (c == 'i') {
-		if (!parse_ulong(optarg, 255, &v))
-			return false;
-		t->client = v;
-		return true;
-	}
+	path[0] = '\0';
 	return false;
 }
 
-/* ---- attach / detach ---- */
-
-static void pidfile_path(const char *tty, char *buf, size_t n)
+/* The pid of a live atmqtt process in tty's pid file, else 0 (a stale
+ * file is removed).
+ */
+static int pidfile_read(const char *tty)
 {
-	const char *dir = access("/run", W_OK) ? "/tmp/atmqtt" : "/run/atmqtt";
-	char name[256];
-	size_t i, j = 0;
+	char path[PATH_MAX], comm[64] = "";
+	FILE *f;
+	size_t i;
+	int pid;
 
-	if (!strncmp(tty, "/dev/", 5))
-		tty += 5;
-	for (i = 0; tty[i] && j + 1 < sizeof(name); i++)
-		name[j++] = tty[i] == '/' ? '_' : tty[i];
-	name[j] = '\0';
-	mkdir(dir, 0755);
-	snprintf(buf, n, "%s/%s.pid", dir, name);
+	for (i = 0; i < ARRAY_SIZE(pid_dirs); i++) {
+		pidfile_path(pid_dirs[i], tty, path, sizeof(path));
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%d", &pid) != 1)
+			pid = 0;
+		fclose(f);
+		snprintf(comm, sizeof(comm), "/proc/%d/comm", pid);
+		f = pid > 0 ? fopen(comm, "r") : NULL;
+		if (f && fgets(comm, sizeof(comm), f) &&
+		    !strncmp(comm, "atmqtt", 6)) {
+			fclose(f);
+			return pid;
+		}
+		if (f)
+			fclose(f);
+		unlink(path);
+	}
+	return 0;
 }
 
 static volatile sig_atomic_t stop_sig;
@@ -186,10 +633,45 @@ static speed_t baud_of(unsigned long b)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(t); i++)
 		if (t[i].b == b)
 			return t[i].s;
 	return 0;
+}
+
+static void tty_raw(int fd, speed_t speed)
+{
+	struct termios tio;
+
+	if (tcgetattr(fd, &tio))
+		return;
+	cfmakeraw(&tio);
+	tio.c_cflag |= CLOCAL | CREAD;
+	cfsetispeed(&tio, speed);
+	cfsetospeed(&tio, speed);
+	tcsetattr(fd, TCSANOW, &tio);
+}
+
+/* Holds the tty until a signal or a hangup. */
+static void attach_hold(int fd, const char *tty)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	while (!stop_sig) {
+		struct pollfd p = { .fd = fd, .events = 0 };
+
+		/* POLLHUP/POLLERR are reported whatever events asks for. */
+		if (poll(&p, 1, 1000) > 0 &&
+		    (p.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+			fprintf(stderr, "atmqtt: %s hung up\n", tty);
+			break;
+		}
+	}
 }
 
 static int cmd_attach(int argc, char **argv)
@@ -197,106 +679,81 @@ static int cmd_attach(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "baud", required_argument, NULL, 'b' },
 		{ "foreground", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct target t = TARGET_INIT;
 	unsigned long baud = 115200;
-	bool fg = false;
-	struct atmqtt_nl *nl;
-	struct termios tio;
-	struct sigaction sa;
 	char pidfile[PATH_MAX];
+	struct atmqtt_nl *nl;
+	bool fg = false;
+	const char *tty;
 	uint32_t handle;
 	speed_t speed;
-	FILE *pf;
 	int c, fd, err;
 
-	while ((c = getopt_long(argc, argv, "b:f", opts, NULL)) != -1) {
+	while ((c = next_opt(argc, argv, "b:f", opts, &t)) >= 0) {
 		if (c == 'f')
 			fg = true;
-		else if (c == 'b' && parse_ulong(optarg, UINT_MAX, &baud))
-			;
-		else
+		else if (c != 'b' || !parse_ulong(optarg, UINT_MAX, &baud))
 			return usage();
 	}
+	if (c == OPT_STOP)
+		return opt_status;
 	if (optind != argc - 1)
 		return usage();
+	tty = argv[optind];
 	speed = baud_of(baud);
 	if (!speed) {
-		fprintf(stderr, "atmqtt: unsupported baud rate %lu\n", baud);
-		return EXIT_USAGE;
+		fprintf(stderr, "atmqtt attach: unsupported baud rate %lu\n",
+			baud);
+		return usage();
 	}
 
-	fd = open(argv[optind], O_RDWR | O_NOCTTY);
+	fd = open(tty, O_RDWR | O_NOCTTY);
 	if (fd < 0)
-		return fail(argv[optind], -errno, NULL);
-	if (!tcgetattr(fd, &tio)) {
-		cfmakeraw(&tio);
-		tio.c_cflag |= CLOCAL | CREAD;
-		cfsetispeed(&tio, speed);
-		cfsetospeed(&tio, speed);
-		tcsetattr(fd, TCSANOW, &tio);
-	}
+		return fail(tty, -errno, NULL);
+	tty_raw(fd, speed);
 	err = atmqtt_ldisc_attach(fd);
 	if (err)
 		return fail("attach", err, NULL);
-
 	nl = nl_open();
 	if (!nl)
 		return EXIT_FAIL;
-	err = atmqtt_modem_find(nl, argv[optind], &handle);
+	err = atmqtt_modem_find(nl, tty, &handle);
 	atmqtt_nl_close(nl);
 	if (err)
 		return fail("attach: modem not found", err, NULL);
-	printf("atmqtt: %s attached as modem %u\n", argv[optind], handle);
+	if (json) {
+		j_begin();
+		j_str("tty", tty);
+		j_uint("modem", handle);
+		j_end();
+	} else {
+		printf("atmqtt: %s attached as modem %u\n", tty, handle);
+	}
 	fflush(stdout);
 
 	if (!fg && daemon(0, 0))
 		return fail("daemon", -errno, NULL);
-
-	pidfile_path(argv[optind], pidfile, sizeof(pidfile));
-	pf = fopen(pidfile, "w");
-	if (pf) {
-		fprintf(pf, "%d\n", (int)getpid());
-		fclose(pf);
-	}
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-
-	while (!stop_sig) {
-		struct pollfd p = { .fd = fd, .events = 0 };
-
-		/* POLLHUP/POLLERR are reported whatever events asks for. */
-		if (poll(&p, 1, 1000) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL))) {
-			fprintf(stderr, "atmqtt: %s hung up\n", argv[optind]);
-			break;
-		}
-	}
+	pidfile_write(tty, pidfile, sizeof(pidfile));
+	attach_hold(fd, tty);
 	atmqtt_ldisc_detach(fd);
 	close(fd);
-	unlink(pidfile);
+	if (pidfile[0])
+		unlink(pidfile);
 	return 0;
 }
 
 static int cmd_detach(int argc, char **argv)
 {
-	char pidfile[PATH_MAX];
-	FILE *pf;
-	int pid = 0, fd, err, i;
+	struct target t = TARGET_INIT;
+	int pid, fd, err, i, ret = parse_plain(argc, argv, &t, 1, 1);
+	const char *tty;
 
-	if (argc != 2 || argv[1][0] == '-')
-		return usage();
-	pidfile_path(argv[1], pidfile, sizeof(pidfile));
-	pf = fopen(pidfile, "r");
-	if (pf) {
-		if (fscanf(pf, "%d", &pid) != 1)
-			pid = 0;
-		fclose(pf);
-	}
+	if (ret >= 0)
+		return ret;
+	tty = argv[optind];
+	pid = pidfile_read(tty);
 	if (pid > 0 && !kill(pid, SIGTERM)) {
 		for (i = 0; i < 50 && !kill(pid, 0); i++)
 			usleep(100000);
@@ -305,276 +762,288 @@ static int cmd_detach(int argc, char **argv)
 		fprintf(stderr, "atmqtt: attach process %d did not exit\n", pid);
 		return EXIT_FAIL;
 	}
-	fd = open(argv[1], O_RDWR | O_NOCTTY | O_NONBLOCK);
+	fd = open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return fail(argv[1], -errno, NULL);
+		return fail(tty, -errno, NULL);
 	err = atmqtt_ldisc_detach(fd);
 	close(fd);
 	return err ? fail("detach", err, NULL) : 0;
 }
 
-/* ---- list ---- */
+/* ---- list -------------------------------------------------------------- */
 
 static int list_cb(const struct atmqtt_modem_info *m, void *arg)
 {
-	bool *json_first = arg;
-
-	if (!json_first) {
-		printf("%-6u %-16s %-6s %10llu %10llu\n", m->handle, m->tty,
-		       atmqtt_state_name(m->state),
+	(void)arg;
+	if (!json) {
+		printf("%-6u %-12s %-5s %4u %10llu %10llu %10llu %10llu %10llu\n",
+		       m->handle, m->tty, atmqtt_state_name(m->state), m->mode,
 		       (unsigned long long)m->rx_seq,
-		       (unsigned long long)m->rx_drops);
+		       (unsigned long long)m->rx_drops,
+		       (unsigned long long)m->rx_stray,
+		       (unsigned long long)m->rx_malformed,
+		       (unsigned long long)m->rx_overflows);
 		return 0;
 	}
-	printf("%s{\"modem\":%u,\"tty\":\"%s\",\"state\":\"%s\",\"rx_seq\":%llu,\"rx_drops\":%llu}",
-	       *json_first ? "" : ",", m->handle, m->tty,
-	       atmqtt_state_name(m->state), (unsigned long long)m->rx_seq,
-	       (unsigned long long)m->rx_drops);
-	*json_first = false;
+	j_begin();
+	j_uint("modem", m->handle);
+	j_str("tty", m->tty);
+	j_str("state", atmqtt_state_name(m->state));
+	j_uint("mode", m->mode);
+	j_uint("rx_seq", m->rx_seq);
+	j_uint("rx_drops", m->rx_drops);
+	j_uint("rx_stray", m->rx_stray);
+	j_uint("rx_malformed", m->rx_malformed);
+	j_uint("rx_overflows", m->rx_overflows);
+	j_end();
 	return 0;
 }
 
 static int cmd_list(int argc, char **argv)
 {
+	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	bool json = argc == 2 && !strcmp(argv[1], "-j"), first = true;
-	int n;
+	int ret = parse_plain(argc, argv, &t, 0, 0);
 
-	if (argc > 2 || (argc == 2 && !json))
-		return usage();
-	nl = nl_open();
+	if (ret >= 0)
+		return ret;
+	nl = nl_filter(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	if (json)
-		printf("[");
-	else
-		printf("%-6s %-16s %-6s %10s %10s\n", "MODEM", "TTY", "STATE",
-		       "RX_SEQ", "RX_DROPS");
-	n = atmqtt_modem_list(nl, 0, list_cb, json ? &first : NULL);
-	if (json)
-		printf("]\n");
-	if (n < 0)
-		return fail("list", n, nl);
-	atmqtt_nl_close(nl);
-	return 0;
+	if (!json)
+		printf("%-6s %-12s %-5s %4s %10s %10s %10s %10s %10s\n",
+		       "MODEM", "TTY", "STATE", "MODE", "RX_SEQ", "RX_DROPS",
+		       "RX_STRAY", "MALFORMED", "OVERFLOWS");
+	ret = atmqtt_modem_list(nl, t.modem, list_cb, NULL);
+	fflush(stdout);
+	return op_done(nl, "list", ret < 0 ? ret : 0);
 }
 
-/* ---- open / close ---- */
+/* ---- open / close ------------------------------------------------------ */
+
+#define OPT_CLEAN	0x101
+#define OPT_NO_WAIT	0x102
+#define OPT_RECONNECT	0x103
+#define OPT_MIN		0x104
+#define OPT_MAX		0x105
 
 static int cmd_open(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "modem", required_argument, NULL, 'M' },
-		{ "client", required_argument, NULL, 'i' },
 		{ "host", required_argument, NULL, 'h' },
 		{ "port", required_argument, NULL, 'p' },
-		{ "clean", required_argument, NULL, 'c' },
+		{ "clean", required_argument, NULL, OPT_CLEAN },
 		{ "keepalive", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct target t = { .client = 1 };
-	const char *host = NULL;
+	struct target t = TARGET_INIT;
 	unsigned long port = 1883, clean = 1, ka = 0;
+	const char *host = NULL;
 	struct atmqtt_nl *nl;
+	bool ok = true;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "M:i:h:H:p:c:k:", opts, NULL)) != -1) {
-		if (target_opt(c, &t))
-			continue;
-		if (c == 'h' || (c == 'H' && optarg))
+	while ((c = next_opt(argc, argv, "h:H:p:k:", opts, &t)) >= 0) {
+		if (c == 'h' || c == 'H')
 			host = optarg;
-		else if (c == 'p' && parse_ulong(optarg, 65535, &port))
-			;
-		else if (c == 'c' && parse_ulong(optarg, 255, &clean))
-			;
-		else if (c == 'k' && parse_ulong(optarg, 65535, &ka))
-			;
-		else
-			return usage();
+		else if (c == 'p')
+			ok = parse_ulong(optarg, UINT32_MAX, &port);
+		else if (c == OPT_CLEAN)
+			ok = parse_ulong(optarg, INT_MAX, &clean);
+		else if (c == 'k')
+			ok = parse_ulong(optarg, INT_MAX, &ka);
+		if (!ok)
+			return bad_usage("bad value '%s'", optarg);
 	}
+	if (c == OPT_STOP)
+		return opt_status;
 	if (!host || optind != argc)
 		return usage();
 	nl = nl_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
 	return op_done(nl, "open",
-		       atmqtt_client_open(nl, t.modem, t.client, host, port, clean, ka));
+		       atmqtt_client_open(nl, t.modem, t.client, host, port,
+					  clean, ka));
 }
 
 static int cmd_close(int argc, char **argv)
 {
-	struct target t = { .client = 1 };
+	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	int c;
+	int ret = parse_plain(argc, argv, &t, 0, 0);
 
-	while ((c = getopt(argc, argv, "M:i:")) != -1)
-		if (!target_opt(c, &t))
-			return usage();
-	if (optind != argc)
-		return usage();
+	if (ret >= 0)
+		return ret;
 	nl = nl_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	return op_done(nl, "close",
-		       atmqtt_client_close(nl, t.modem, t.client));
+	return op_done(nl, "close", atmqtt_client_close(nl, t.modem, t.client));
 }
 
-/* ---- pub ---- */
+/* ---- sub / unsub ------------------------------------------------------- */
 
-static int read_all(FILE *f, char **buf, size_t *len)
+/* MQTT topic filter matching: '+' one level, '#' this level and below
+ * ("a/#" matches "a"); wildcards at the start do not match "$" topics.
+ */
+static bool topic_match(const char *f, const char *t)
 {
-	size_t cap = 4096, n = 0, r;
-	char *b = malloc(cap);
-
-	if (!b)
-		return -ENOMEM;
-	while ((r = fread(b + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n == cap) {
-			char *nb = realloc(b, cap *= 2);
-
-			if (!nb) {
-				free(b);
-				return -ENOMEM;
-			}
-			b = nb;
-		}
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
-static int cmd_pub(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "modem", required_argument, NULL, 'M' },
-		{ "client", required_argument, NULL, 'i' },
-		{ "topic", required_argument, NULL, 't' },
-		{ "message", required_argument, NULL, 'm' },
-		{ "qos", required_argument, NULL, 'q' },
-		{ "retain", no_argument, NULL, 'r' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "stdin-file", no_argument, NULL, 's' },
-		{ "null-message", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct target t = { .client = 1 };
-	const char *topic = NULL, *file = NULL;
-	char *payload = NULL, *owned = NULL;
-	size_t len = 0;
-	unsigned long qos = 0;
-	bool retain = false, have = false, from_stdin = false;
-	struct atmqtt_nl *nl;
-	int c, err;
-
-	while ((c = getopt_long(argc, argv, "M:i:t:m:q:rf:sn", opts, NULL)) != -1) {
-		if (target_opt(c, &t))
-			continue;
-		switch (c) {
-		case 't': topic = optarg; break;
-		case 'm': payload = optarg; len = strlen(optarg); have = true; break;
-		case 'n': payload = ""; len = 0; have = true; break;
-		case 'f': file = optarg; have = true; break;
-		case 's': from_stdin = true; have = true; break;
-		case 'r': retain = true; break;
-		case 'q':
-			if (!parse_ulong(optarg, 255, &qos))
-				return usage();
-			break;
-		default:
-			return usage();
-		}
-	}
-	if (!topic || !have || optind != argc)
-		return usage();
-	if (file || from_stdin) {
-		FILE *f = from_stdin ? stdin : fopen(file, "rb");
-
-		if (!f)
-			return fail(file, -errno, NULL);
-		err = read_all(f, &owned, &len);
-		if (!from_stdin)
-			fclose(f);
-		if (err)
-			return fail("read", err, NULL);
-		payload = owned;
-	}
-	nl = nl_target(&t);
-	if (!nl)
-		return EXIT_FAIL;
-	err = atmqtt_publish(nl, t.modem, t.client, topic, qos, retain,
-			     payload, len);
-	free(owned);
-	return op_done(nl, "publish", err);
-}
-
-/* ---- sub / monitor ---- */
-
-/* MQTT topic filter matching: '+' one level, '#' the rest. */
-static bool topic_match(const char *filter, const char *topic)
-{
-	while (*filter) {
-		if (*filter == '#')
+	if ((*f == '+' || *f == '#') && *t == '$')
+		return false;
+	for (;;) {
+		if (*f == '#')
 			return true;
-		if (*filter == '+') {
-			while (*topic && *topic != '/')
-				topic++;
-			filter++;
-			continue;
+		if (*f == '+') {
+			while (*t && *t != '/')
+				t++;
+			f++;
+		} else {
+			for (; *f && *f != '/'; f++, t++)
+				if (*f != *t)
+					return false;
+			if (*t && *t != '/')
+				return false;
 		}
-		if (*filter != *topic)
-			return false;
-		filter++;
-		topic++;
+		/* both at a '/' or at the end */
+		if (!*f)
+			return !*t;
+		if (!*t)
+			return !strcmp(f, "/#");
+		f++;
+		t++;
 	}
-	return !*topic;
+}
+
+/* -t topics of sub and unsub, at most what a client tracks */
+#define TOPICS_MAX	ATMQTT_SUBS_MAX
+
+static bool add_topic(const char **topics, int *n, const char *t)
+{
+	if (*n >= TOPICS_MAX)
+		return false;
+	topics[(*n)++] = t;
+	return true;
 }
 
 struct sub_ctx {
+	struct atmqtt_nl *nl;
 	uint32_t modem;
 	uint8_t client;
-	const char *filter;
+	const char *topics[TOPICS_MAX];
+	int ntopics;
 	bool verbose, no_nl;
 	unsigned long want, got;
 	uint64_t last_seq;
-	int result;
+	bool policy_on;		/* reconnects(): the client's policy is on */
+	int result;		/* -1 while running, then the exit status */
 };
 
-static int sub_cb(const struct atmqtt_event *e, void *arg)
+static const char *cause_name(uint8_t cause)
+{
+	static const char *const names[] = {
+		"unknown", "broker", "link", "unregistered",
+	};
+
+	return cause < ARRAY_SIZE(names) ? names[cause] : "unknown";
+}
+
+static int policy_cb(const struct atmqtt_client_info *c, void *arg)
 {
 	struct sub_ctx *s = arg;
 
-	if (e->modem != s->modem)
-		return 0;
-	if (e->type == ATMQTT_EVT_MODEM && e->modem_state == ATMQTT_MODEM_DEAD) {
-		fprintf(stderr, "atmqtt: modem %u detached\n", e->modem);
-		s->result = EXIT_FAIL;
-		return 1;
+	if (c->client == s->client && (c->reconnect ||
+	    c->state == ATMQTT_CLIENT_RECONNECTING))
+		s->policy_on = true;
+	return 0;
+}
+
+/* After a break: does the reconnect policy reopen the client? */
+static bool reconnects(struct sub_ctx *s)
+{
+	s->policy_on = false;
+	atmqtt_client_list(s->nl, s->modem, policy_cb, s);
+	return s->policy_on;
+}
+
+static int sub_stop(struct sub_ctx *s, const char *why, uint8_t cause)
+{
+	fprintf(stderr, "atmqtt: sub: %s", why);
+	if (cause)
+		fprintf(stderr, " (cause %u, %s)", cause, cause_name(cause));
+	fputc('\n', stderr);
+	s->result = EXIT_FAIL;
+	return 1;
+}
+
+static void sub_print(struct sub_ctx *s, const struct atmqtt_event *e)
+{
+	if (json) {
+		j_begin();
+		j_uint("modem", e->modem);
+		j_uint("client", e->client);
+		j_uint("qos", e->qos);
+		j_uint("seq", e->seq);
+		j_uint("drops", e->drops);
+		j_str("topic", e->topic);
+		j_payload(e->payload, e->payload_len);
+		j_end();
+		return;
 	}
-	if (e->client != s->client)
-		return 0;
-	if (e->type == ATMQTT_EVT_BREAK) {
-		fprintf(stderr, "atmqtt: connection broke (cause %u)\n", e->cause);
-		s->result = EXIT_FAIL;
-		return 1;
-	}
-	if (e->type != ATMQTT_EVT_MESSAGE || !e->topic)
-		return 0;
-	if (s->last_seq && e->seq > s->last_seq + 1)
-		fprintf(stderr, "atmqtt: %llu message(s) dropped by the kernel\n",
-			(unsigned long long)(e->seq - s->last_seq - 1));
-	s->last_seq = e->seq;
-	if (!topic_match(s->filter, e->topic))
-		return 0;
 	if (s->verbose)
 		printf("%s ", e->topic);
 	fwrite(e->payload, 1, e->payload_len, stdout);
 	if (!s->no_nl)
 		putchar('\n');
 	fflush(stdout);
+}
+
+static int sub_cb(const struct atmqtt_event *e, void *arg)
+{
+	struct sub_ctx *s = arg;
+	int i;
+
+	if (e->modem != s->modem)
+		return 0;
+	if (e->type == ATMQTT_EVT_MODEM && e->modem_state == ATMQTT_MODEM_DEAD)
+		return sub_stop(s, "the modem went away", 0);
+	if (e->type == ATMQTT_EVT_MESSAGE) {
+		/* RX_SEQ counts the modem's messages, whichever client */
+		if (s->last_seq && e->seq > s->last_seq + 1)
+			fprintf(stderr, "atmqtt: sub: %llu message(s) lost\n",
+				(unsigned long long)(e->seq - s->last_seq - 1));
+		if (e->seq)
+			s->last_seq = e->seq;
+	}
+	if (e->client != s->client)
+		return 0;
+	switch (e->type) {
+	case ATMQTT_EVT_BREAK:
+		if (!reconnects(s))
+			return sub_stop(s, "the connection broke", e->cause);
+		fprintf(stderr, "atmqtt: sub: the connection broke (cause %u, %s); the reconnect policy reopens it\n",
+			e->cause, cause_name(e->cause));
+		return 0;
+	case ATMQTT_EVT_RECONNECT:
+		if (e->step == ATMQTT_STEP_STOP)
+			return sub_stop(s, "the reconnect policy gave up", 0);
+		return 0;
+	case ATMQTT_EVT_RESULT:
+		if (e->urc == ATMQTT_URC_CLOSE && e->status)
+			return sub_stop(s, "the client was closed", 0);
+		return 0;
+	case ATMQTT_EVT_MESSAGE:
+		break;
+	default:
+		return 0;
+	}
+	if (!e->topic)
+		return 0;
+	for (i = 0; i < s->ntopics; i++)
+		if (topic_match(s->topics[i], e->topic))
+			break;
+	if (i == s->ntopics)
+		return 0;
+	sub_print(s, e);
 	if (s->want && ++s->got >= s->want) {
 		s->result = 0;
 		return 1;
@@ -582,236 +1051,1106 @@ static int sub_cb(const struct atmqtt_event *e, void *arg)
 	return 0;
 }
 
-static double now_s(void)
+static long long now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Waits for events until the callback sets s->result or the deadline. */
+static int sub_loop(struct atmqtt_events *ev, struct sub_ctx *s,
+		    unsigned long timeout_s)
+{
+	long long deadline = timeout_s ? now_ms() + timeout_s * 1000LL : 0;
+	int err;
+
+	while (s->result < 0) {
+		struct pollfd p = { .fd = atmqtt_events_fd(ev), .events = POLLIN };
+		long long ms = -1;
+
+		if (deadline) {
+			ms = deadline - now_ms();
+			if (ms <= 0) {
+				fprintf(stderr, "atmqtt: sub: timeout\n");
+				return EXIT_FAIL;
+			}
+		}
+		if (poll(&p, 1, ms > INT_MAX ? INT_MAX : (int)ms) <= 0)
+			continue;
+		err = atmqtt_events_dispatch(ev, sub_cb, s);
+		if (err == -ENOBUFS)
+			fprintf(stderr, "atmqtt: sub: events lost (socket overrun)\n");
+		else if (err < 0)
+			return fail("events", err, NULL);
+	}
+	return s->result;
 }
 
 static int cmd_sub(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "modem", required_argument, NULL, 'M' },
-		{ "client", required_argument, NULL, 'i' },
 		{ "topic", required_argument, NULL, 't' },
 		{ "qos", required_argument, NULL, 'q' },
 		{ "count", required_argument, NULL, 'C' },
 		{ "timeout", required_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'H' },
+		{ "no-newline", no_argument, NULL, 'N' },
+		{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct target t = { .client = 1 };
-	struct sub_ctx s = { .result = -1 };
+	static struct sub_ctx s = { .result = -1 };
+	struct target t = TARGET_INIT;
 	unsigned long qos = 0, timeout = 0;
-	struct atmqtt_events *ev;
-	struct atmqtt_nl *nl;
-	double deadline = 0;
-	int c, err;
+	struct atmqtt_events *ev = NULL;
+	bool no_wait = false, ok = true;
+	int c, i, err;
 
-	while ((c = getopt_long(argc, argv, "M:i:t:q:C:W:vN", opts, NULL)) != -1) {
-		if (target_opt(c, &t))
-			continue;
+	while ((c = next_opt(argc, argv, "t:q:C:W:vN", opts, &t)) >= 0) {
 		switch (c) {
-		case 't': s.filter = optarg; break;
+		case 't': ok = add_topic(s.topics, &s.ntopics, optarg); break;
 		case 'v': s.verbose = true; break;
 		case 'N': s.no_nl = true; break;
-		case 'q':
-			if (!parse_ulong(optarg, 255, &qos))
-				return usage();
-			break;
-		case 'C':
-			if (!parse_ulong(optarg, ULONG_MAX, &s.want))
-				return usage();
-			break;
-		case 'W':
-			if (!parse_ulong(optarg, 86400, &timeout))
-				return usage();
-			break;
-		default:
-			return usage();
+		case OPT_NO_WAIT: no_wait = true; break;
+		case 'q': ok = parse_ulong(optarg, INT_MAX, &qos); break;
+		case 'C': ok = parse_ulong(optarg, ULONG_MAX, &s.want); break;
+		case 'W': ok = parse_ulong(optarg, 1000000, &timeout); break;
 		}
+		if (!ok && c == 't')
+			return bad_usage("more than %d topics", TOPICS_MAX);
+		if (!ok)
+			return bad_usage("bad value '%s'", optarg);
 	}
-	if (!s.filter || optind != argc)
+	if (c == OPT_STOP)
+		return opt_status;
+	if (!s.ntopics || optind != argc)
+		return usage();
+	s.nl = nl_target(&t);
+	if (!s.nl)
+		return EXIT_FAIL;
+	s.modem = t.modem;
+	s.client = t.client;
+	/* Listen before subscribing: nothing after the SUBACK is lost. */
+	if (!no_wait) {
+		ev = atmqtt_events_open();
+		if (!ev)
+			return fail("events", -errno, NULL);
+	}
+	for (i = 0; i < s.ntopics; i++) {
+		err = atmqtt_subscribe(s.nl, s.modem, s.client, s.topics[i],
+				       qos);
+		if (err)
+			return fail("subscribe", err, s.nl);
+	}
+	if (!no_wait)
+		err = sub_loop(ev, &s, timeout);
+	atmqtt_events_close(ev);
+	atmqtt_nl_close(s.nl);
+	return no_wait ? 0 : err;
+}
+
+static int cmd_unsub(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "topic", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *topics[TOPICS_MAX];
+	struct target t = TARGET_INIT;
+	struct atmqtt_nl *nl;
+	int c, i, n = 0, err = 0;
+
+	while ((c = next_opt(argc, argv, "t:", opts, &t)) >= 0)
+		if (!add_topic(topics, &n, optarg))
+			return bad_usage("more than %d topics", TOPICS_MAX);
+	if (c == OPT_STOP)
+		return opt_status;
+	if (!n || optind != argc)
 		return usage();
 	nl = nl_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	/* Listen before subscribing: nothing that follows the SUBACK is lost. */
-	ev = atmqtt_events_open();
-	if (!ev)
-		return fail("events", -errno, NULL);
-	err = atmqtt_subscribe(nl, t.modem, t.client, s.filter, qos);
-	if (err)
-		return fail("subscribe", err, nl);
-	s.modem = t.modem;
-	s.client = t.client;
-	if (timeout)
-		deadline = now_s() + timeout;
-
-	while (s.result < 0) {
-		struct pollfd p = { .fd = atmqtt_events_fd(ev), .events = POLLIN };
-		int ms = -1;
-
-		if (deadline) {
-			ms = (int)((deadline - now_s()) * 1000);
-			if (ms <= 0) {
-				fprintf(stderr, "atmqtt: timeout\n");
-				return EXIT_FAIL;
-			}
-		}
-		if (poll(&p, 1, ms) <= 0)
-			continue;
-		err = atmqtt_events_dispatch(ev, sub_cb, &s);
-		if (err == -ENOBUFS)
-			fprintf(stderr, "atmqtt: events lost (socket overrun)\n");
-		else if (err < 0)
-			return fail("events", err, NULL);
-	}
-	atmqtt_events_close(ev);
-	atmqtt_nl_close(nl);
-	return s.result;
+	for (i = 0; i < n && !err; i++)
+		err = atmqtt_unsubscribe(nl, t.modem, t.client, topics[i]);
+	return op_done(nl, "unsubscribe", err);
 }
 
-static void print_escaped(const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t i;
+/* ---- pub ------------------------------------------------------------- */
 
-	for (i = 0; i < len; i++) {
-		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\')
-			putchar(p[i]);
-		else
-			printf("\\x%02x", p[i]);
+/* Reads the whole of f, binary-exact, into buf[ATMQTT_PAYLOAD_MAX]:
+ * the length, or -EFBIG when there is more, or a negative errno.
+ */
+static long read_payload(FILE *f, unsigned char *buf)
+{
+	size_t n = 0, r;
+	int extra;
+
+	while (n < ATMQTT_PAYLOAD_MAX) {
+		r = fread(buf + n, 1, ATMQTT_PAYLOAD_MAX - n, f);
+		if (!r)
+			break;
+		n += r;
 	}
+	if (ferror(f))
+		return -EIO;
+	if (n == ATMQTT_PAYLOAD_MAX) {
+		extra = fgetc(f);
+		if (ferror(f))
+			return -EIO;
+		if (extra != EOF)
+			return -EFBIG;
+	}
+	return n;
+}
+
+static int load_payload(const char *file, unsigned char *buf, size_t *len)
+{
+	FILE *f = file ? fopen(file, "rb") : stdin;
+	const char *name = file ? file : "stdin";
+	long n;
+
+	if (!f)
+		return fail(name, -errno, NULL);
+	n = read_payload(f, buf);
+	if (file)
+		fclose(f);
+	if (n == -EFBIG) {
+		fprintf(stderr, "atmqtt: pub: %s: payload longer than %d bytes\n",
+			name, ATMQTT_PAYLOAD_MAX);
+		return EXIT_FAIL;
+	}
+	if (n < 0)
+		return fail(name, n, NULL);
+	*len = n;
+	return 0;
+}
+
+static int cmd_pub(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "topic", required_argument, NULL, 't' },
+		{ "message", required_argument, NULL, 'm' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "stdin-file", no_argument, NULL, 's' },
+		{ "null-message", no_argument, NULL, 'n' },
+		{ "qos", required_argument, NULL, 'q' },
+		{ "retain", no_argument, NULL, 'r' },
+		{ "datasize", no_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static unsigned char buf[ATMQTT_PAYLOAD_MAX];
+	struct target t = TARGET_INIT;
+	const char *topic = NULL, *file = NULL, *msg = NULL;
+	unsigned long qos = 0;
+	unsigned int flags = 0;
+	int c, sources = 0, used = 0, err;
+	bool retain = false, from_stdin = false;
+	const void *payload = buf;
+	struct atmqtt_nl *nl;
+	size_t len = 0;
+
+	while ((c = next_opt(argc, argv, "t:m:f:snq:rD", opts, &t)) >= 0) {
+		switch (c) {
+		case 't': topic = optarg; break;
+		case 'm': msg = optarg; sources++; break;
+		case 'f': file = optarg; sources++; break;
+		case 's': from_stdin = true; sources++; break;
+		case 'n': sources++; break;
+		case 'r': retain = true; break;
+		case 'D': flags |= ATMQTT_PUB_DATASIZE; break;
+		case 'q':
+			if (!parse_ulong(optarg, INT_MAX, &qos))
+				return bad_usage("bad qos '%s'", optarg);
+			break;
+		}
+	}
+	if (c == OPT_STOP)
+		return opt_status;
+	if (!topic || optind != argc)
+		return usage();
+	if (sources != 1)
+		return bad_usage("give exactly one of -m, -f, -s, -n");
+	if (msg) {
+		payload = msg;
+		len = strlen(msg);
+	} else if (file || from_stdin) {
+		err = load_payload(file, buf, &len);
+		if (err)
+			return err;
+	}
+	nl = nl_target(&t);
+	if (!nl)
+		return EXIT_FAIL;
+	err = atmqtt_publish(nl, t.modem, t.client, topic, qos, retain,
+			     payload, len, flags, &used);
+	if (!err && json) {
+		j_begin();
+		j_uint("modem", t.modem);
+		j_uint("client", t.client);
+		j_str("topic", topic);
+		j_uint("payload_len", len);
+		j_bool("datasize", used);
+		j_end();
+	}
+	return op_done(nl, "publish", err);
+}
+
+/* ---- user / will / conf ------------------------------------------------ */
+
+/* "get" (or --get) queries, "set" or set options set; neither: query. */
+static int get_or_set(int argc, char **argv, bool get, bool set)
+{
+	const char *verb = optind < argc ? argv[optind] : NULL;
+
+	if (optind < argc - 1)
+		return -1;
+	if (verb && !strcmp(verb, "get"))
+		get = true;
+	else if (verb && !strcmp(verb, "set"))
+		set = true;
+	else if (verb)
+		return -1;
+	if (get && set)
+		return -1;
+	return set ? 0 : 1;
+}
+
+static void user_print(uint32_t modem, const struct atmqtt_user *u)
+{
+	if (json) {
+		j_begin();
+		j_uint("modem", modem);
+		j_uint("client", u->client);
+		j_str("username", u->username);
+		if (u->has_client_id)
+			j_str("client_id", u->client_id);
+		if (u->has_password)
+			j_str("password", u->password);
+		j_end();
+		return;
+	}
+	printf("client %u username ", u->client);
+	text_str(u->username);
+	if (u->has_client_id) {
+		printf(" client_id ");
+		text_str(u->client_id);
+	}
+	if (u->has_password) {
+		printf(" password ");
+		text_str(u->password);
+	}
+	putchar('\n');
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "username", required_argument, NULL, 'u' },
+		{ "password", required_argument, NULL, 'P' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "client-id", required_argument, NULL, 'i' },
+		{ "get", no_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct atmqtt_user u[ATMQTT_CLIENT_MAX];
+	const char *user = NULL, *pass = NULL, *id = NULL;
+	struct target t = TARGET_INIT;
+	bool get = false, set = false;
+	struct atmqtt_nl *nl;
+	int c, i, n;
+
+	while ((c = next_opt(argc, argv, "u:P:i:g", opts, &t)) >= 0) {
+		switch (c) {
+		case 'u': user = optarg; set = true; break;
+		case 'P': pass = optarg; set = true; break;
+		case 'i': id = optarg; set = true; break;
+		case 'g': get = true; break;
+		}
+	}
+	if (c == OPT_STOP)
+		return opt_status;
+	n = get_or_set(argc, argv, get, set);
+	if (n < 0)
+		return usage();
+	nl = nl_target(&t);
+	if (!nl)
+		return EXIT_FAIL;
+	if (!n)
+		return op_done(nl, "user",
+			       atmqtt_user_set(nl, t.modem, t.client, user,
+					       pass, id));
+	n = atmqtt_user_get(nl, t.modem, u);
+	for (i = 0; i < n; i++)
+		user_print(t.modem, &u[i]);
+	fflush(stdout);
+	return op_done(nl, "user", n);
+}
+
+static void will_print(uint32_t modem, const struct atmqtt_will *w)
+{
+	if (json) {
+		j_begin();
+		j_uint("modem", modem);
+		j_uint("client", w->client);
+		j_str("topic", w->topic);
+		j_uint("qos", w->qos);
+		j_bool("retain", w->retain);
+		if (w->has_payload)
+			j_payload(w->payload, strlen(w->payload));
+		j_end();
+		return;
+	}
+	printf("client %u topic ", w->client);
+	text_str(w->topic);
+	printf(" qos %u retain %u", w->qos, w->retain);
+	if (w->has_payload) {
+		printf(" payload ");
+		text_str(w->payload);
+	}
+	putchar('\n');
+}
+
+static int cmd_will(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "topic", required_argument, NULL, 't' },
+		{ "message", required_argument, NULL, 'm' },
+		{ "qos", required_argument, NULL, 'q' },
+		{ "retain", no_argument, NULL, 'r' },
+		{ "get", no_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct atmqtt_will w[ATMQTT_CLIENT_MAX];
+	const char *topic = NULL, *msg = NULL;
+	struct target t = TARGET_INIT;
+	bool get = false, set = false, retain = false;
+	unsigned long qos = 0;
+	struct atmqtt_nl *nl;
+	int c, i, n;
+
+	while ((c = next_opt(argc, argv, "t:m:q:rg", opts, &t)) >= 0) {
+		switch (c) {
+		case 't': topic = optarg; set = true; break;
+		case 'm': msg = optarg; set = true; break;
+		case 'r': retain = true; set = true; break;
+		case 'g': get = true; break;
+		case 'q':
+			if (!parse_ulong(optarg, INT_MAX, &qos))
+				return bad_usage("bad qos '%s'", optarg);
+			set = true;
+			break;
+		}
+	}
+	if (c == OPT_STOP)
+		return opt_status;
+	n = get_or_set(argc, argv, get, set);
+	if (n < 0 || (!n && !topic))
+		return usage();
+	nl = nl_target(&t);
+	if (!nl)
+		return EXIT_FAIL;
+	if (!n)
+		return op_done(nl, "will",
+			       atmqtt_will_set(nl, t.modem, t.client, topic,
+					       qos, retain, msg));
+	n = atmqtt_will_get(nl, t.modem, w);
+	for (i = 0; i < n; i++)
+		will_print(t.modem, &w[i]);
+	fflush(stdout);
+	return op_done(nl, "will", n);
+}
+
+static int cmd_conf(int argc, char **argv)
+{
+	struct target t = TARGET_INIT;
+	unsigned long mode = 0;
+	struct atmqtt_nl *nl;
+	bool set;
+	int ret;
+
+	ret = parse_plain(argc, argv, &t, 0, 1);
+	if (ret >= 0)
+		return ret;
+	set = optind < argc;
+	if (set && !parse_ulong(argv[optind], INT_MAX, &mode))
+		return bad_usage("bad mode '%s'", argv[optind]);
+	nl = nl_target(&t);
+	if (!nl)
+		return EXIT_FAIL;
+	if (set)
+		return op_done(nl, "conf", atmqtt_conf_set(nl, t.modem, mode));
+	ret = atmqtt_conf_get(nl, t.modem);
+	if (ret >= 0 && json) {
+		j_begin();
+		j_uint("modem", t.modem);
+		j_uint("mode", ret);
+		j_end();
+	} else if (ret >= 0) {
+		printf("mode %d\n", ret);
+	}
+	return op_done(nl, "conf", ret);
+}
+
+/* ---- openable / closable / read / test / at ---------------------------- */
+
+static int print_clients(const char *op, int (*fn)(struct atmqtt_nl *, uint32_t),
+			 int argc, char **argv)
+{
+	struct target t = TARGET_INIT;
+	struct atmqtt_nl *nl;
+	int ret = parse_plain(argc, argv, &t, 0, 0), i, n = 0;
+
+	if (ret >= 0)
+		return ret;
+	nl = nl_target(&t);
+	if (!nl)
+		return EXIT_FAIL;
+	ret = fn(nl, t.modem);
+	if (ret < 0)
+		return op_done(nl, op, ret);
+	if (json) {
+		j_begin();
+		j_uint("modem", t.modem);
+		j_uint("mask", ret);
+		j_key("clients");
+		putchar('[');
+	}
+	for (i = 1; i < 8; i++)
+		if (ret & (1 << i))
+			printf("%s%d", n++ ? (json ? "," : " ") : "", i);
+	if (json) {
+		putchar(']');
+		j_end();
+	} else {
+		puts(n ? "" : "none");
+	}
+	return op_done(nl, op, 0);
+}
+
+static int cmd_openable(int argc, char **argv)
+{
+	return print_clients("openable", atmqtt_openable, argc, argv);
+}
+
+static int cmd_closable(int argc, char **argv)
+{
+	return print_clients("closable", atmqtt_closable, argc, argv);
+}
+
+/* A message in text mode: fields, then the escaped topic and payload. */
+static void message_text(uint8_t client, uint8_t qos, uint64_t seq,
+			 uint64_t drops, const char *topic,
+			 const void *payload, size_t len)
+{
+	printf("client %u qos %u seq %llu drops %llu topic ", client, qos,
+	       (unsigned long long)seq, (unsigned long long)drops);
+	text_str(topic ? topic : "");
+	printf(" payload %zu bytes ", len);
+	text_string(payload, len);
+	putchar('\n');
+}
+
+static int cmd_read(int argc, char **argv)
+{
+	static struct atmqtt_message m;
+	struct target t = TARGET_INIT;
+	struct atmqtt_nl *nl;
+	int ret = parse_plain(argc, argv, &t, 0, 0);
+
+	if (ret >= 0)
+		return ret;
+	nl = nl_target(&t);
+	if (!nl)
+		return EXIT_FAIL;
+	ret = atmqtt_read(nl, t.modem, t.client, &m);
+	if (ret >= 0 && json) {
+		j_begin();
+		j_uint("modem", t.modem);
+		j_uint("client", t.client);
+		j_bool("message", ret);
+		if (ret) {
+			j_uint("qos", m.qos);
+			j_uint("seq", m.seq);
+			j_str("topic", m.topic);
+			j_payload(m.payload, m.payload_len);
+		}
+		j_end();
+	} else if (ret > 0) {
+		message_text(m.client, m.qos, m.seq, 0, m.topic, m.payload,
+			     m.payload_len);
+	} else if (!ret) {
+		puts("no message");
+	}
+	return op_done(nl, "read", ret);
+}
+
+static int cmd_test(int argc, char **argv)
+{
+	struct target t = TARGET_INIT;
+	struct atmqtt_nl *nl;
+	char line[1024];
+	int ret = parse_plain(argc, argv, &t, 1, 1), at;
+
+	if (ret >= 0)
+		return ret;
+	at = atmqtt_at_parse(argv[optind]);
+	if (!at)
+		return bad_usage("unknown command '%s'", argv[optind]);
+	nl = nl_target(&t);
+	if (!nl)
+		return EXIT_FAIL;
+	ret = atmqtt_test(nl, t.modem, at, line, sizeof(line));
+	if (!ret && json) {
+		j_begin();
+		j_uint("modem", t.modem);
+		j_str("at", atmqtt_at_name(at));
+		j_str("line", line);
+		j_end();
+	} else if (!ret) {
+		puts(line);
+	}
+	return op_done(nl, "test", ret);
+}
+
+static void raw_print(uint32_t modem, const struct atmqtt_raw_reply *r)
+{
+	const char *p, *nl;
+
+	if (!json) {
+		fputs(r->lines, stdout);
+		puts(r->final);
+		if (r->truncated)
+			fprintf(stderr, "atmqtt: at: lines were left out (reply truncated)\n");
+		return;
+	}
+	j_begin();
+	j_uint("modem", modem);
+	j_key("lines");
+	putchar('[');
+	for (p = r->lines; (nl = strchr(p, '\n')); p = nl + 1) {
+		if (p != r->lines)
+			putchar(',');
+		json_string(stdout, p, nl - p);
+	}
+	putchar(']');
+	j_str("final", r->final);
+	j_bool("ok", !strcmp(r->final, "OK"));
+	j_bool("truncated", r->truncated);
+	j_end();
+}
+
+static int cmd_at(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct atmqtt_raw_reply reply;
+	struct target t = TARGET_INIT;
+	unsigned long timeout = 0;
+	struct atmqtt_nl *nl;
+	int c, ret;
+
+	while ((c = next_opt(argc, argv, "T:", opts, &t)) >= 0)
+		if (!parse_ulong(optarg, UINT32_MAX, &timeout) || !timeout)
+			return bad_usage("bad timeout '%s'", optarg);
+	if (c == OPT_STOP)
+		return opt_status;
+	if (optind != argc - 1)
+		return usage();
+	nl = nl_target(&t);
+	if (!nl)
+		return EXIT_FAIL;
+	ret = atmqtt_raw(nl, t.modem, argv[optind], timeout, &reply);
+	if (ret < 0)
+		return op_done(nl, "at", ret);
+	raw_print(t.modem, &reply);
+	fflush(stdout);
+	atmqtt_nl_close(nl);
+	return strcmp(reply.final, "OK") ? EXIT_FAIL : 0;
+}
+
+/* ---- clients / subs / policy ------------------------------------------ */
+
+static int clients_cb(const struct atmqtt_client_info *c, void *arg)
+{
+	(void)arg;
+	if (json) {
+		j_begin();
+		j_uint("modem", c->modem);
+		j_uint("client", c->client);
+		j_str("state", atmqtt_client_state_name(c->state));
+		j_uint("sub_count", c->sub_count);
+		j_bool("reconnect", c->reconnect);
+		j_uint("reconnect_min_ms", c->reconnect_min_ms);
+		j_uint("reconnect_max_ms", c->reconnect_max_ms);
+		if (c->has_params) {
+			j_str("host", c->host);
+			j_uint("port", c->port);
+			j_uint("clean", c->clean);
+			j_uint("keepalive", c->keepalive);
+		}
+		j_end();
+		return 0;
+	}
+	printf("%-6u %-6u %-12s %4u %-9s %8u %8u ", c->modem, c->client,
+	       atmqtt_client_state_name(c->state), c->sub_count,
+	       c->reconnect ? "on" : "off", c->reconnect_min_ms,
+	       c->reconnect_max_ms);
+	if (c->has_params)
+		printf("%s:%u clean %u keepalive %u\n", c->host, c->port,
+		       c->clean, c->keepalive);
+	else
+		puts("-");
+	return 0;
+}
+
+static int cmd_clients(int argc, char **argv)
+{
+	struct target t = TARGET_INIT;
+	struct atmqtt_nl *nl;
+	int ret = parse_plain(argc, argv, &t, 0, 0);
+
+	if (ret >= 0)
+		return ret;
+	nl = nl_filter(&t);
+	if (!nl)
+		return EXIT_FAIL;
+	if (!json)
+		printf("%-6s %-6s %-12s %4s %-9s %8s %8s %s\n", "MODEM",
+		       "CLIENT", "STATE", "SUBS", "RECONNECT", "MIN_MS",
+		       "MAX_MS", "BROKER");
+	ret = atmqtt_client_list(nl, t.modem, clients_cb, NULL);
+	fflush(stdout);
+	return op_done(nl, "clients", ret < 0 ? ret : 0);
+}
+
+static int subs_cb(const struct atmqtt_sub_info *s, void *arg)
+{
+	(void)arg;
+	if (json) {
+		j_begin();
+		j_uint("modem", s->modem);
+		j_uint("client", s->client);
+		j_uint("qos", s->qos);
+		j_str("topic", s->topic);
+		j_end();
+		return 0;
+	}
+	printf("%-6u %-6u %-3u %s\n", s->modem, s->client, s->qos, s->topic);
+	return 0;
+}
+
+static int cmd_subs(int argc, char **argv)
+{
+	struct target t = TARGET_INIT;
+	struct atmqtt_nl *nl;
+	int ret = parse_plain(argc, argv, &t, 0, 0);
+
+	if (ret >= 0)
+		return ret;
+	nl = nl_filter(&t);
+	if (!nl)
+		return EXIT_FAIL;
+	if (!json)
+		printf("%-6s %-6s %-3s %s\n", "MODEM", "CLIENT", "QOS", "TOPIC");
+	ret = atmqtt_sub_list(nl, t.modem, subs_cb, NULL);
+	fflush(stdout);
+	return op_done(nl, "subs", ret < 0 ? ret : 0);
+}
+
+static int cmd_policy(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reconnect", required_argument, NULL, OPT_RECONNECT },
+		{ "min", required_argument, NULL, OPT_MIN },
+		{ "max", required_argument, NULL, OPT_MAX },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct target t = TARGET_INIT;
+	unsigned long min = 0, max = 0;
+	struct atmqtt_nl *nl;
+	int c, reconnect = -1;
+	bool ok = true;
+
+	while ((c = next_opt(argc, argv, "", opts, &t)) >= 0) {
+		if (c == OPT_RECONNECT)
+			ok = (reconnect = parse_bool(optarg)) >= 0;
+		else if (c == OPT_MIN)
+			ok = parse_ulong(optarg, UINT32_MAX, &min) && min;
+		else if (c == OPT_MAX)
+			ok = parse_ulong(optarg, UINT32_MAX, &max) && max;
+		else
+			ok = false;
+		if (!ok)
+			return bad_usage("bad value '%s'", optarg);
+	}
+	if (c == OPT_STOP)
+		return opt_status;
+	if (optind != argc || (reconnect < 0 && !min && !max))
+		return usage();
+	nl = nl_target(&t);
+	if (!nl)
+		return EXIT_FAIL;
+	return op_done(nl, "policy",
+		       atmqtt_client_policy(nl, t.modem, t.client, reconnect,
+					    min, max));
+}
+
+/* ---- monitor ----------------------------------------------------------- */
+
+static const char *event_name(int type)
+{
+	switch (type) {
+	case ATMQTT_EVT_MESSAGE: return "message";
+	case ATMQTT_EVT_BREAK: return "break";
+	case ATMQTT_EVT_RESULT: return "result";
+	case ATMQTT_EVT_MODEM: return "modem";
+	case ATMQTT_EVT_URC: return "urc";
+	case ATMQTT_EVT_RECONNECT: return "reconnect";
+	default: return "unknown";
+	}
+}
+
+static void monitor_json(const struct atmqtt_event *e)
+{
+	j_begin();
+	j_str("event", event_name(e->type));
+	j_uint("modem", e->modem);
+	switch (e->type) {
+	case ATMQTT_EVT_MESSAGE:
+		j_uint("client", e->client);
+		j_uint("qos", e->qos);
+		j_uint("seq", e->seq);
+		j_uint("drops", e->drops);
+		j_str("topic", e->topic ? e->topic : "");
+		j_payload(e->payload, e->payload_len);
+		break;
+	case ATMQTT_EVT_BREAK:
+		j_uint("client", e->client);
+		j_uint("cause", e->cause);
+		j_str("cause_name", cause_name(e->cause));
+		break;
+	case ATMQTT_EVT_RESULT:
+		j_str("urc", atmqtt_urc_name(e->urc));
+		j_uint("client", e->client);
+		j_uint("status", e->status);
+		break;
+	case ATMQTT_EVT_MODEM:
+		j_str("tty", e->tty ? e->tty : "");
+		j_str("state", atmqtt_state_name(e->modem_state));
+		j_bool("attached", e->modem_state != ATMQTT_MODEM_DEAD);
+		break;
+	case ATMQTT_EVT_URC:
+		j_str("line", e->line ? e->line : "");
+		break;
+	case ATMQTT_EVT_RECONNECT:
+		j_uint("client", e->client);
+		j_str("step", atmqtt_step_name(e->step));
+		j_uint("attempt", e->attempt);
+		j_int("errno", e->err);
+		j_uint("delay_ms", e->delay_ms);
+		if (e->topic)
+			j_str("topic", e->topic);
+		break;
+	default:
+		j_int("type", e->type);
+	}
+	j_end();
+}
+
+static void monitor_text(const struct atmqtt_event *e)
+{
+	printf("modem %u: %s ", e->modem, event_name(e->type));
+	switch (e->type) {
+	case ATMQTT_EVT_MESSAGE:
+		message_text(e->client, e->qos, e->seq, e->drops, e->topic,
+			     e->payload, e->payload_len);
+		break;
+	case ATMQTT_EVT_BREAK:
+		printf("client %u cause %u (%s)\n", e->client, e->cause,
+		       cause_name(e->cause));
+		break;
+	case ATMQTT_EVT_RESULT:
+		printf("%s client %u status %u\n", atmqtt_urc_name(e->urc),
+		       e->client, e->status);
+		break;
+	case ATMQTT_EVT_MODEM:
+		printf("%s tty %s state %s\n",
+		       e->modem_state == ATMQTT_MODEM_DEAD ? "detached" :
+		       "attached", e->tty ? e->tty : "?",
+		       atmqtt_state_name(e->modem_state));
+		break;
+	case ATMQTT_EVT_URC:
+		text_str(e->line ? e->line : "");
+		putchar('\n');
+		break;
+	case ATMQTT_EVT_RECONNECT:
+		printf("client %u step %s attempt %u errno %d", e->client,
+		       atmqtt_step_name(e->step), e->attempt, e->err);
+		if (e->err)
+			printf(" (%s)", strerror(-e->err));
+		printf(" delay_ms %u", e->delay_ms);
+		if (e->topic) {
+			printf(" topic ");
+			text_str(e->topic);
+		}
+		putchar('\n');
+		break;
+	default:
+		printf("type %d\n", e->type);
+	}
+	fflush(stdout);
 }
 
 static int monitor_cb(const struct atmqtt_event *e, void *arg)
 {
-	bool json = *(bool *)arg;
+	const uint32_t *modem = arg;
 
-	switch (e->type) {
-	case ATMQTT_EVT_MESSAGE:
-		if (json)
-			printf("{\"modem\":%u,\"event\":\"message\",\"client\":%u,\"qos\":%u,\"seq\":%llu,\"topic\":\"",
-			       e->modem, e->client, e->qos, (unsigned long long)e->seq);
-		else
-			printf("modem %u: message client %u qos %u seq %llu topic \"",
-			       e->modem, e->client, e->qos, (unsigned long long)e->seq);
-		print_escaped(e->topic, e->topic ? strlen(e->topic) : 0);
-		if (json)
-			printf("\",\"payload\":\"");
-		else
-			printf("\" payload %zu bytes \"", e->payload_len);
-		print_escaped(e->payload, e->payload_len);
-		printf(json ? "\"}\n" : "\"\n");
-		break;
-	case ATMQTT_EVT_RESULT:
-		printf(json ? "{\"modem\":%u,\"event\":\"result\",\"urc\":\"%s\",\"client\":%u,\"status\":%u}\n"
-			    : "modem %u: result %s client %u status %u\n",
-		       e->modem, atmqtt_urc_name(e->urc), e->client, e->status);
-		break;
-	case ATMQTT_EVT_BREAK:
-		printf(json ? "{\"modem\":%u,\"event\":\"break\",\"client\":%u,\"cause\":%u}\n"
-			    : "modem %u: break client %u cause %u\n",
-		       e->modem, e->client, e->cause);
-		break;
-	case ATMQTT_EVT_MODEM:
-		printf(json ? "{\"modem\":%u,\"event\":\"%s\",\"tty\":\"%s\"}\n"
-			    : "modem %u: %s %s\n", e->modem,
-		       e->modem_state == ATMQTT_MODEM_DEAD ? "detached" : "attached",
-		       e->tty ? e->tty : "");
-		break;
-	default:
-		printf(json ? "{\"modem\":%u,\"event\":%d}\n" : "modem %u: event %d\n",
-		       e->modem, e->type);
-	}
-	fflush(stdout);
+	if (*modem && e->modem != *modem)
+		return 0;
+	if (json)
+		monitor_json(e);
+	else
+		monitor_text(e);
 	return 0;
+}
+
+static void monitor_overrun(const struct atmqtt_events *ev)
+{
+	unsigned long long n = atmqtt_events_overruns(ev);
+
+	if (json) {
+		j_begin();
+		j_str("event", "overrun");
+		j_uint("overruns", n);
+		j_end();
+	} else {
+		printf("overrun: events were lost (socket overrun %llu)\n", n);
+		fflush(stdout);
+	}
 }
 
 static int cmd_monitor(int argc, char **argv)
 {
-	bool json = argc == 2 && !strcmp(argv[1], "-j");
+	struct target t = TARGET_INIT;
 	struct atmqtt_events *ev;
-	int err;
+	struct atmqtt_nl *nl;
+	int err = parse_plain(argc, argv, &t, 0, 0);
 
-	if (argc > 2 || (argc == 2 && !json))
-		return usage();
+	if (err >= 0)
+		return err;
+	if (t.modem_arg) {
+		nl = nl_filter(&t);
+		if (!nl)
+			return EXIT_FAIL;
+		atmqtt_nl_close(nl);
+	}
 	ev = atmqtt_events_open();
 	if (!ev)
 		return fail("events", -errno, NULL);
 	for (;;) {
-		err = atmqtt_events_dispatch(ev, monitor_cb, &json);
-		if (err == -ENOBUFS)
-			fprintf(stderr, "atmqtt: events lost (socket overrun)\n");
-		else if (err < 0)
+		err = atmqtt_events_dispatch(ev, monitor_cb, &t.modem);
+		if (err == -ENOBUFS) {
+			monitor_overrun(ev);
+		} else if (err < 0 && err != -EINTR) {
+			atmqtt_events_close(ev);
 			return fail("events", err, NULL);
+		}
 	}
 }
+
+/* ---- version / help ---------------------------------------------------- */
 
 static int cmd_help(int argc, char **argv);
 
 static int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	printf("atmqtt netlink family version %d\n", ATMQTT_GENL_VERSION);
+	struct target t = TARGET_INIT;
+	int ret = parse_plain(argc, argv, &t, 0, 0);
+
+	if (ret >= 0)
+		return ret;
+	if (json) {
+		j_begin();
+		j_str("family", ATMQTT_GENL_NAME);
+		j_uint("family_version", ATMQTT_GENL_VERSION);
+		j_end();
+	} else {
+		printf("atmqtt netlink family version %d\n", ATMQTT_GENL_VERSION);
+	}
 	return 0;
 }
 
 static const struct cmd cmds[] = {
-	{ "attach", cmd_attach, "[-f] [-b BAUD] TTY",
-	  "set the atmqtt line discipline on TTY and hold it (daemonizes unless -f)" },
-	{ "detach", cmd_detach, "TTY", "remove the line discipline from TTY" },
-	{ "list", cmd_list, "[-j]", "list attached modems" },
-	{ "open", cmd_open, "[-M MODEM] [-i CLIENT] -h HOST [-p PORT] [-c 0|1] [-k SECS]",
-	  "connect an MQTT client of the modem to a broker (AT+MQTTOPEN)" },
-	{ "close", cmd_close, "[-M MODEM] [-i CLIENT]", "close an MQTT client (AT+MQTTCLOSE)" },
-	{ "sub", cmd_sub, "[-M MODEM] [-i CLIENT] -t TOPIC [-q QOS] [-C COUNT] [-W SECS] [-v] [-N]",
-	  "subscribe and print received messages (AT+MQTTSUB)" },
-	{ "pub", cmd_pub, "[-M MODEM] [-i CLIENT] -t TOPIC (-m MSG | -n | -f FILE | -s) [-q QOS] [-r]",
-	  "publish a message (AT+MQTTPUB)" },
-	{ "monitor", cmd_monitor, "[-j]", "print every event" },
-	{ "version", cmd_version, "", "print the version" },
-	{ "help", cmd_help, "", "this help" },
+	{ "attach", cmd_attach, 0, "[-f] [-b BAUD] TTY",
+	  "Set the atmqtt line discipline on TTY and hold it open (daemonizes\n"
+	  "unless -f; the pid file is /run/atmqtt/<tty>.pid).\n"
+	  "  -f, --foreground     stay in the foreground\n"
+	  "  -b, --baud BAUD      line speed (default 115200)" },
+	{ "detach", cmd_detach, 0, "TTY",
+	  "Stop the attach process of TTY, or set N_TTY on TTY directly." },
+	{ "list", cmd_list, F_MODEM, "[-M MODEM]",
+	  "List the attached modems: state, +MQTTCONF mode and the receive\n"
+	  "counters (sequence, drops, stray results, malformed lines, overflows)." },
+	{ "open", cmd_open, F_MODEM | F_CLIENT,
+	  "[-M MODEM] [-c N] -h HOST [-p PORT] [--clean 0|1] [-k SECS]",
+	  "Connect a client to a broker (AT+MQTTOPEN); returns on +MQTTOPEN.\n"
+	  "  -h, -H, --host HOST  broker host\n"
+	  "  -p, --port PORT      broker port (default 1883)\n"
+	  "  --clean 0|1          clean session (default 1)\n"
+	  "  -k, --keepalive SECS 1-300 (default 60)" },
+	{ "close", cmd_close, F_MODEM | F_CLIENT, "[-M MODEM] [-c N]",
+	  "Close a client (AT+MQTTCLOSE)." },
+	{ "sub", cmd_sub, F_MODEM | F_CLIENT,
+	  "[-M MODEM] [-c N] -t TOPIC... [-q QOS] [-C COUNT] [-W SECS] [-v] [-N] [--no-wait]",
+	  "Subscribe (AT+MQTTSUB) and print the messages received on the\n"
+	  "topics, like mosquitto_sub: the payload, byte-exact, and a newline.\n"
+	  "  -t, --topic TOPIC    topic filter, repeatable (+ and # wildcards)\n"
+	  "  -q, --qos QOS        0-2 (default 0)\n"
+	  "  -v, --verbose        print \"topic payload\"\n"
+	  "  -N, --no-newline     no newline after the payload\n"
+	  "  -C, --count N        exit after N messages\n"
+	  "  -W, --timeout SECS   fail after SECS seconds\n"
+	  "  --no-wait            subscribe and exit" },
+	{ "unsub", cmd_unsub, F_MODEM | F_CLIENT, "[-M MODEM] [-c N] -t TOPIC...",
+	  "Unsubscribe (AT+MQTTUNSUB).\n"
+	  "  -t, --topic TOPIC    topic, repeatable" },
+	{ "pub", cmd_pub, F_MODEM | F_CLIENT,
+	  "[-M MODEM] [-c N] -t TOPIC (-m MSG | -f FILE | -s | -n) [-q QOS] [-r] [-D]",
+	  "Publish a message (AT+MQTTPUB); returns on +MQTTPUB.\n"
+	  "  -t, --topic TOPIC    topic\n"
+	  "  -m, --message MSG    the payload\n"
+	  "  -f, --file FILE      the payload is FILE (up to 1024 bytes, binary)\n"
+	  "  -s, --stdin-file     the payload is stdin (up to 1024 bytes, binary)\n"
+	  "  -n, --null-message   an empty payload\n"
+	  "  -q, --qos QOS        0-2 (default 0)\n"
+	  "  -r, --retain         retain the message\n"
+	  "  -D, --datasize       send by <Datasize> even a printable payload\n"
+	  "(a payload that is not printable ASCII without '\"' always goes so)" },
+	{ "user", cmd_user, F_MODEM | F_CLIENT,
+	  "[-M MODEM] [-c N] [-u NAME] [-P PASS] [-i CLIENTID] | [get|--get]",
+	  "Set a client's credentials (AT+MQTTUSER, kept by the modem), or\n"
+	  "print every client's (AT+MQTTUSER?; passwords need CAP_NET_ADMIN).\n"
+	  "  -u, --username NAME  user name (default empty)\n"
+	  "  -P, --password PASS  password (default empty)\n"
+	  "  -i, --id CLIENTID    MQTT client identifier (default: the IMEI)\n"
+	  "  -g, --get, get       query (also without any option)" },
+	{ "will", cmd_will, F_MODEM | F_CLIENT,
+	  "[-M MODEM] [-c N] -t TOPIC [-m MSG] [-q QOS] [-r] | [get|--get]",
+	  "Set a client's will (AT+MQTTWILL), or print every client's.\n"
+	  "  -t, --topic TOPIC    will topic\n"
+	  "  -m, --message MSG    will payload (printable ASCII without '\"')\n"
+	  "  -q, --qos QOS        0-2 (default 0)\n"
+	  "  -r, --retain         retain the will\n"
+	  "  -g, --get, get       query (also without any option)" },
+	{ "conf", cmd_conf, F_MODEM, "[-M MODEM] [0|1]",
+	  "Set the modem's +MQTTCONF mode (0: +MQTTMSG, 1: +MQTTMSGI, which the\n"
+	  "module reads itself), or print it." },
+	{ "openable", cmd_openable, F_MODEM, "[-M MODEM]",
+	  "Print the clients that can be opened (AT+MQTTOPEN?), or \"none\"." },
+	{ "closable", cmd_closable, F_MODEM, "[-M MODEM]",
+	  "Print the clients that can be closed (AT+MQTTCLOSE?), or \"none\"." },
+	{ "read", cmd_read, F_MODEM | F_CLIENT, "[-M MODEM] [-c N]",
+	  "Read one message kept by the modem (AT+MQTTREAD), or print\n"
+	  "\"no message\"." },
+	{ "test", cmd_test, F_MODEM,
+	  "[-M MODEM] user|open|close|sub|unsub|pub|conf|read|will",
+	  "Print the modem's answer to AT+MQTT<X>=? (the supported ranges)." },
+	{ "at", cmd_at, F_MODEM, "[-M MODEM] [-T MS] 'AT...'",
+	  "Send one raw AT command line (not AT+MQTT...), print the information\n"
+	  "lines and the final result; exit 1 unless the final result is OK.\n"
+	  "  -T, --timeout MS     final result timeout (default: the module's)" },
+	{ "clients", cmd_clients, F_MODEM, "[-M MODEM]",
+	  "List the clients as the kernel sees them: state, tracked\n"
+	  "subscriptions, reconnect policy and the parameters of the last open." },
+	{ "subs", cmd_subs, F_MODEM, "[-M MODEM]",
+	  "List the tracked subscriptions (resubscribed on reconnect)." },
+	{ "policy", cmd_policy, F_MODEM | F_CLIENT,
+	  "[-M MODEM] [-c N] [--reconnect on|off] [--min MS] [--max MS]",
+	  "Set a client's reconnect policy: after +MQTTBREAK, reopen and\n"
+	  "resubscribe, waiting MIN ms then doubling up to MAX ms.\n"
+	  "  --reconnect on|off   turn the policy on or off\n"
+	  "  --min MS             first wait, 100-3600000 (default 1000)\n"
+	  "  --max MS             longest wait, 100-3600000 (default 60000)" },
+	{ "monitor", cmd_monitor, F_MODEM, "[-M MODEM]",
+	  "Print every event, one line each (messages with the payload escaped,\n"
+	  "results, breaks, modems, URCs, reconnect steps), and socket overruns." },
+	{ "version", cmd_version, 0, "", "Print the netlink family version." },
+	{ "help", cmd_help, 0, "[COMMAND]",
+	  "List the commands, or show one's usage." },
 };
 
-static int cmd_help(int argc, char **argv)
+static void main_usage(FILE *f)
 {
 	size_t i;
 
-	(void)argc;
-	(void)argv;
-	printf("usage: atmqtt COMMAND [ARGS]\n\n");
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		printf("  %-8s %s\n           %s\n", cmds[i].name, cmds[i].usage,
-		       cmds[i].help);
+	fprintf(f, "usage: atmqtt [-j] COMMAND [ARGS]\n\n");
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		fprintf(f, "  %-9s%s\n", cmds[i].name, cmds[i].usage);
+	fprintf(f, "\n-j prints one JSON object per line; "
+		"atmqtt COMMAND --help shows a command's options.\n");
+}
+
+static const struct cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(name, cmds[i].name))
+			return &cmds[i];
+	return NULL;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	struct target t = TARGET_INIT;
+	const struct cmd *c;
+	int ret = parse_plain(argc, argv, &t, 0, 1);
+
+	if (ret >= 0)
+		return ret;
+	if (optind == argc) {
+		main_usage(stdout);
+		return 0;
+	}
+	c = find_cmd(argv[optind]);
+	if (!c)
+		return bad_usage("unknown command '%s'", argv[optind]);
+	print_help(c);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	size_t i;
-	int j;
+	int i = 1;
 
-	if (argc < 2)
-		return cmd_help(0, NULL), EXIT_USAGE;
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (strcmp(argv[1], cmds[i].name))
-			continue;
-		cur_cmd = &cmds[i];
-		for (j = 2; j < argc; j++) {
-			if (!strcmp(argv[j], "--help")) {
-				printf("usage: atmqtt %s %s\n  %s\n", cmds[i].name,
-				       cmds[i].usage, cmds[i].help);
-				return 0;
-			}
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			main_usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "-V") ||
+			   !strcmp(argv[i], "--version")) {
+			argv[i] = "version";
+			break;
+		} else {
+			fprintf(stderr, "atmqtt: unknown option '%s'\n", argv[i]);
+			main_usage(stderr);
+			return EXIT_USAGE;
 		}
-		return cmds[i].fn(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "atmqtt: unknown command '%s' (atmqtt help)\n", argv[1]);
-	return EXIT_USAGE;
+	if (i >= argc) {
+		main_usage(stderr);
+		return EXIT_USAGE;
+	}
+	cur_cmd = find_cmd(argv[i]);
+	if (!cur_cmd) {
+		fprintf(stderr, "atmqtt: unknown command '%s' (atmqtt help)\n",
+			argv[i]);
+		return EXIT_USAGE;
+	}
+	return cur_cmd->fn(argc - i, argv + i);
 }

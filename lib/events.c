@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libatmqtt: the events multicast group.
+ *
+ * A socket of its own joins ATMQTT_MCGRP_EVENTS with a large receive
+ * buffer.  When listeners do not keep up the kernel drops events and the
+ * next recvmsg() fails with ENOBUFS, which libnl reports as -NLE_NOMEM:
+ * atmqtt_events_dispatch() returns -ENOBUFS for it and counts it.  Message
+ * events show the loss themselves as a gap in RX_SEQ.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+
+#include "internal.h"
+
+#define EVENTS_RCVBUF		(4 << 20)
+/* Datagrams handled per atmqtt_events_dispatch() call at most. */
+#define EVENTS_BATCH		64
+
+/* Strings the kernel sent without a terminating NUL are copied here. */
+enum { STR_TTY, STR_TOPIC, STR_LINE, STR_SLOTS };
+
+struct atmqtt_events {
+	struct nl_sock *sk;
+	struct nl_cb *cb;
+	uint64_t overruns;
+	atmqtt_event_cb ucb;
+	void *arg;
+	int stop;
+	char *str[STR_SLOTS];
+	size_t str_size[STR_SLOTS];
+};
+
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+static const char *ev_str(struct atmqtt_events *ev, int slot,
+			  const struct nlattr *a)
+{
+	const char *s = nla_data(a);
+	size_t n = nla_len(a);
+	char *p;
+
+	if (n && memchr(s, '\0', n))
+		return s;
+	if (ev->str_size[slot] < n + 1) {
+		p = realloc(ev->str[slot], n + 1);
+		if (!p)
+			return "";
+		ev->str[slot] = p;
+		ev->str_size[slot] = n + 1;
+	}
+	memcpy(ev->str[slot], s, n);
+	ev->str[slot][n] = '\0';
+	return ev->str[slot];
+}
+
+static int event_parse(struct nl_msg *msg, void *arg)
+{
+	struct atmqtt_events *ev = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[ATMQTT_A_MAX + 1];
+	struct atmqtt_event e;
+	int ret;
+
+	if (ev->stop)
+		return NL_SKIP;
+	if (genlmsg_parse(nlh, 0, tb, ATMQTT_A_MAX, aqi_policy))
+		return NL_SKIP;
+	memset(&e, 0, sizeof(e));
+	e.type = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
+	if (tb[ATMQTT_A_MODEM])
+		e.modem = nla_get_u32(tb[ATMQTT_A_MODEM]);
+	if (tb[ATMQTT_A_CLIENT])
+		e.client = nla_get_u8(tb[ATMQTT_A_CLIENT]);
+	if (tb[ATMQTT_A_QOS])
+		e.qos = nla_get_u8(tb[ATMQTT_A_QOS]);
+	if (tb[ATMQTT_A_STATUS])
+		e.status = nla_get_u8(tb[ATMQTT_A_STATUS]);
+	if (tb[ATMQTT_A_URC])
+		e.urc = nla_get_u8(tb[ATMQTT_A_URC]);
+	if (tb[ATMQTT_A_CAUSE])
+		e.cause = nla_get_u8(tb[ATMQTT_A_CAUSE]);
+	if (tb[ATMQTT_A_MODEM_STATE])
+		e.modem_state = nla_get_u8(tb[ATMQTT_A_MODEM_STATE]);
+	if (tb[ATMQTT_A_STEP])
+		e.step = nla_get_u8(tb[ATMQTT_A_STEP]);
+	if (tb[ATMQTT_A_TTY])
+		e.tty = ev_str(ev, STR_TTY, tb[ATMQTT_A_TTY]);
+	if (tb[ATMQTT_A_TOPIC])
+		e.topic = ev_str(ev, STR_TOPIC, tb[ATMQTT_A_TOPIC]);
+	if (tb[ATMQTT_A_PAYLOAD]) {
+		e.payload = nla_data(tb[ATMQTT_A_PAYLOAD]);
+		e.payload_len = nla_len(tb[ATMQTT_A_PAYLOAD]);
+	}
+	if (tb[ATMQTT_A_RX_SEQ])
+		e.seq = nla_get_u64(tb[ATMQTT_A_RX_SEQ]);
+	if (tb[ATMQTT_A_RX_DROPS])
+		e.drops = nla_get_u64(tb[ATMQTT_A_RX_DROPS]);
+	if (tb[ATMQTT_A_LINE])
+		e.line = ev_str(ev, STR_LINE, tb[ATMQTT_A_LINE]);
+	if (tb[ATMQTT_A_ATTEMPT])
+		e.attempt = nla_get_u32(tb[ATMQTT_A_ATTEMPT]);
+	if (tb[ATMQTT_A_ERRNO])
+		e.err = (int32_t)nla_get_u32(tb[ATMQTT_A_ERRNO]);
+	if (tb[ATMQTT_A_DELAY_MS])
+		e.delay_ms = nla_get_u32(tb[ATMQTT_A_DELAY_MS]);
+	ret = ev->ucb(&e, ev->arg);
+	if (ret)
+		ev->stop = ret;
+	return NL_OK;
+}
+
+struct atmqtt_events *atmqtt_events_open(void)
+{
+	struct atmqtt_events *ev = calloc(1, sizeof(*ev));
+	int family, grp, bufsize = EVENTS_RCVBUF, e;
+
+	if (!ev)
+		return NULL;
+	ev->sk = aqi_sock(&family, &grp);
+	if (!ev->sk)
+		goto fail;
+	ev->cb = nl_cb_alloc(NL_CB_CUSTOM);
+	if (!ev->cb) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	/* Multicast events carry no sequence number of ours. */
+	nl_socket_disable_seq_check(ev->sk);
+	nl_cb_set(ev->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	nl_cb_set(ev->cb, NL_CB_VALID, NL_CB_CUSTOM, event_parse, ev);
+	/* Past net.core.rmem_max with CAP_NET_ADMIN, else up to it. */
+	if (setsockopt(nl_socket_get_fd(ev->sk), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &bufsize, sizeof(bufsize)))
+		nl_socket_set_buffer_size(ev->sk, EVENTS_RCVBUF, 0);
+	e = nl_socket_add_membership(ev->sk, grp);
+	if (e < 0) {
+		errno = -aqi_nlerr(e);
+		goto fail;
+	}
+	return ev;
+fail:
+	e = errno;
+	atmqtt_events_close(ev);
+	errno = e;
+	return NULL;
+}
+
+void atmqtt_events_close(struct atmqtt_events *ev)
+{
+	int i;
+
+	if (!ev)
+		return;
+	if (ev->cb)
+		nl_cb_put(ev->cb);
+	if (ev->sk)
+		nl_socket_free(ev->sk);
+	for (i = 0; i < STR_SLOTS; i++)
+		free(ev->str[i]);
+	free(ev);
+}
+
+int atmqtt_events_fd(const struct atmqtt_events *ev)
+{
+	return nl_socket_get_fd(ev->sk);
+}
+
+uint64_t atmqtt_events_overruns(const struct atmqtt_events *ev)
+{
+	return ev->overruns;
+}
+
+int atmqtt_events_dispatch(struct atmqtt_events *ev, atmqtt_event_cb cb,
+			   void *arg)
+{
+	struct pollfd p = { .fd = nl_socket_get_fd(ev->sk), .events = POLLIN };
+	int i, ret;
+
+	ev->ucb = cb;
+	ev->arg = arg;
+	ev->stop = 0;
+	for (i = 0; i < EVENTS_BATCH; i++) {
+		/* One datagram (one event) per call: the first may block. */
+		ret = nl_recvmsgs(ev->sk, ev->cb);
+		if (ev->stop)
+			return ev->stop;
+		if (ret == -NLE_NOMEM) {
+			/* recvmsg() failed with ENOBUFS: events were lost */
+			ev->overruns++;
+			return -ENOBUFS;
+		}
+		if (ret == -NLE_AGAIN)
+			return 0;
+		if (ret < 0)
+			return aqi_nlerr(ret);
+		/* Go on with what is already queued, without blocking. */
+		if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLERR)))
+			break;
+	}
+	return 0;
+}

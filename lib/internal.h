@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libatmqtt internals shared by atmqtt.c (requests), events.c and util.c.
+ * Their prefix aqi_ keeps them out of the shared library (libatmqtt.map
+ * exports atmqtt_*).
+ */
+#ifndef LIBATMQTT_INTERNAL_H
+#define LIBATMQTT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netlink/netlink.h>
+#include <netlink/attr.h>
+
+#include "atmqtt.h"
+
+/* Attribute types for parsing what the kernel sends: the integer types are
+ * length-checked by libnl; strings are NLA_UNSPEC and copied with
+ * aqi_nla_strcpy(), which does not rely on a terminating NUL.
+ */
+extern const struct nla_policy aqi_policy[ATMQTT_A_MAX + 1];
+
+/* A generic netlink socket with the family (and, when group is not NULL,
+ * the events group) resolved, extended acks requested and MSG_PEEK
+ * reception (replies larger than a page are not truncated).  NULL with
+ * errno set on failure.
+ */
+struct nl_sock *aqi_sock(int *family, int *group);
+
+/* Copies a string attribute into dst[size], stopping at the first NUL or
+ * at the attribute's end, always NUL-terminated.
+ */
+void aqi_nla_strcpy(char *dst, size_t size, const struct nlattr *a);
+
+/* An unsigned attribute of 1, 2, 4 or 8 bytes (0 for another length). */
+uint64_t aqi_nla_uint(const struct nlattr *a);
+
+/* libnl error (negative NLE_*) to a negative errno. */
+int aqi_nlerr(int nlerr);
+
+#endif /* LIBATMQTT_INTERNAL_H */

@@ -1,0 +1,711 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fakenl: a scripted stand-in for the atmqtt kernel family, for testing
+ * libatmqtt and the CLI on a host without the module.
+ *
+ * Linked with -Wl,--wrap for genl_ctrl_resolve, genl_ctrl_resolve_grp,
+ * nl_socket_add_membership, nl_send_auto, nl_recvmsgs and poll.  The
+ * sockets are real (genl_connect), the library and libnl's message
+ * handling are the real ones; only the kernel's side is replaced:
+ *   - every request is decoded and logged, one line, to $FAKENL_LOG:
+ *       CMD flags=ack|dump ATTR=value ...
+ *     (integers in decimal, with "(lenN)" when the size is not the
+ *     attribute's; strings and binaries %-encoded: bytes outside
+ *     0x21-0x7e and '%' as %XX; a string's terminating NUL left out);
+ *   - the answer comes from $FAKENL_SCRIPT, lines of
+ *       CMD reply ATTR=value ...      a reply message
+ *       CMD ack ERRNO [msg=TEXT] [attr=ATTR] [miss=ATTR]
+ *       CMD done ERRNO [msg=TEXT]     end of a dump
+ *       CMD stale                     an ack of an older request first
+ *       event EVT ATTR=value ...      for the events socket
+ *       event overrun                 recvmsg() fails with ENOBUFS
+ *       event exit                    the process exits (status 0)
+ *     The lines of one CMD up to its ack/done answer one request, in
+ *     order.  Without a script line: GET_MODEM answers one modem
+ *     (MODEM 1, TTY pts3), other dumps nothing, other requests ack 0.
+ *     Values are %-decoded; ENTRY=CLIENT:1,USERNAME:bob nests.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+#include <netlink/handlers.h>
+#include <netlink/genl/genl.h>
+
+#include <linux/atmqtt.h>
+
+#define FAKE_FAMILY	0x2a
+#define FAKE_GROUP	7
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+enum kind { K_U8 = 1, K_U16, K_U32, K_U64, K_S32, K_STR, K_BIN, K_NEST };
+
+static const struct {
+	const char *name;
+	int type;
+	enum kind kind;
+} attrs[] = {
+	{ "MODEM", ATMQTT_A_MODEM, K_U32 },
+	{ "TTY", ATMQTT_A_TTY, K_STR },
+	{ "MODEM_STATE", ATMQTT_A_MODEM_STATE, K_U8 },
+	{ "CLIENT", ATMQTT_A_CLIENT, K_U8 },
+	{ "HOST", ATMQTT_A_HOST, K_STR },
+	{ "PORT", ATMQTT_A_PORT, K_U32 },
+	{ "CLEAN", ATMQTT_A_CLEAN, K_U8 },
+	{ "KEEPALIVE", ATMQTT_A_KEEPALIVE, K_U16 },
+	{ "TOPIC", ATMQTT_A_TOPIC, K_STR },
+	{ "QOS", ATMQTT_A_QOS, K_U8 },
+	{ "RETAIN", ATMQTT_A_RETAIN, K_U8 },
+	{ "PAYLOAD", ATMQTT_A_PAYLOAD, K_BIN },
+	{ "STATUS", ATMQTT_A_STATUS, K_U8 },
+	{ "URC", ATMQTT_A_URC, K_U8 },
+	{ "CAUSE", ATMQTT_A_CAUSE, K_U8 },
+	{ "RX_SEQ", ATMQTT_A_RX_SEQ, K_U64 },
+	{ "RX_DROPS", ATMQTT_A_RX_DROPS, K_U64 },
+	{ "USERNAME", ATMQTT_A_USERNAME, K_STR },
+	{ "PASSWORD", ATMQTT_A_PASSWORD, K_STR },
+	{ "CLIENT_ID", ATMQTT_A_CLIENT_ID, K_STR },
+	{ "MODE", ATMQTT_A_MODE, K_U8 },
+	{ "CLIENTS", ATMQTT_A_CLIENTS, K_U8 },
+	{ "AT_CMD", ATMQTT_A_AT_CMD, K_U8 },
+	{ "LINE", ATMQTT_A_LINE, K_STR },
+	{ "FINAL", ATMQTT_A_FINAL, K_STR },
+	{ "TIMEOUT_MS", ATMQTT_A_TIMEOUT_MS, K_U32 },
+	{ "MODEM_ERROR", ATMQTT_A_MODEM_ERROR, K_U32 },
+	{ "DATASIZE", ATMQTT_A_DATASIZE, K_U8 },
+	{ "ENTRY", ATMQTT_A_ENTRY, K_NEST },
+	{ "CLIENT_STATE", ATMQTT_A_CLIENT_STATE, K_U8 },
+	{ "RECONNECT", ATMQTT_A_RECONNECT, K_U8 },
+	{ "RECONNECT_MIN_MS", ATMQTT_A_RECONNECT_MIN_MS, K_U32 },
+	{ "RECONNECT_MAX_MS", ATMQTT_A_RECONNECT_MAX_MS, K_U32 },
+	{ "STEP", ATMQTT_A_STEP, K_U8 },
+	{ "ATTEMPT", ATMQTT_A_ATTEMPT, K_U32 },
+	{ "ERRNO", ATMQTT_A_ERRNO, K_S32 },
+	{ "DELAY_MS", ATMQTT_A_DELAY_MS, K_U32 },
+	{ "SUB_COUNT", ATMQTT_A_SUB_COUNT, K_U32 },
+	{ "RX_STRAY", ATMQTT_A_RX_STRAY, K_U64 },
+	{ "RX_MALFORMED", ATMQTT_A_RX_MALFORMED, K_U64 },
+	{ "RX_OVERFLOWS", ATMQTT_A_RX_OVERFLOWS, K_U64 },
+	{ "TRUNCATED", ATMQTT_A_TRUNCATED, K_U8 },
+	/* sent by a broken kernel: a string without its NUL */
+	{ "TOPIC_NONUL", ATMQTT_A_TOPIC, K_BIN },
+	{ "LINE_NONUL", ATMQTT_A_LINE, K_BIN },
+};
+
+static const struct {
+	const char *name;
+	int cmd;
+	int dump;
+} cmds[] = {
+	{ "GET_MODEM", ATMQTT_CMD_GET_MODEM, 1 },
+	{ "OPEN", ATMQTT_CMD_OPEN, 0 },
+	{ "CLOSE", ATMQTT_CMD_CLOSE, 0 },
+	{ "SUBSCRIBE", ATMQTT_CMD_SUBSCRIBE, 0 },
+	{ "PUBLISH", ATMQTT_CMD_PUBLISH, 0 },
+	{ "MESSAGE", ATMQTT_EVT_MESSAGE, 0 },
+	{ "BREAK", ATMQTT_EVT_BREAK, 0 },
+	{ "RESULT", ATMQTT_EVT_RESULT, 0 },
+	{ "MODEM", ATMQTT_EVT_MODEM, 0 },
+	{ "UNSUBSCRIBE", ATMQTT_CMD_UNSUBSCRIBE, 0 },
+	{ "SET_USER", ATMQTT_CMD_SET_USER, 0 },
+	{ "GET_USER", ATMQTT_CMD_GET_USER, 0 },
+	{ "SET_WILL", ATMQTT_CMD_SET_WILL, 0 },
+	{ "GET_WILL", ATMQTT_CMD_GET_WILL, 0 },
+	{ "SET_CONF", ATMQTT_CMD_SET_CONF, 0 },
+	{ "GET_CONF", ATMQTT_CMD_GET_CONF, 0 },
+	{ "GET_OPENABLE", ATMQTT_CMD_GET_OPENABLE, 0 },
+	{ "GET_CLOSABLE", ATMQTT_CMD_GET_CLOSABLE, 0 },
+	{ "READ", ATMQTT_CMD_READ, 0 },
+	{ "TEST", ATMQTT_CMD_TEST, 0 },
+	{ "RAW", ATMQTT_CMD_RAW, 0 },
+	{ "GET_CLIENT", ATMQTT_CMD_GET_CLIENT, 1 },
+	{ "SET_CLIENT", ATMQTT_CMD_SET_CLIENT, 0 },
+	{ "GET_SUB", ATMQTT_CMD_GET_SUB, 1 },
+	{ "URC", ATMQTT_EVT_URC, 0 },
+	{ "RECONNECT", ATMQTT_EVT_RECONNECT, 0 },
+};
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "fakenl: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(99);
+}
+
+static int cmd_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(name, cmds[i].name))
+			return i;
+	die("unknown command %s", name);
+	return -1;
+}
+
+static int cmd_index(int cmd)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (cmds[i].cmd == cmd)
+			return i;
+	return -1;
+}
+
+static int attr_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		if (!strcmp(name, attrs[i].name))
+			return i;
+	die("unknown attribute %s", name);
+	return -1;
+}
+
+static int attr_index(int type)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		if (attrs[i].type == type)
+			return i;
+	return -1;
+}
+
+/* ---- queues of datagrams, per socket ---- */
+
+struct dgram {
+	struct dgram *next;
+	int special;		/* 1 overrun, 2 exit */
+	size_t len;
+	unsigned char data[];
+};
+
+struct fsock {
+	struct nl_sock *sk;
+	struct dgram *head, **tail;
+	int events;
+};
+
+static struct fsock socks[8];
+
+static struct fsock *fs_of(struct nl_sock *sk)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(socks); i++)
+		if (socks[i].sk == sk)
+			return &socks[i];
+	for (i = 0; i < ARRAY_SIZE(socks); i++) {
+		if (!socks[i].sk) {
+			socks[i].sk = sk;
+			socks[i].tail = &socks[i].head;
+			return &socks[i];
+		}
+	}
+	die("too many sockets");
+	return NULL;
+}
+
+static void fs_push(struct fsock *fs, const void *data, size_t len,
+		    int special)
+{
+	struct dgram *d = calloc(1, sizeof(*d) + len);
+
+	if (!d)
+		die("out of memory");
+	d->special = special;
+	d->len = len;
+	memcpy(d->data, data, len);
+	*fs->tail = d;
+	fs->tail = &d->next;
+}
+
+/* ---- the script ---- */
+
+struct line {
+	struct line *next;
+	int cmd;		/* index in cmds[], -1 for events */
+	char *text;		/* after the command name */
+};
+
+static struct line *script;
+static int script_loaded;
+
+static void script_load(void)
+{
+	const char *path = getenv("FAKENL_SCRIPT");
+	struct line **tail = &script, *l;
+	static char buf[65536];
+	char *p, *name;
+	FILE *f;
+
+	script_loaded = 1;
+	if (!path || !*path)
+		return;
+	f = fopen(path, "r");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	while (fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		p = buf + strspn(buf, " \t");
+		if (!*p || *p == '#')
+			continue;
+		name = strsep(&p, " \t");
+		l = calloc(1, sizeof(*l));
+		l->cmd = strcmp(name, "event") ? cmd_by_name(name) : -1;
+		l->text = strdup(p ? p : "");
+		*tail = l;
+		tail = &l->next;
+	}
+	fclose(f);
+}
+
+/* Takes the next script line for cmd (-1: events), NULL if none. */
+static struct line *script_take(int cmd)
+{
+	struct line **pp, *l;
+
+	if (!script_loaded)
+		script_load();
+	for (pp = &script; (l = *pp); pp = &l->next) {
+		if (l->cmd == cmd) {
+			*pp = l->next;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+static size_t pct_decode(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+	unsigned int v;
+
+	for (; *s && n < size; s++) {
+		if (*s == '%' && sscanf(s + 1, "%2x", &v) == 1) {
+			out[n++] = v;
+			s += 2;
+		} else {
+			out[n++] = *s;
+		}
+	}
+	return n;
+}
+
+static void put_attr(struct nl_msg *msg, int idx, const char *val);
+
+static void put_nest(struct nl_msg *msg, int type, char *val)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+	char *item, *key;
+
+	while ((item = strsep(&val, ","))) {
+		key = strsep(&item, ":");
+		put_attr(msg, attr_by_name(key), item ? item : "");
+	}
+	nla_nest_end(msg, nest);
+}
+
+static void put_attr(struct nl_msg *msg, int idx, const char *val)
+{
+	char buf[4096], *copy;
+	int type = attrs[idx].type;
+	size_t n;
+
+	switch (attrs[idx].kind) {
+	case K_U8: nla_put_u8(msg, type, strtoul(val, NULL, 0)); break;
+	case K_U16: nla_put_u16(msg, type, strtoul(val, NULL, 0)); break;
+	case K_U32: nla_put_u32(msg, type, strtoul(val, NULL, 0)); break;
+	case K_U64: nla_put_u64(msg, type, strtoull(val, NULL, 0)); break;
+	case K_S32: nla_put_u32(msg, type, (uint32_t)strtol(val, NULL, 0));
+		break;
+	case K_STR:
+		n = pct_decode(val, buf, sizeof(buf) - 1);
+		buf[n] = '\0';
+		nla_put(msg, type, n + 1, buf);
+		break;
+	case K_BIN:
+		n = pct_decode(val, buf, sizeof(buf));
+		nla_put(msg, type, n, buf);
+		break;
+	case K_NEST:
+		copy = strdup(val);
+		put_nest(msg, type, copy);
+		free(copy);
+		break;
+	}
+}
+
+/* "ATTR=value ..." into a genetlink message. */
+static struct nl_msg *build_genl(uint32_t port, uint32_t seq, int flags,
+				 int cmd, char *text)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(65536);
+	char *tok, *eq;
+
+	if (!msg || !genlmsg_put(msg, port, seq, FAKE_FAMILY, 0, flags, cmd,
+				 ATMQTT_GENL_VERSION))
+		die("cannot build a message");
+	while ((tok = strsep(&text, " \t"))) {
+		if (!*tok)
+			continue;
+		eq = strchr(tok, '=');
+		if (!eq)
+			die("bad token %s", tok);
+		*eq = '\0';
+		put_attr(msg, attr_by_name(tok), eq + 1);
+	}
+	return msg;
+}
+
+/* ---- requests ---- */
+
+static void log_value(FILE *f, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] > 0x20 && p[i] < 0x7f && p[i] != '%')
+			fputc(p[i], f);
+		else
+			fprintf(f, "%%%02x", p[i]);
+	}
+}
+
+static void log_request(struct nlmsghdr *nlh)
+{
+	static const unsigned int size[] = {
+		[K_U8] = 1, [K_U16] = 2, [K_U32] = 4, [K_U64] = 8, [K_S32] = 4,
+	};
+	const char *path = getenv("FAKENL_LOG");
+	struct genlmsghdr *gh = nlmsg_data(nlh);
+	struct nlattr *a;
+	int rem, ci, ai, len;
+	FILE *f;
+
+	if (!path || !*path)
+		return;
+	f = fopen(path, "a");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	ci = cmd_index(gh->cmd);
+	fprintf(f, "%s flags=%s", ci < 0 ? "?" : cmds[ci].name,
+		nlh->nlmsg_flags & NLM_F_DUMP ? "dump" :
+		nlh->nlmsg_flags & NLM_F_ACK ? "ack" : "none");
+	nla_for_each_attr(a, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
+			  rem) {
+		ai = attr_index(nla_type(a));
+		len = nla_len(a);
+		if (ai < 0) {
+			fprintf(f, " ?%d", nla_type(a));
+			continue;
+		}
+		fprintf(f, " %s=", attrs[ai].name);
+		switch (attrs[ai].kind) {
+		case K_STR:
+			if (len && ((char *)nla_data(a))[len - 1] == '\0')
+				len--;
+			else
+				fprintf(f, "(nonul)");
+			/* fall through */
+		case K_BIN:
+		case K_NEST:
+			log_value(f, nla_data(a), len);
+			break;
+		default:
+			fprintf(f, "%llu", len == 1 ? nla_get_u8(a) :
+				len == 2 ? nla_get_u16(a) :
+				len == 4 ? nla_get_u32(a) :
+				len == 8 ? (unsigned long long)nla_get_u64(a) : 0);
+			if ((unsigned int)len != size[attrs[ai].kind])
+				fprintf(f, "(len%d)", len);
+		}
+	}
+	fputc('\n', f);
+	fclose(f);
+}
+
+/* Offset of the first attribute of type in the request, 0 if none. */
+static uint32_t attr_offset(struct nlmsghdr *req, int type)
+{
+	struct genlmsghdr *gh = nlmsg_data(req);
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
+			  rem)
+		if (nla_type(a) == type)
+			return (unsigned char *)a - (unsigned char *)req;
+	return 0;
+}
+
+/* An NLMSG_ERROR (done == 0) or NLMSG_DONE answer, with TLVs. */
+static void push_answer(struct fsock *fs, struct nlmsghdr *req, uint32_t seq,
+			int done, char *text)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(65536);
+	struct nlmsghdr *nlh;
+	char *tok, *eq, buf[1024];
+	int err = strtol(strsep(&text, " \t"), NULL, 0), tlvs = 0, flags;
+	size_t n;
+
+	flags = done ? NLM_F_MULTI : NLM_F_CAPPED;
+	nlh = nlmsg_put(msg, req->nlmsg_pid, seq, done ? NLMSG_DONE :
+			NLMSG_ERROR, 0, flags);
+	if (done) {
+		nlmsg_append(msg, &err, sizeof(err), NLMSG_ALIGNTO);
+	} else {
+		struct nlmsgerr e = { .error = err, .msg = *req };
+
+		nlmsg_append(msg, &e, sizeof(e), NLMSG_ALIGNTO);
+	}
+	while ((tok = strsep(&text, " \t"))) {
+		if (!*tok)
+			continue;
+		eq = strchr(tok, '=');
+		if (!eq)
+			die("bad token %s", tok);
+		*eq++ = '\0';
+		tlvs = 1;
+		if (!strcmp(tok, "msg")) {
+			n = pct_decode(eq, buf, sizeof(buf) - 1);
+			buf[n] = '\0';
+			nla_put_string(msg, NLMSGERR_ATTR_MSG, buf);
+		} else if (!strcmp(tok, "attr")) {
+			nla_put_u32(msg, NLMSGERR_ATTR_OFFS,
+				    attr_offset(req,
+						attrs[attr_by_name(eq)].type));
+		} else if (!strcmp(tok, "miss")) {
+			nla_put_u32(msg, NLMSGERR_ATTR_MISS_TYPE,
+				    attrs[attr_by_name(eq)].type);
+		} else {
+			die("bad ack token %s", tok);
+		}
+	}
+	nlh = nlmsg_hdr(msg);
+	if (tlvs)
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	fs_push(fs, nlh, nlh->nlmsg_len, 0);
+	nlmsg_free(msg);
+}
+
+static void push_default(struct fsock *fs, struct nlmsghdr *req, int ci)
+{
+	char text[] = "MODEM=1 TTY=pts3 MODEM_STATE=0 MODE=1";
+	char zero[] = "0";
+	struct nl_msg *msg;
+
+	if (cmds[ci].cmd == ATMQTT_CMD_GET_MODEM) {
+		msg = build_genl(req->nlmsg_pid, req->nlmsg_seq, NLM_F_MULTI,
+				 ATMQTT_CMD_GET_MODEM, text);
+		fs_push(fs, nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len, 0);
+		nlmsg_free(msg);
+	}
+	push_answer(fs, req, req->nlmsg_seq, cmds[ci].dump, zero);
+}
+
+static void answer(struct fsock *fs, struct nlmsghdr *req)
+{
+	struct genlmsghdr *gh = nlmsg_data(req);
+	int ci = cmd_index(gh->cmd), dump, first = 1;
+	unsigned char multi[65536];
+	size_t mlen = 0;
+	struct nl_msg *msg;
+	struct line *l;
+	char *verb, *text;
+
+	if (ci < 0)
+		die("request of unknown command %d", gh->cmd);
+	dump = !!(req->nlmsg_flags & NLM_F_DUMP);
+	if (dump != cmds[ci].dump)
+		die("%s sent %s", cmds[ci].name, dump ? "as a dump" : "not as a dump");
+	if (!dump && !(req->nlmsg_flags & NLM_F_ACK))
+		die("%s sent without NLM_F_ACK", cmds[ci].name);
+	for (;;) {
+		l = script_take(ci);
+		if (!l) {
+			if (first) {
+				push_default(fs, req, ci);
+				return;
+			}
+			die("%s: script group without ack/done", cmds[ci].name);
+		}
+		first = 0;
+		text = l->text;
+		verb = strsep(&text, " \t");
+		if (!strcmp(verb, "stale")) {
+			char err[] = "-5";
+
+			push_answer(fs, req, req->nlmsg_seq - 1, 0, err);
+		} else if (!strcmp(verb, "reply")) {
+			msg = build_genl(req->nlmsg_pid, req->nlmsg_seq,
+					 dump ? NLM_F_MULTI : 0, gh->cmd,
+					 text);
+			/* a dump's messages share one datagram */
+			if (dump) {
+				memcpy(multi + mlen, nlmsg_hdr(msg),
+				       nlmsg_hdr(msg)->nlmsg_len);
+				mlen += NLMSG_ALIGN(nlmsg_hdr(msg)->nlmsg_len);
+			} else {
+				fs_push(fs, nlmsg_hdr(msg),
+					nlmsg_hdr(msg)->nlmsg_len, 0);
+			}
+			nlmsg_free(msg);
+		} else if (!strcmp(verb, "ack") || !strcmp(verb, "done")) {
+			if (mlen)
+				fs_push(fs, multi, mlen, 0);
+			push_answer(fs, req, req->nlmsg_seq,
+				    !strcmp(verb, "done"), text);
+			return;
+		} else {
+			die("bad verb %s", verb);
+		}
+	}
+}
+
+/* ---- the wrapped libnl calls ---- */
+
+int __real_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb);
+int __real_poll(struct pollfd *fds, nfds_t n, int timeout);
+
+int __wrap_genl_ctrl_resolve(struct nl_sock *sk, const char *name)
+{
+	(void)sk;
+	if (getenv("FAKENL_NOFAMILY"))
+		return -NLE_OBJ_NOTFOUND;
+	return strcmp(name, ATMQTT_GENL_NAME) ? -NLE_OBJ_NOTFOUND :
+	       FAKE_FAMILY;
+}
+
+int __wrap_genl_ctrl_resolve_grp(struct nl_sock *sk, const char *family,
+				 const char *grp)
+{
+	(void)sk;
+	return strcmp(family, ATMQTT_GENL_NAME) ||
+	       strcmp(grp, ATMQTT_MCGRP_EVENTS) ? -NLE_OBJ_NOTFOUND :
+	       FAKE_GROUP;
+}
+
+int __wrap_nl_socket_add_membership(struct nl_sock *sk, int group)
+{
+	struct fsock *fs = fs_of(sk);
+	struct nl_msg *msg;
+	struct line *l;
+	char *verb, *text;
+
+	if (group != FAKE_GROUP)
+		die("membership of group %d", group);
+	fs->events = 1;
+	while ((l = script_take(-1))) {
+		text = l->text;
+		verb = strsep(&text, " \t");
+		if (!strcmp(verb, "overrun")) {
+			fs_push(fs, "", 0, 1);
+		} else if (!strcmp(verb, "exit")) {
+			fs_push(fs, "", 0, 2);
+		} else {
+			msg = build_genl(0, 0, 0, cmds[cmd_by_name(verb)].cmd,
+					 text);
+			fs_push(fs, nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len,
+				0);
+			nlmsg_free(msg);
+		}
+	}
+	return 0;
+}
+
+int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh;
+
+	nl_complete_msg(sk, msg);
+	nlh = nlmsg_hdr(msg);
+	if (nlh->nlmsg_type != FAKE_FAMILY)
+		die("message to family %d", nlh->nlmsg_type);
+	log_request(nlh);
+	answer(fs_of(sk), nlh);
+	return nlh->nlmsg_len;
+}
+
+static int fake_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
+		     unsigned char **buf, struct ucred **creds)
+{
+	struct fsock *fs = fs_of(sk);
+	struct dgram *d = fs->head;
+	int len;
+
+	(void)creds;
+	if (!d)
+		return 0;
+	fs->head = d->next;
+	if (!fs->head)
+		fs->tail = &fs->head;
+	if (d->special == 2) {
+		fflush(stdout);
+		exit(0);
+	}
+	if (d->special == 1) {
+		free(d);
+		return -NLE_NOMEM;	/* what libnl makes of ENOBUFS */
+	}
+	memset(nla, 0, sizeof(*nla));
+	nla->nl_family = AF_NETLINK;
+	len = d->len;
+	*buf = malloc(len);
+	if (!*buf)
+		die("out of memory");
+	memcpy(*buf, d->data, len);
+	free(d);
+	return len;
+}
+
+int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb)
+{
+	struct fsock *fs = fs_of(sk);
+	int ret;
+
+	if (!fs->head) {
+		if (!fs->events)
+			die("a request waits for an answer that never comes");
+		/* the events socket, drained: block like the real one */
+		pause();
+		return 0;
+	}
+	nl_cb_overwrite_recv(cb, fake_recv);
+	ret = __real_nl_recvmsgs(sk, cb);
+	nl_cb_overwrite_recv(cb, NULL);
+	return ret;
+}
+
+int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	size_t i, j;
+	int ready = 0;
+
+	for (i = 0; i < n; i++) {
+		fds[i].revents = 0;
+		for (j = 0; j < ARRAY_SIZE(socks); j++)
+			if (socks[j].sk && socks[j].head &&
+			    nl_socket_get_fd(socks[j].sk) == fds[i].fd)
+				fds[i].revents = fds[i].events & POLLIN;
+		if (fds[i].revents)
+			ready++;
+	}
+	return ready ? ready : __real_poll(fds, n, timeout);
+}

@@ -1,0 +1,532 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Host tests of libatmqtt and the atmqtt CLI against the scripted kernel of
+# fakenl.c (see its top comment for the script and log formats).  Run by
+# `make -C tools/atmqtt check`; needs python3 for the JSON checks.
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+CLI=$HERE/atmqtt-fake
+LIBTEST=$HERE/libtest
+T=$(mktemp -d /tmp/atmqtt-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+export FAKENL_SCRIPT=$T/script FAKENL_LOG=$T/log
+
+pass=0
+fails=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
+
+# script LINES...: the fake kernel's answers for the next case
+script() { printf '%s\n' "$@" >"$T/script"; : >"$T/log"; }
+
+# run RC ARGS...: the CLI with stdout in $T/out, stderr in $T/err
+run() {
+	want=$1
+	shift
+	"$CLI" "$@" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	if [ "$rc" = "$want" ]; then ok; else
+		bad "atmqtt $* exited $rc, not $want"; sed 's/^/    /' "$T/err"
+	fi
+}
+
+# expect FILE TEXT: FILE is exactly TEXT
+expect() {
+	printf '%s\n' "$2" >"$T/want"
+	if cmp -s "$1" "$T/want"; then ok; else
+		bad "$(basename "$1") of: $CASE"
+		diff "$T/want" "$1" | sed 's/^/    /'
+	fi
+}
+
+# empty FILE: FILE is empty
+empty() {
+	if [ ! -s "$1" ]; then ok; else
+		bad "$(basename "$1") of '$CASE' is not empty"
+		sed 's/^/    /' "$1"
+	fi
+}
+
+# has FILE TEXT: a line of FILE is TEXT
+has() {
+	if grep -qxF -- "$2" "$1"; then ok; else
+		bad "$(basename "$1") of '$CASE' lacks: $2"
+		sed 's/^/    /' "$1"
+	fi
+}
+
+# json: every line of out is a JSON object (and out is not empty)
+json() {
+	if [ -s "$T/out" ] && python3 -c '
+import json, sys
+for l in open(sys.argv[1], "rb"):
+    assert isinstance(json.loads(l), dict)' "$T/out"; then ok; else
+		bad "invalid JSON from: $CASE"; sed 's/^/    /' "$T/out"
+	fi
+}
+
+# jq EXPR: a python expression on the list of objects in out is true
+jq() {
+	if python3 -c '
+import json, sys
+o = [json.loads(l) for l in open(sys.argv[1], "rb")]
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$T/out" "$1"; then ok; else
+		bad "$CASE: $1"; sed 's/^/    /' "$T/out"
+	fi
+}
+
+[ -x "$CLI" ] && [ -x "$LIBTEST" ] || { echo "build first: make check"; exit 1; }
+
+# ---- the library ----------------------------------------------------
+
+CASE="lib errors"
+script 'OPEN reply MODEM=1 CLIENT=1 MODEM_ERROR=702' \
+       'OPEN ack -111 msg=Server%20unavailable attr=HOST' \
+       'SUBSCRIBE ack -22 msg=missing miss=TOPIC' \
+       'CLOSE stale' 'CLOSE ack 0' \
+       'GET_SUB done -95 msg=dump%20failed'
+"$LIBTEST" errors && ok || bad "$CASE"
+expect "$T/log" 'OPEN flags=ack MODEM=1 CLIENT=1 HOST=h PORT=1883
+SUBSCRIBE flags=ack MODEM=1 CLIENT=1 TOPIC=t QOS=0
+CLOSE flags=ack MODEM=1 CLIENT=1
+GET_SUB flags=dump'
+
+CASE="lib modems"
+script 'GET_MODEM reply MODEM=1 TTY=pts3' \
+       'GET_MODEM reply MODEM=2 TTY=ttyUSB2 MODEM_STATE=1 MODE=0 RX_SEQ=5000000000 RX_DROPS=2 RX_STRAY=3 RX_MALFORMED=4 RX_OVERFLOWS=5' \
+       'GET_MODEM reply MODEM=3 TTY=ttyUSB5' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM=1 TTY=pts3' \
+       'GET_MODEM reply MODEM=2 TTY=ttyUSB2' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM=1 TTY=pts3' \
+       'GET_MODEM reply MODEM=2 TTY=ttyUSB2' 'GET_MODEM done 0'
+"$LIBTEST" modems && ok || bad "$CASE"
+
+CASE="lib user will conf"
+script 'GET_USER reply MODEM=1 ENTRY=CLIENT:1,USERNAME:bob,PASSWORD:pw,CLIENT_ID:dev1 ENTRY=CLIENT:2,USERNAME:' \
+       'GET_USER ack 0' \
+       'GET_WILL reply MODEM=1 ENTRY=CLIENT:2,TOPIC:w/t,QOS:2,RETAIN:1,PAYLOAD:bye%20bye' \
+       'GET_WILL ack 0' \
+       'GET_CONF reply MODEM=1 MODE=1' 'GET_CONF ack 0' \
+       'GET_CONF reply MODEM=1' 'GET_CONF ack 0' \
+       'GET_OPENABLE reply MODEM=1 CLIENTS=6' 'GET_OPENABLE ack 0' \
+       'GET_CLOSABLE reply MODEM=1 CLIENTS=0' 'GET_CLOSABLE ack 0'
+"$LIBTEST" user_will_conf && ok || bad "$CASE"
+expect "$T/log" 'SET_USER flags=ack MODEM=1 CLIENT=1 USERNAME=bob PASSWORD=pw CLIENT_ID=dev1
+SET_USER flags=ack MODEM=1 CLIENT=2
+GET_USER flags=ack MODEM=1
+SET_WILL flags=ack MODEM=1 CLIENT=1 TOPIC=w/t QOS=1 RETAIN=1 PAYLOAD=bye
+SET_WILL flags=ack MODEM=1 CLIENT=2 TOPIC=w/t QOS=0 RETAIN=0
+GET_WILL flags=ack MODEM=1
+SET_CONF flags=ack MODEM=1 MODE=0
+GET_CONF flags=ack MODEM=1
+GET_CONF flags=ack MODEM=1
+GET_OPENABLE flags=ack MODEM=1
+GET_CLOSABLE flags=ack MODEM=1'
+
+CASE="lib publish read"
+script 'PUBLISH reply MODEM=1 CLIENT=1 STATUS=1 DATASIZE=1' 'PUBLISH ack 0' \
+       'PUBLISH reply MODEM=1 CLIENT=2 STATUS=1 DATASIZE=1' 'PUBLISH ack 0' \
+       'PUBLISH reply MODEM=1 CLIENT=1 STATUS=1 DATASIZE=0' 'PUBLISH ack 0' \
+       'READ reply MODEM=1 CLIENT=1 STATUS=0' 'READ ack 0' \
+       'READ reply MODEM=1 CLIENT=2 STATUS=1 QOS=1 TOPIC=a/b PAYLOAD=%00%ff%0a RX_SEQ=42' \
+       'READ ack 0'
+"$LIBTEST" publish_read && ok || bad "$CASE"
+# the 1024 bytes i*7 went as they are
+python3 - "$T/log" <<'EOF' && ok || bad "$CASE: binary payload"
+import re, sys
+line = open(sys.argv[1]).readline()
+p = re.search(r" PAYLOAD=(\S*)", line).group(1)
+raw = re.sub(r"%([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), p)
+assert raw.encode("latin-1") == bytes((i * 7) & 255 for i in range(1024))
+assert " RETAIN=1 " in line and " QOS=1 " in line
+EOF
+sed 1d "$T/log" >"$T/log2"
+expect "$T/log2" 'PUBLISH flags=ack MODEM=1 CLIENT=2 TOPIC=t QOS=0 RETAIN=0 PAYLOAD=hi DATASIZE=1
+PUBLISH flags=ack MODEM=1 CLIENT=1 TOPIC=t QOS=0 RETAIN=0
+READ flags=ack MODEM=1 CLIENT=1
+READ flags=ack MODEM=1 CLIENT=2'
+
+CASE="lib test raw"
+{
+	echo 'TEST reply MODEM=1 LINE=+MQTTSUB:%20(1,2)'
+	echo 'TEST ack 0'
+	echo 'TEST reply MODEM=1 LINE=+MQTTPUB:%20(1,2),255'
+	echo 'TEST ack 0'
+	echo 'RAW reply MODEM=1 LINE=+COPS:%200,0,"NET",7 LINE=second LINE= FINAL=OK'
+	echo 'RAW ack 0'
+	echo 'RAW reply MODEM=1 FINAL=+CME%20ERROR:%2010 TRUNCATED=1'
+	echo 'RAW ack 0'
+	long=$(printf '%0500d' 0)
+	printf 'RAW reply MODEM=1'
+	i=0; while [ $i -lt 18 ]; do printf ' LINE=%s' "$long"; i=$((i + 1)); done
+	echo ' FINAL=OK'
+	echo 'RAW ack 0'
+} >"$T/script"
+: >"$T/log"
+"$LIBTEST" test_raw && ok || bad "$CASE"
+expect "$T/log" 'TEST flags=ack MODEM=1 AT_CMD=4
+TEST flags=ack MODEM=1 AT_CMD=6
+RAW flags=ack MODEM=1 LINE=AT+COPS?
+RAW flags=ack MODEM=1 LINE=AT+X TIMEOUT_MS=5000
+RAW flags=ack MODEM=1 LINE=AT+Y'
+
+CASE="lib clients subs policy"
+script 'GET_CLIENT reply MODEM=1 CLIENT=1 CLIENT_STATE=1 SUB_COUNT=2 RECONNECT=1 RECONNECT_MIN_MS=1000 RECONNECT_MAX_MS=60000 HOST=broker PORT=8883 CLEAN=1 KEEPALIVE=60' \
+       'GET_CLIENT reply MODEM=1 CLIENT=2 CLIENT_STATE=0 SUB_COUNT=0 RECONNECT=0 RECONNECT_MIN_MS=1000 RECONNECT_MAX_MS=60000' \
+       'GET_CLIENT done 0' \
+       'GET_SUB reply MODEM=1 CLIENT=1 TOPIC=a/+ QOS=2' \
+       'GET_SUB reply MODEM=1 CLIENT=1 TOPIC=b/# QOS=2' 'GET_SUB done 0'
+"$LIBTEST" clients && ok || bad "$CASE"
+expect "$T/log" 'GET_CLIENT flags=dump MODEM=1
+SET_CLIENT flags=ack MODEM=1 CLIENT=1 RECONNECT=1 RECONNECT_MIN_MS=500 RECONNECT_MAX_MS=5000
+SET_CLIENT flags=ack MODEM=1 CLIENT=2 RECONNECT=0
+SET_CLIENT flags=ack MODEM=1 CLIENT=2 RECONNECT_MIN_MS=200
+GET_SUB flags=dump MODEM=1
+UNSUBSCRIBE flags=ack MODEM=1 CLIENT=1 TOPIC=a/+'
+
+CASE="lib events"
+script 'event MESSAGE MODEM=1 CLIENT=2 QOS=1 TOPIC=x/y PAYLOAD=a%00b%ff RX_SEQ=7 RX_DROPS=3' \
+       'event URC MODEM=1 LINE_NONUL=+CREG:%201' \
+       'event RECONNECT MODEM=1 CLIENT=1 STEP=3 ATTEMPT=3 ERRNO=-110 TOPIC=t/1' \
+       'event overrun' \
+       'event MODEM MODEM=1 TTY=pts3 MODEM_STATE=2'
+"$LIBTEST" events && ok || bad "$CASE"
+
+CASE="lib names"
+"$LIBTEST" names && ok || bad "$CASE"
+
+# ---- the CLI: usage ---------------------------------------------------
+
+CMDS="attach detach list open close sub unsub pub user will conf openable
+closable read test at clients subs policy monitor version help"
+for c in $CMDS; do
+	CASE="$c --help"
+	run 0 "$c" --help
+	grep -q "^usage: atmqtt $c" "$T/out" && ok || bad "$CASE: no usage"
+	CASE="$c -h"
+	run 0 "$c" -h
+	grep -q "^usage: atmqtt $c" "$T/out" && ok || bad "$CASE: no usage"
+	CASE="$c --bogus"
+	run 2 "$c" --bogus
+	grep -q "^usage: atmqtt $c" "$T/err" && ok || bad "$CASE: no usage"
+done
+CASE="help"; run 0 help; grep -q "^  policy" "$T/out" && ok || bad "$CASE"
+CASE="--help"; run 0 --help
+CASE="help pub"; run 0 help pub; has "$T/out" "  -D, --datasize       send by <Datasize> even a printable payload"
+CASE="no command"; run 2
+CASE="unknown"; run 2 frobnicate
+CASE="open without host"; run 2 open
+CASE="open -h HOST is the host"; script; run 0 open -h x
+CASE="pub two sources"; run 2 pub -t a -m x -n
+CASE="pub no source"; run 2 pub -t a
+CASE="sub without topic"; run 2 sub
+CASE="policy nothing"; run 2 policy
+CASE="policy bad"; run 2 policy --reconnect maybe
+CASE="conf bad"; run 2 conf 0 1
+CASE="test unknown"; run 2 test frob
+CASE="at two lines"; run 2 at AT AT
+CASE="bad client"; run 2 close -c x
+CASE="version"; run 0 version; expect "$T/out" "atmqtt netlink family version 1"
+CASE="version -j"; run 0 -j version; json
+CASE="no module"
+FAKENL_NOFAMILY=1 "$CLI" list >"$T/out" 2>"$T/err"; [ $? = 1 ] && ok || bad "$CASE"
+has "$T/err" "atmqtt: cannot reach the atmqtt netlink family: No such file or directory (is the atmqtt module loaded?)"
+
+# ---- the CLI: requests -------------------------------------------------
+
+CASE="list"
+script 'GET_MODEM reply MODEM=1 TTY=pts3 MODEM_STATE=0 MODE=1 RX_SEQ=10 RX_DROPS=1 RX_STRAY=2 RX_MALFORMED=3 RX_OVERFLOWS=4' \
+       'GET_MODEM reply MODEM=2 TTY=ttyUSB2 MODEM_STATE=2 MODE=0' 'GET_MODEM done 0'
+run 0 list
+expect "$T/out" 'MODEM  TTY          STATE MODE     RX_SEQ   RX_DROPS   RX_STRAY  MALFORMED  OVERFLOWS
+1      pts3         ready    1         10          1          2          3          4
+2      ttyUSB2      dead     0          0          0          0          0          0'
+CASE="list -j -M 1"
+script 'GET_MODEM reply MODEM=1 TTY=pts3 MODE=1 RX_SEQ=10' 'GET_MODEM done 0'
+run 0 -j list -M 1
+json
+jq 'o == [{"modem":1,"tty":"pts3","state":"ready","mode":1,"rx_seq":10,"rx_drops":0,"rx_stray":0,"rx_malformed":0,"rx_overflows":0}]'
+expect "$T/log" "GET_MODEM flags=dump MODEM=1"
+CASE="list -j (after the command)"; script; run 0 list -j; json
+
+CASE="two modems, no -M"
+script 'GET_MODEM reply MODEM=1 TTY=pts3' 'GET_MODEM reply MODEM=2 TTY=pts4' 'GET_MODEM done 0'
+run 1 close
+has "$T/err" "atmqtt: 2 modems attached: choose one with -M"
+CASE="no modem"; script 'GET_MODEM done 0'; run 1 close
+has "$T/err" "atmqtt: no modem attached (atmqtt attach TTY)"
+CASE="-M by tty"
+script 'GET_MODEM reply MODEM=1 TTY=pts3' 'GET_MODEM reply MODEM=2 TTY=ttyUSB2' 'GET_MODEM done 0'
+run 0 close -M /dev/ttyUSB2 -c 2
+expect "$T/log" 'GET_MODEM flags=dump
+CLOSE flags=ack MODEM=2 CLIENT=2'
+CASE="-M unknown tty"; script; run 1 close -M ttyACM0
+has "$T/err" "atmqtt: no modem attached on ttyACM0"
+
+CASE="open"
+script; run 0 open -M 3 -c 2 -h broker.example.org -p 8883 --clean 0 -k 30
+expect "$T/log" "OPEN flags=ack MODEM=3 CLIENT=2 HOST=broker.example.org PORT=8883 CLEAN=0 KEEPALIVE=30"
+CASE="open --host, -i and defaults"; script; run 0 open -M 1 -i 2 --host b
+expect "$T/log" "OPEN flags=ack MODEM=1 CLIENT=2 HOST=b PORT=1883 CLEAN=1"
+CASE="open fails"
+script 'OPEN reply MODEM=1 CLIENT=1 MODEM_ERROR=702' \
+       'OPEN ack -111 msg=Server%20unavailable attr=HOST'
+run 1 open -M 1 -h b
+expect "$T/err" "atmqtt: open: Connection refused: Server unavailable (modem error 702)"
+CASE="fails without extack"; script 'CLOSE ack -19'; run 1 close -M 1
+expect "$T/err" "atmqtt: close: No such device"
+CASE="stale ack"; script 'CLOSE stale' 'CLOSE ack 0'; run 0 close -M 1
+CASE="kernel range message"
+script 'OPEN ack -22 msg=ATMQTT_A_KEEPALIVE:%20must%20be%201-300 attr=KEEPALIVE'
+run 1 open -M 1 -h b -k 301
+expect "$T/err" "atmqtt: open: Invalid argument: ATMQTT_A_KEEPALIVE: must be 1-300"
+CASE="library range refusal"; script; run 1 pub -M 1 -t a -m x -q 300
+expect "$T/err" "atmqtt: publish: Invalid argument: ATMQTT_A_QOS: value out of range (u8)"
+empty "$T/log"
+
+CASE="sub --no-wait"; script
+run 0 sub -M 1 -c 2 -t a/# -t b -q 1 --no-wait
+expect "$T/log" 'SUBSCRIBE flags=ack MODEM=1 CLIENT=2 TOPIC=a/# QOS=1
+SUBSCRIBE flags=ack MODEM=1 CLIENT=2 TOPIC=b QOS=1'
+CASE="sub fails"; script 'SUBSCRIBE ack -28 msg=128%20topics'
+run 1 sub -M 1 -t a --no-wait
+expect "$T/err" "atmqtt: subscribe: No space left on device: 128 topics"
+CASE="unsub"; script; run 0 unsub -M 1 -t a -t b/+
+expect "$T/log" 'UNSUBSCRIBE flags=ack MODEM=1 CLIENT=1 TOPIC=a
+UNSUBSCRIBE flags=ack MODEM=1 CLIENT=1 TOPIC=b/+'
+
+CASE="pub -m"; script; run 0 pub -M 1 -t a/b -m 'hello world' -q 1 -r
+expect "$T/log" "PUBLISH flags=ack MODEM=1 CLIENT=1 TOPIC=a/b QOS=1 RETAIN=1 PAYLOAD=hello%20world"
+CASE="pub -n -D"; script; run 0 pub -M 1 -t a -n -D
+expect "$T/log" "PUBLISH flags=ack MODEM=1 CLIENT=1 TOPIC=a QOS=0 RETAIN=0 DATASIZE=1"
+CASE="pub -j"
+script 'PUBLISH reply MODEM=1 CLIENT=1 STATUS=1 DATASIZE=1' 'PUBLISH ack 0'
+run 0 -j pub -M 1 -t a -m 'x"y'
+json
+jq 'o == [{"modem":1,"client":1,"topic":"a","payload_len":3,"datasize":True}]'
+python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)' >"$T/bin1024"
+CASE="pub -f 1024 binary bytes"; script; run 0 pub -M 1 -t a -f "$T/bin1024"
+python3 - "$T/log" <<'EOF' && ok || bad "$CASE: not byte-exact"
+import re, sys
+p = re.search(r" PAYLOAD=(\S*)", open(sys.argv[1]).read()).group(1)
+raw = re.sub(r"%([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), p)
+assert raw.encode("latin-1") == bytes(range(256)) * 4
+EOF
+CASE="pub -s"; script
+printf 'a\000b\n' | "$CLI" pub -M 1 -t a -s >"$T/out" 2>"$T/err" && ok || bad "$CASE"
+expect "$T/log" "PUBLISH flags=ack MODEM=1 CLIENT=1 TOPIC=a QOS=0 RETAIN=0 PAYLOAD=a%00b%0a"
+CASE="pub -f 1025 bytes"; script
+{ cat "$T/bin1024"; printf x; } >"$T/bin1025"
+run 1 pub -M 1 -t a -f "$T/bin1025"
+expect "$T/err" "atmqtt: pub: $T/bin1025: payload longer than 1024 bytes"
+empty "$T/log"
+CASE="pub -s 1025 bytes"; script
+"$CLI" pub -M 1 -t a -s <"$T/bin1025" >"$T/out" 2>"$T/err"; [ $? = 1 ] && ok || bad "$CASE"
+has "$T/err" "atmqtt: pub: stdin: payload longer than 1024 bytes"
+CASE="pub -f missing"; script; run 1 pub -M 1 -t a -f "$T/nope"
+expect "$T/err" "atmqtt: $T/nope: No such file or directory"
+CASE="pub -f empty"; script; : >"$T/empty"; run 0 pub -M 1 -t a -f "$T/empty"
+expect "$T/log" "PUBLISH flags=ack MODEM=1 CLIENT=1 TOPIC=a QOS=0 RETAIN=0"
+
+CASE="user set"; script
+run 0 user -M 1 -c 2 -u bob -P 'p w' -i dev1
+expect "$T/log" "SET_USER flags=ack MODEM=1 CLIENT=2 USERNAME=bob PASSWORD=p%20w CLIENT_ID=dev1"
+CASE="user set (defaults)"; script; run 0 user set -M 1
+expect "$T/log" "SET_USER flags=ack MODEM=1 CLIENT=1"
+USERS='GET_USER reply MODEM=1 ENTRY=CLIENT:1,USERNAME:bob,PASSWORD:p%22w,CLIENT_ID:dev1 ENTRY=CLIENT:2,USERNAME:'
+for form in "user" "user get" "user --get" "user -g"; do
+	CASE="$form"; script "$USERS" 'GET_USER ack 0'
+	# shellcheck disable=SC2086
+	run 0 $form -M 1
+	expect "$T/out" 'client 1 username "bob" client_id "dev1" password "p\"w"
+client 2 username ""'
+done
+CASE="user -j"; script "$USERS" 'GET_USER ack 0'; run 0 -j user get -M 1
+json
+jq 'o == [{"modem":1,"client":1,"username":"bob","client_id":"dev1","password":"p\"w"},{"modem":1,"client":2,"username":""}]'
+CASE="user get and set"; run 2 user get -u x
+
+CASE="will set"; script; run 0 will -M 1 -c 1 -t w/t -m bye -q 2 -r
+expect "$T/log" "SET_WILL flags=ack MODEM=1 CLIENT=1 TOPIC=w/t QOS=2 RETAIN=1 PAYLOAD=bye"
+CASE="will set without topic"; run 2 will -m x
+CASE="will get"
+script 'GET_WILL reply MODEM=1 ENTRY=CLIENT:1,TOPIC:w/t,QOS:1,RETAIN:0,PAYLOAD:bye' 'GET_WILL ack 0'
+run 0 will get -M 1
+expect "$T/out" 'client 1 topic "w/t" qos 1 retain 0 payload "bye"'
+CASE="will get -j"
+script 'GET_WILL reply MODEM=1 ENTRY=CLIENT:1,TOPIC:w/t,QOS:1,RETAIN:0,PAYLOAD:bye' 'GET_WILL ack 0'
+run 0 -j will -M 1
+jq 'o == [{"modem":1,"client":1,"topic":"w/t","qos":1,"retain":False,"payload_len":3,"payload_hex":"627965","payload":"bye"}]'
+
+CASE="conf set"; script; run 0 conf -M 1 0
+expect "$T/log" "SET_CONF flags=ack MODEM=1 MODE=0"
+CASE="conf get"; script 'GET_CONF reply MODEM=1 MODE=1' 'GET_CONF ack 0'; run 0 conf -M 1
+expect "$T/out" "mode 1"
+CASE="conf -j"; script 'GET_CONF reply MODEM=1 MODE=0' 'GET_CONF ack 0'; run 0 conf -j -M 1
+jq 'o == [{"modem":1,"mode":0}]'
+CASE="conf modem error"
+script 'SET_CONF reply MODEM=1 MODEM_ERROR=3' 'SET_CONF ack -121 msg=+CME%20ERROR:%203'
+run 1 conf -M 1 1
+expect "$T/err" "atmqtt: conf: Remote I/O error: +CME ERROR: 3 (modem error 3)"
+
+CASE="openable"; script 'GET_OPENABLE reply MODEM=1 CLIENTS=6' 'GET_OPENABLE ack 0'
+run 0 openable -M 1; expect "$T/out" "1 2"
+CASE="closable"; script 'GET_CLOSABLE reply MODEM=1 CLIENTS=0' 'GET_CLOSABLE ack 0'
+run 0 closable -M 1; expect "$T/out" "none"
+CASE="openable -j"; script 'GET_OPENABLE reply MODEM=1 CLIENTS=4' 'GET_OPENABLE ack 0'
+run 0 -j openable -M 1; jq 'o == [{"modem":1,"mask":4,"clients":[2]}]'
+
+CASE="read none"; script 'READ reply MODEM=1 CLIENT=2 STATUS=0' 'READ ack 0'
+run 0 read -M 1 -c 2; expect "$T/out" "no message"
+expect "$T/log" "READ flags=ack MODEM=1 CLIENT=2"
+CASE="read"
+script 'READ reply MODEM=1 CLIENT=1 STATUS=1 QOS=1 TOPIC=a/b PAYLOAD=hi%00%ff"%5c RX_SEQ=9' 'READ ack 0'
+run 0 read -M 1
+expect "$T/out" 'client 1 qos 1 seq 9 drops 0 topic "a/b" payload 6 bytes "hi\x00\xff\"\\"'
+CASE="read -j"
+script 'READ reply MODEM=1 CLIENT=1 STATUS=1 QOS=1 TOPIC=a/b PAYLOAD=hi%00%ff RX_SEQ=9' 'READ ack 0'
+run 0 -j read -M 1
+jq 'o == [{"modem":1,"client":1,"message":True,"qos":1,"seq":9,"topic":"a/b","payload_len":4,"payload_hex":"686900ff"}]'
+
+CASE="test"; script 'TEST reply MODEM=1 LINE=+MQTTSUB:%20(1,2),255,(0-2)' 'TEST ack 0'
+run 0 test -M 1 sub
+expect "$T/out" "+MQTTSUB: (1,2),255,(0-2)"
+expect "$T/log" "TEST flags=ack MODEM=1 AT_CMD=4"
+CASE="test -j"; script 'TEST reply MODEM=1 LINE=+MQTTOPEN:%20(1,2)' 'TEST ack 0'
+run 0 -j test -M 1 OPEN; jq 'o == [{"modem":1,"at":"open","line":"+MQTTOPEN: (1,2)"}]'
+
+CASE="at OK"
+script 'RAW reply MODEM=1 LINE=+COPS:%200,0,"NET",7 LINE=x FINAL=OK' 'RAW ack 0'
+run 0 at -M 1 'AT+COPS?' -T 2000
+expect "$T/out" '+COPS: 0,0,"NET",7
+x
+OK'
+expect "$T/log" "RAW flags=ack MODEM=1 LINE=AT+COPS? TIMEOUT_MS=2000"
+CASE="at ERROR"; script 'RAW reply MODEM=1 FINAL=+CME%20ERROR:%2010' 'RAW ack 0'
+run 1 at -M 1 'AT+CPIN?'; expect "$T/out" "+CME ERROR: 10"
+CASE="at -j"
+script 'RAW reply MODEM=1 LINE=a%09b LINE= FINAL=ERROR TRUNCATED=1' 'RAW ack 0'
+run 1 -j at -M 1 AT
+jq 'o == [{"modem":1,"lines":["a\tb",""],"final":"ERROR","ok":False,"truncated":True}]'
+CASE="at refused"; script 'RAW ack -22 msg=ATMQTT_A_LINE:%20not%20AT+MQTT attr=LINE'
+run 1 at -M 1 AT+MQTTOPEN?
+expect "$T/err" "atmqtt: at: Invalid argument: ATMQTT_A_LINE: not AT+MQTT"
+
+CLIENTS='GET_CLIENT reply MODEM=1 CLIENT=1 CLIENT_STATE=1 SUB_COUNT=2 RECONNECT=1 RECONNECT_MIN_MS=1000 RECONNECT_MAX_MS=60000 HOST=broker PORT=1883 CLEAN=1 KEEPALIVE=60'
+CLIENTS2='GET_CLIENT reply MODEM=1 CLIENT=2 CLIENT_STATE=2 SUB_COUNT=0 RECONNECT=0 RECONNECT_MIN_MS=1000 RECONNECT_MAX_MS=60000'
+CASE="clients"; script "$CLIENTS" "$CLIENTS2" 'GET_CLIENT done 0'; run 0 clients
+expect "$T/out" 'MODEM  CLIENT STATE        SUBS RECONNECT   MIN_MS   MAX_MS BROKER
+1      1      open            2 on            1000    60000 broker:1883 clean 1 keepalive 60
+1      2      reconnecting    0 off           1000    60000 -'
+expect "$T/log" "GET_CLIENT flags=dump"
+CASE="clients -j -M 1"; script "$CLIENTS" "$CLIENTS2" 'GET_CLIENT done 0'
+run 0 -j clients -M 1
+jq 'o[0] == {"modem":1,"client":1,"state":"open","sub_count":2,"reconnect":True,"reconnect_min_ms":1000,"reconnect_max_ms":60000,"host":"broker","port":1883,"clean":1,"keepalive":60} and "host" not in o[1]'
+expect "$T/log" "GET_CLIENT flags=dump MODEM=1"
+CASE="subs"
+script 'GET_SUB reply MODEM=1 CLIENT=1 TOPIC=a/+ QOS=1' 'GET_SUB reply MODEM=1 CLIENT=2 TOPIC=b QOS=0' 'GET_SUB done 0'
+run 0 subs
+expect "$T/out" 'MODEM  CLIENT QOS TOPIC
+1      1      1   a/+
+1      2      0   b'
+CASE="subs -j"; script 'GET_SUB reply MODEM=1 CLIENT=1 TOPIC=a/+ QOS=1' 'GET_SUB done 0'
+run 0 -j subs; jq 'o == [{"modem":1,"client":1,"qos":1,"topic":"a/+"}]'
+CASE="subs dump error"; script 'GET_SUB done -1 msg=not%20now'; run 1 subs
+expect "$T/err" "atmqtt: subs: Operation not permitted: not now"
+
+CASE="policy"; script; run 0 policy -M 1 -c 2 --reconnect on --min 500 --max 8000
+expect "$T/log" "SET_CLIENT flags=ack MODEM=1 CLIENT=2 RECONNECT=1 RECONNECT_MIN_MS=500 RECONNECT_MAX_MS=8000"
+CASE="policy off"; script; run 0 policy -M 1 --reconnect off
+expect "$T/log" "SET_CLIENT flags=ack MODEM=1 CLIENT=1 RECONNECT=0"
+
+# ---- events: monitor and sub ------------------------------------------
+
+EVENTS='event MESSAGE MODEM=1 CLIENT=1 QOS=1 TOPIC=a/b PAYLOAD=hi%0a%00%ff%e2%82%ac RX_SEQ=1 RX_DROPS=0
+event BREAK MODEM=1 CLIENT=2 CAUSE=2
+event RESULT MODEM=1 URC=3 CLIENT=1 STATUS=1
+event MODEM MODEM=2 TTY=pts4 MODEM_STATE=0
+event URC MODEM=1 LINE=+CREG:%201%01"%5c
+event RECONNECT MODEM=1 CLIENT=1 STEP=1 ATTEMPT=2 DELAY_MS=2000
+event RECONNECT MODEM=1 CLIENT=1 STEP=3 ATTEMPT=2 ERRNO=-110 TOPIC=t/%ff
+event overrun
+event MESSAGE MODEM=1 CLIENT=1 QOS=0 TOPIC=%c3%a9%ff%7f PAYLOAD=%e2%82%ac RX_SEQ=5 RX_DROPS=3
+event MODEM MODEM=2 TTY=pts4 MODEM_STATE=2
+event exit'
+CASE="monitor"; printf '%s\n' "$EVENTS" >"$T/script"; run 0 monitor
+expect "$T/out" 'modem 1: message client 1 qos 1 seq 1 drops 0 topic "a/b" payload 8 bytes "hi\n\x00\xff\xe2\x82\xac"
+modem 1: break client 2 cause 2 (link)
+modem 1: result sub client 1 status 1
+modem 2: modem attached tty pts4 state ready
+modem 1: urc "+CREG: 1\x01\"\\"
+modem 1: reconnect client 1 step wait attempt 2 errno 0 delay_ms 2000
+modem 1: reconnect client 1 step sub attempt 2 errno -110 (Connection timed out) delay_ms 0 topic "t/\xff"
+overrun: events were lost (socket overrun 1)
+modem 1: message client 1 qos 0 seq 5 drops 3 topic "\xc3\xa9\xff\x7f" payload 3 bytes "\xe2\x82\xac"
+modem 2: modem detached tty pts4 state dead'
+CASE="monitor -M 2"; printf '%s\n' "$EVENTS" >"$T/script"; run 0 monitor -M 2
+expect "$T/out" 'modem 2: modem attached tty pts4 state ready
+overrun: events were lost (socket overrun 1)
+modem 2: modem detached tty pts4 state dead'
+CASE="monitor -j"; printf '%s\n' "$EVENTS" >"$T/script"; run 0 -j monitor
+json
+jq 'len(o) == 10 and o[0] == {"event":"message","modem":1,"client":1,"qos":1,"seq":1,"drops":0,"topic":"a/b","payload_len":8,"payload_hex":"68690a00ffe282ac"}'
+jq 'o[1] == {"event":"break","modem":1,"client":2,"cause":2,"cause_name":"link"} and o[2] == {"event":"result","modem":1,"urc":"sub","client":1,"status":1}'
+jq 'o[3] == {"event":"modem","modem":2,"tty":"pts4","state":"ready","attached":True} and o[4] == {"event":"urc","modem":1,"line":"+CREG: 1\x01\"\\"}'
+jq 'o[5] == {"event":"reconnect","modem":1,"client":1,"step":"wait","attempt":2,"errno":0,"delay_ms":2000}'
+jq 'o[6]["step"] == "sub" and o[6]["errno"] == -110 and o[6]["topic"] == "t/\xff" and o[7] == {"event":"overrun","overruns":1}'
+jq 'o[8]["topic"] == "\xe9\xff\x7f" and o[8]["payload"] == "\u20ac" and o[8]["payload_hex"] == "e282ac"'
+grep -q '\\u007f' "$T/out" && grep -q '\\u0001' "$T/out" && ok || bad "$CASE: control bytes not escaped"
+
+SUBEV='event MESSAGE MODEM=1 CLIENT=1 QOS=0 TOPIC=a/x PAYLOAD=one RX_SEQ=1
+event MESSAGE MODEM=1 CLIENT=2 QOS=0 TOPIC=a/x PAYLOAD=other%20client RX_SEQ=2
+event MESSAGE MODEM=2 CLIENT=1 QOS=0 TOPIC=a/x PAYLOAD=other%20modem RX_SEQ=1
+event MESSAGE MODEM=1 CLIENT=1 QOS=0 TOPIC=b/x PAYLOAD=not%20matched RX_SEQ=3
+event MESSAGE MODEM=1 CLIENT=1 QOS=1 TOPIC=a/y/z PAYLOAD=%00two%ff%0a RX_SEQ=6
+event MESSAGE MODEM=1 CLIENT=1 QOS=0 TOPIC=c PAYLOAD=three RX_SEQ=7
+event exit'
+CASE="sub"; printf '%s\n' "$SUBEV" >"$T/script"; : >"$T/log"
+run 0 sub -M 1 -t a/# -t c -C 3
+printf 'one\n\000two\377\n\nthree\n' >"$T/want.bin"
+cmp -s "$T/out" "$T/want.bin" && ok || { bad "$CASE: not byte-exact"; od -c "$T/out"; }
+expect "$T/err" "atmqtt: sub: 2 message(s) lost"
+expect "$T/log" 'SUBSCRIBE flags=ack MODEM=1 CLIENT=1 TOPIC=a/# QOS=0
+SUBSCRIBE flags=ack MODEM=1 CLIENT=1 TOPIC=c QOS=0'
+CASE="sub -v -N"; printf '%s\n' "$SUBEV" >"$T/script"; run 0 sub -M 1 -t a/+ -v -N -C 1
+printf 'a/x one' >"$T/want.bin"
+cmp -s "$T/out" "$T/want.bin" && ok || bad "$CASE"
+CASE="sub -j"; printf '%s\n' "$SUBEV" >"$T/script"; run 0 -j sub -M 1 -t '#' -C 3
+json
+jq 'len(o) == 3 and o[1] == {"modem":1,"client":1,"qos":0,"seq":3,"drops":0,"topic":"b/x","payload_len":11,"payload_hex":"6e6f74206d617463686564","payload":"not matched"}'
+jq 'o[2]["payload_hex"] == "0074776fff0a" and "payload" not in o[2]'
+CASE="sub -W"; printf 'event MESSAGE MODEM=1 CLIENT=1 TOPIC=z PAYLOAD=x RX_SEQ=1\n' >"$T/script"
+run 1 sub -M 1 -t a -W 1
+expect "$T/err" "atmqtt: sub: timeout"
+CASE="sub break"; printf 'event BREAK MODEM=1 CLIENT=1 CAUSE=1\n' >"$T/script"
+run 1 sub -M 1 -t a
+expect "$T/err" "atmqtt: sub: the connection broke (cause 1, broker)"
+CASE="sub break with the policy on"
+printf '%s\n' 'event BREAK MODEM=1 CLIENT=1 CAUSE=1' \
+	'event RECONNECT MODEM=1 CLIENT=1 STEP=4 ATTEMPT=1' \
+	'event MESSAGE MODEM=1 CLIENT=1 TOPIC=a PAYLOAD=back RX_SEQ=1' \
+	'event RECONNECT MODEM=1 CLIENT=1 STEP=5 ATTEMPT=1' \
+	"$CLIENTS" 'GET_CLIENT done 0' >"$T/script"
+run 1 sub -M 1 -t a
+expect "$T/out" "back"
+expect "$T/err" "atmqtt: sub: the connection broke (cause 1, broker); the reconnect policy reopens it
+atmqtt: sub: the reconnect policy gave up"
+CASE="sub modem gone"; printf 'event MODEM MODEM=1 TTY=pts3 MODEM_STATE=2\n' >"$T/script"
+run 1 sub -M 1 -t a
+expect "$T/err" "atmqtt: sub: the modem went away"
+CASE="sub closed"; printf 'event RESULT MODEM=1 URC=2 CLIENT=1 STATUS=1\n' >"$T/script"
+run 1 sub -M 1 -t a
+expect "$T/err" "atmqtt: sub: the client was closed"
+CASE="sub overrun"
+printf '%s\n' 'event overrun' 'event MESSAGE MODEM=1 CLIENT=1 TOPIC=a PAYLOAD=x RX_SEQ=4' >"$T/script"
+run 0 sub -M 1 -t a -C 1
+expect "$T/err" "atmqtt: sub: events lost (socket overrun)"
+
+echo "$pass passed, $fails failed"
+[ "$fails" = 0 ]
