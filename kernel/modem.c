@@ -533,9 +533,10 @@ static void atmqtt_modem_dispatch(void *ctx, const struct atp_item *it)
 			atmqtt_client_msgi(m, it->client);
 		break;
 	case ATP_BREAK:
+		/* The break first, then the reconnect policy's steps. */
 		if (atmqtt_client_ok(m, it->client)) {
-			atmqtt_client_urc(m, it);
 			atmqtt_event_break(m, it);
+			atmqtt_client_urc(m, it);
 		}
 		break;
 	default:
