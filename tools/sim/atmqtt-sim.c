@@ -1,18 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * atmqtt-sim: behaves like a Fibocom NL668's MQTT AT interface on a pty and
- * bridges to a real broker through libmosquitto.
+ * bridges it to a real broker through libmosquitto.
  *
- * Interpretation of the manual where it is silent: +MQTTOPEN answers after
- * the broker's CONNACK (within 10 s): "OK" + "+MQTTOPEN: <id>,1" on success,
- * "OK" + "+MQTTOPEN: <id>,0" when the connection fails, and "ERROR: 70x"
- * instead of OK when the broker refuses with CONNACK code 1-5.  Every
- * response is "\r\n<text>\r\n" and the command is echoed while echo is on.
+ * Documentation/simulator.rst lists every command with its exact output,
+ * the options, the control FIFO's commands, and each place where the manual
+ * is silent and the behaviour chosen here.
  *
- * Control channel (-c PATH, a FIFO): one command per line:
- *   break <id> <cause>   send +MQTTBREAK: <id>,<cause> and drop the client
- *   mute | unmute        stop / resume answering (input is then ignored)
- *   say <text>           send "\r\n<text>\r\n" unsolicited
+ * Threads: the main thread reads the pty and the control FIFO and runs the
+ * commands; each open client has a libmosquitto loop thread that runs the
+ * callbacks.  out_lock keeps every response and URC in one piece.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,6 +19,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,28 +27,93 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <mosquitto.h>
 
-#define LINE_MAX_SIM	4096
+#define CMD_MAX		2048	/* longest command line */
 #define NCLIENTS	2
 #define MAXARGS		8
+#define TOPIC_MAX	255
+#define PAYLOAD_MAX	1024
+#define USER_MAX	128
+#define CID_MAX		23
+#define QUEUE_MAX	64	/* messages kept per client in +MQTTCONF mode 1 */
+#define CONNACK_WAIT	10	/* seconds */
+#define LOCAL_IP	"10.2.83.148"
+#define LATER_MAX	16	/* deferred URCs */
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The commands with a result URC "+MQTT<name>: <id>,<status>". */
+enum { K_OPEN, K_CLOSE, K_SUB, K_UNSUB, K_PUB, K_N };
+static const char *const kind_names[K_N] = {
+	"OPEN", "CLOSE", "SUB", "UNSUB", "PUB",
+};
+
+/* A received message kept for +MQTTREAD. */
+struct stored {
+	int qos;
+	size_t tlen, plen;
+	char data[];		/* topic, then payload */
+};
 
 struct client {
 	int id;
-	struct mosquitto *mosq;
-	bool open;
-	bool closing;
-	int connack;		/* -1 while waiting */
-	pthread_mutex_t lock;
+	struct mosquitto *mosq;		/* main thread only */
+	pthread_mutex_t lock;		/* open, connack, the queue */
 	pthread_cond_t cond;
+	bool open;
+	int connack;			/* CONNACK code; -1 waiting, -2 not */
+	int urc_delay[K_N];		/* ms to hold the next result URC */
+	struct stored *queue[QUEUE_MAX];	/* oldest at qhead */
+	int qhead, qlen;
+	unsigned long dropped;
+	/* +MQTTUSER and +MQTTWILL, for the next +MQTTOPEN (main thread) */
+	bool user_set, will_set;
+	char *user, *pass, *cid;	/* cid NULL: the default */
+	char *will_topic, *will_payload;
+	int will_qos, will_retain;
 };
 
-static int master = -1;
-static bool echo_on = true, verbose, muted;
+static int master = -1, log_fd = -1;
+static bool echo_on = true, verbose, muted, break_close;
+static const char *broker_host;
+static int broker_port;
+static atomic_int conf_mode;
+static char imei[16];
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct client clients[NCLIENTS + 1];
 static volatile sig_atomic_t stop;
+
+static bool ip_up;			/* +MIPCALL */
+
+/* URCs to send later, in order of insertion among equal deadlines */
+static pthread_mutex_t later_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	long long due;			/* CLOCK_MONOTONIC ms */
+	char text[48];
+} later_q[LATER_MAX];
+static int later_n;
+
+/* Fault injection by the control FIFO, for the next command of a kind */
+enum { FAULT_NONE, FAULT_STATUS0, FAULT_HOLD };
+static struct {
+	bool status0, hold;
+	int delay_ms;
+} fault[K_N];
+static bool inject_error, inject_error_always, inject_cme;
+static long inject_error_code, inject_cme_code;
+
+/* A <Datasize> publish waiting for its bytes (main thread) */
+static struct {
+	struct client *c;
+	char *topic;
+	int qos, retain;
+	size_t need, len;		/* need 0: not waiting */
+	char buf[PAYLOAD_MAX];
+} pending;
+
+/* ---- output ---- */
 
 static void logv(const char *dir, const char *s, size_t n)
 {
@@ -93,19 +156,180 @@ static void send_line_locked(const char *s, size_t n)
 
 static void sendf(const char *fmt, ...)
 {
-	char buf[LINE_MAX_SIM];
+	char buf[CMD_MAX];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
 	pthread_mutex_lock(&out_lock);
 	send_line_locked(buf, n);
 	pthread_mutex_unlock(&out_lock);
 }
 
-/* ---- libmosquitto callbacks (loop thread) ---- */
+static void send_raw(const char *s, size_t n)
+{
+	pthread_mutex_lock(&out_lock);
+	write_all(s, n);
+	pthread_mutex_unlock(&out_lock);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Send the line in ms milliseconds (from the main loop). */
+static void later(int ms, const char *text)
+{
+	pthread_mutex_lock(&later_lock);
+	if (later_n < LATER_MAX) {
+		later_q[later_n].due = now_ms() + ms;
+		snprintf(later_q[later_n].text, sizeof(later_q[0].text), "%s",
+			 text);
+		later_n++;
+		text = NULL;
+	}
+	pthread_mutex_unlock(&later_lock);
+	if (text)			/* queue full: now */
+		sendf("%s", text);
+}
+
+/* Send the deferred lines that are due; true if some are still waiting. */
+static bool later_tick(void)
+{
+	long long now = now_ms();
+	bool waiting;
+	int i = 0;
+
+	pthread_mutex_lock(&later_lock);
+	while (i < later_n) {
+		if (later_q[i].due > now) {
+			i++;
+			continue;
+		}
+		sendf("%s", later_q[i].text);
+		memmove(&later_q[i], &later_q[i + 1],
+			(later_n - i - 1) * sizeof(later_q[0]));
+		later_n--;
+	}
+	waiting = later_n;
+	pthread_mutex_unlock(&later_lock);
+	return waiting;
+}
+
+/* ---- client state ---- */
+
+static bool is_open(struct client *c)
+{
+	bool open;
+
+	pthread_mutex_lock(&c->lock);
+	open = c->open;
+	pthread_mutex_unlock(&c->lock);
+	return open;
+}
+
+/* Mark closed; true if it was open. */
+static bool set_closed(struct client *c)
+{
+	bool was;
+
+	pthread_mutex_lock(&c->lock);
+	was = c->open;
+	c->open = false;
+	pthread_mutex_unlock(&c->lock);
+	return was;
+}
+
+/*
+ * Destroy the client's connection.  abrupt: close the socket without an
+ * MQTT DISCONNECT, so that the broker publishes the will.
+ */
+static void client_drop(struct client *c, bool abrupt)
+{
+	pthread_mutex_lock(&c->lock);
+	c->open = false;
+	c->connack = -2;	/* a late CONNACK must not reopen it */
+	pthread_mutex_unlock(&c->lock);
+	if (!c->mosq)
+		return;
+	if (abrupt && mosquitto_socket(c->mosq) >= 0)
+		shutdown(mosquitto_socket(c->mosq), SHUT_RDWR);
+	mosquitto_disconnect(c->mosq);
+	/* After an abrupt drop the loop thread may sit in its reconnect
+	 * delay: do not wait for it (the main loop would stall meanwhile).
+	 */
+	mosquitto_loop_stop(c->mosq, abrupt);
+	mosquitto_destroy(c->mosq);
+	c->mosq = NULL;
+}
+
+static void send_break(struct client *c, int cause)
+{
+	sendf("+MQTTBREAK: %d,%d", c->id, cause);
+	if (break_close)
+		sendf("+MQTTCLOSE: %d,1", c->id);
+}
+
+static void queue_clear(struct client *c)
+{
+	pthread_mutex_lock(&c->lock);
+	while (c->qlen) {
+		free(c->queue[c->qhead]);
+		c->qhead = (c->qhead + 1) % QUEUE_MAX;
+		c->qlen--;
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* "+MQTT<kind>: <id>,<status>", now or after a "delay" control. */
+static void result_urc(struct client *c, int kind, int status)
+{
+	char text[32];
+	int ms;
+
+	snprintf(text, sizeof(text), "+MQTT%s: %d,%d", kind_names[kind],
+		 c->id, status);
+	pthread_mutex_lock(&c->lock);
+	ms = c->urc_delay[kind];
+	c->urc_delay[kind] = 0;
+	pthread_mutex_unlock(&c->lock);
+	if (ms)
+		later(ms, text);
+	else
+		sendf("%s", text);
+}
+
+/*
+ * A command of this kind passed its checks: take the fault injected for it
+ * (hold before status0) and arm a "delay" for its result URC.
+ */
+static int take_fault(struct client *c, int kind)
+{
+	int f = FAULT_NONE;
+
+	if (fault[kind].hold) {
+		fault[kind].hold = false;
+		f = FAULT_HOLD;
+	} else if (fault[kind].status0) {
+		fault[kind].status0 = false;
+		f = FAULT_STATUS0;
+	}
+	pthread_mutex_lock(&c->lock);
+	c->urc_delay[kind] = fault[kind].delay_ms;
+	pthread_mutex_unlock(&c->lock);
+	fault[kind].delay_ms = 0;
+	return f;
+}
+
+/* ---- libmosquitto callbacks (loop threads) ---- */
 
 static void on_connect(struct mosquitto *m, void *obj, int rc)
 {
@@ -113,8 +337,11 @@ static void on_connect(struct mosquitto *m, void *obj, int rc)
 
 	(void)m;
 	pthread_mutex_lock(&c->lock);
-	c->connack = rc;
-	pthread_cond_signal(&c->cond);
+	if (c->connack == -1) {		/* +MQTTOPEN is waiting for it */
+		c->connack = rc;
+		c->open = rc == 0;
+		pthread_cond_signal(&c->cond);
+	}
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -122,12 +349,11 @@ static void on_disconnect(struct mosquitto *m, void *obj, int rc)
 {
 	struct client *c = obj;
 
-	if (rc == 0 || c->closing)
-		return;
-	c->open = false;
-	c->closing = true;
-	sendf("+MQTTBREAK: %d,1", c->id);
+	(void)rc;
+	if (!set_closed(c))
+		return;		/* closed by us, or never opened */
 	mosquitto_disconnect(m);	/* no automatic reconnect */
+	send_break(c, 1);
 }
 
 static void on_subscribe(struct mosquitto *m, void *obj, int mid, int n,
@@ -137,35 +363,79 @@ static void on_subscribe(struct mosquitto *m, void *obj, int mid, int n,
 
 	(void)m;
 	(void)mid;
-	sendf("+MQTTSUB: %d,%d", c->id, n > 0 && granted[0] != 0x80);
+	result_urc(c, K_SUB, n > 0 && granted[0] <= 2);
 }
 
+static void on_unsubscribe(struct mosquitto *m, void *obj, int mid)
+{
+	struct client *c = obj;
+
+	(void)m;
+	(void)mid;
+	result_urc(c, K_UNSUB, 1);
+}
+
+/* After the PUBLISH is written (qos 0), PUBACK (1) or PUBCOMP (2). */
 static void on_publish(struct mosquitto *m, void *obj, int mid)
 {
 	struct client *c = obj;
 
 	(void)m;
 	(void)mid;
-	sendf("+MQTTPUB: %d,1", c->id);
+	result_urc(c, K_PUB, 1);
 }
 
 static void on_message(struct mosquitto *m, void *obj,
 		       const struct mosquitto_message *msg)
 {
 	struct client *c = obj;
-	char head[400];
+	size_t tlen = strlen(msg->topic), plen = msg->payloadlen;
+	struct stored *s;
+	char head[64];
 	int n;
 
 	(void)m;
-	n = snprintf(head, sizeof(head), "+MQTTMSG: %d,%d,\"%s\",\"",
-		     c->id, msg->qos, msg->topic);
-	pthread_mutex_lock(&out_lock);
-	logv(">>", head, n);
-	write_all("\r\n", 2);
-	write_all(head, n);
-	write_all(msg->payload, msg->payloadlen);
-	write_all("\"\r\n", 3);
-	pthread_mutex_unlock(&out_lock);
+	if (!tlen || tlen > TOPIC_MAX || plen > PAYLOAD_MAX) {
+		fprintf(stderr, "atmqtt-sim: client %d: dropped a %zu+%zu byte message\n",
+			c->id, tlen, plen);
+		return;
+	}
+	if (atomic_load(&conf_mode) == 0) {
+		n = snprintf(head, sizeof(head), "+MQTTMSG: %d,%d,\"",
+			     c->id, msg->qos);
+		pthread_mutex_lock(&out_lock);
+		logv(">>", head, n);
+		write_all("\r\n", 2);
+		write_all(head, n);
+		write_all(msg->topic, tlen);
+		write_all("\",\"", 3);
+		write_all(msg->payload, plen);
+		write_all("\"\r\n", 3);
+		pthread_mutex_unlock(&out_lock);
+		return;
+	}
+	s = malloc(sizeof(*s) + tlen + plen);
+	if (!s)
+		return;
+	s->qos = msg->qos;
+	s->tlen = tlen;
+	s->plen = plen;
+	memcpy(s->data, msg->topic, tlen);
+	memcpy(s->data + tlen, msg->payload, plen);
+	pthread_mutex_lock(&c->lock);
+	if (c->qlen == QUEUE_MAX) {
+		free(c->queue[c->qhead]);
+		c->qhead = (c->qhead + 1) % QUEUE_MAX;
+		c->qlen--;
+		c->dropped++;
+		if (verbose)
+			fprintf(stderr, "sim client %d: queue full, dropped the oldest message\n",
+				c->id);
+	}
+	c->queue[(c->qhead + c->qlen) % QUEUE_MAX] = s;
+	c->qlen++;
+	pthread_mutex_unlock(&c->lock);
+	sendf("+MQTTMSGI: %d,%d,%zu,%zu", c->id, s->qos, tlen, plen);
 }
 
 /* ---- parameters ---- */
@@ -174,22 +444,25 @@ struct arg {
 	const char *s;
 	size_t len;
 	bool quoted;
-	long num;
 	bool is_num;
+	long num;
 };
 
-/* Split "a,"b",3" into args; quoted strings have no escapes. */
-static int split_args(char *s, struct arg *a, int max)
+/*
+ * Split 'a,"b",3' into fields: a quoted field runs to the next '"' and must
+ * be followed by ',' or the end; an unquoted one runs to the next ','.
+ * Returns the number of fields, or -1 when the line does not split.
+ */
+static int split_args(const char *s, struct arg *a, int max)
 {
-	int n = 0;
+	int n;
 
-	while (*s) {
-		if (n == max)
-			return -1;
+	for (n = 0; n < max; n++) {
+		const char *e;
+
 		memset(&a[n], 0, sizeof(a[n]));
 		if (*s == '"') {
-			char *e = strchr(s + 1, '"');
-
+			e = strchr(s + 1, '"');
 			if (!e)
 				return -1;
 			a[n].s = s + 1;
@@ -197,10 +470,7 @@ static int split_args(char *s, struct arg *a, int max)
 			a[n].quoted = true;
 			s = e + 1;
 		} else {
-			char *e = s;
-
-			while (*e && *e != ',')
-				e++;
+			e = s + strcspn(s, ",\"");
 			a[n].s = s;
 			a[n].len = e - s;
 			if (a[n].len && a[n].len < 10 &&
@@ -210,21 +480,22 @@ static int split_args(char *s, struct arg *a, int max)
 			}
 			s = e;
 		}
-		n++;
-		if (*s == ',')
-			s++;
-		else if (*s)
+		if (!*s)
+			return n + 1;
+		if (*s != ',')
 			return -1;
+		s++;
 	}
-	return n;
+	return -1;
 }
 
-static bool printable(const char *s, size_t n)
+/* Printable ASCII; quote: '"' allowed too. */
+static bool ascii(const char *s, size_t n, bool quote)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '"')
+		if (s[i] < 0x20 || s[i] > 0x7e || (s[i] == '"' && !quote))
 			return false;
 	return true;
 }
@@ -237,227 +508,637 @@ static bool num_in(const struct arg *a, long lo, long hi)
 static bool str_in(const struct arg *a, size_t lo, size_t hi)
 {
 	return a->quoted && a->len >= lo && a->len <= hi &&
-	       printable(a->s, a->len);
+	       ascii(a->s, a->len, false);
 }
 
 static char *dupn(const struct arg *a)
 {
-	return strndup(a->s, a->len);
+	char *s = strndup(a->s, a->len);
+
+	if (!s) {
+		perror("atmqtt-sim");
+		exit(1);
+	}
+	return s;
 }
 
-/* ---- commands ---- */
+/* ---- MQTT commands: return the final result, or NULL once sent ---- */
 
-static void client_drop(struct client *c)
+static const char *cmd_user(struct arg *a, int n)
 {
-	if (!c->mosq)
-		return;
-	c->closing = true;
-	mosquitto_disconnect(c->mosq);
-	mosquitto_loop_stop(c->mosq, false);
-	mosquitto_destroy(c->mosq);
-	c->mosq = NULL;
-	c->open = false;
+	struct client *c;
+
+	if ((n != 3 && n != 4) || !num_in(&a[0], 1, NCLIENTS) ||
+	    !str_in(&a[1], 0, USER_MAX) || !str_in(&a[2], 0, USER_MAX) ||
+	    (n == 4 && !str_in(&a[3], 1, CID_MAX)))
+		return "ERROR";
+	c = &clients[a[0].num];
+	free(c->user);
+	free(c->pass);
+	free(c->cid);
+	c->user = dupn(&a[1]);
+	c->pass = dupn(&a[2]);
+	c->cid = n == 4 ? dupn(&a[3]) : NULL;
+	c->user_set = true;
+	return "OK";
+}
+
+static const char *query_user(void)
+{
+	int i;
+
+	for (i = 1; i <= NCLIENTS; i++) {
+		struct client *c = &clients[i];
+
+		if (c->user_set)
+			sendf("+MQTTUSER: %d,\"%s\",\"%s\"%s%s%s", i, c->user,
+			      c->pass, c->cid ? ",\"" : "",
+			      c->cid ? c->cid : "", c->cid ? "\"" : "");
+	}
+	return "OK";
+}
+
+static const char *open_failed(struct client *c)
+{
+	client_drop(c, false);
+	sendf("OK");
+	result_urc(c, K_OPEN, 0);
+	return NULL;
 }
 
 static const char *cmd_open(struct arg *a, int n)
 {
+	static char err[16];
 	struct client *c;
 	struct timespec ts;
-	char *host, id[64];
+	char *host, id[32];
 	int rc;
 
-	if (n != 5 || !num_in(&a[0], 1, 2) || !str_in(&a[1], 1, 255) ||
+	if (n != 5 || !num_in(&a[0], 1, NCLIENTS) || !str_in(&a[1], 1, 255) ||
 	    !num_in(&a[2], 1, 65535) || !num_in(&a[3], 0, 1) ||
 	    !num_in(&a[4], 1, 300))
 		return "ERROR";
 	c = &clients[a[0].num];
-	if (c->open)
+	if (is_open(c))
 		return "ERROR";
-	client_drop(c);
-	snprintf(id, sizeof(id), "atmqtt-sim-%d-%d", (int)getpid(), c->id);
+	client_drop(c, false);		/* what a +MQTTBREAK left */
+	switch (take_fault(c, K_OPEN)) {
+	case FAULT_HOLD:
+		return "OK";
+	case FAULT_STATUS0:
+		return open_failed(c);
+	}
+
+	if (c->cid)
+		snprintf(id, sizeof(id), "%s", c->cid);
+	else
+		snprintf(id, sizeof(id), "%s%d", imei, c->id);
 	c->mosq = mosquitto_new(id, a[3].num, c);
 	if (!c->mosq)
-		return "ERROR";
+		return open_failed(c);
+	mosquitto_int_option(c->mosq, MOSQ_OPT_PROTOCOL_VERSION,
+			     MQTT_PROTOCOL_V311);
 	mosquitto_connect_callback_set(c->mosq, on_connect);
 	mosquitto_disconnect_callback_set(c->mosq, on_disconnect);
 	mosquitto_subscribe_callback_set(c->mosq, on_subscribe);
+	mosquitto_unsubscribe_callback_set(c->mosq, on_unsubscribe);
 	mosquitto_publish_callback_set(c->mosq, on_publish);
 	mosquitto_message_callback_set(c->mosq, on_message);
+	if (c->user_set && (*c->user || *c->pass))
+		mosquitto_username_pw_set(c->mosq, c->user,
+					  *c->pass ? c->pass : NULL);
+	if (c->will_set &&
+	    mosquitto_will_set(c->mosq, c->will_topic,
+			       strlen(c->will_payload), c->will_payload,
+			       c->will_qos, c->will_retain) != MOSQ_ERR_SUCCESS)
+		return open_failed(c);
+	pthread_mutex_lock(&c->lock);
 	c->connack = -1;
-	c->closing = false;
-	host = dupn(&a[1]);
-	rc = mosquitto_connect(c->mosq, host, a[2].num, a[4].num);
+	pthread_mutex_unlock(&c->lock);
+
+	host = broker_host ? strdup(broker_host) : dupn(&a[1]);
+	rc = mosquitto_connect(c->mosq, host, broker_port ? broker_port :
+			       a[2].num, a[4].num);
 	free(host);
 	if (rc == MOSQ_ERR_SUCCESS)
 		rc = mosquitto_loop_start(c->mosq);
-	if (rc != MOSQ_ERR_SUCCESS) {
-		mosquitto_destroy(c->mosq);
-		c->mosq = NULL;
-		sendf("OK");
-		sendf("+MQTTOPEN: %d,0", c->id);
-		return NULL;
-	}
+	if (rc != MOSQ_ERR_SUCCESS)
+		return open_failed(c);
+
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 10;
+	ts.tv_sec += CONNACK_WAIT;
 	pthread_mutex_lock(&c->lock);
-	while (c->connack < 0 &&
+	while (c->connack == -1 &&
 	       pthread_cond_timedwait(&c->cond, &c->lock, &ts) != ETIMEDOUT)
 		;
 	rc = c->connack;
 	pthread_mutex_unlock(&c->lock);
 	if (rc >= 1 && rc <= 5) {
-		client_drop(c);
-		sendf("ERROR: %d", 699 + rc);
-		return NULL;
+		client_drop(c, false);
+		snprintf(err, sizeof(err), "ERROR: %d", 699 + rc);
+		return err;
 	}
-	if (rc != 0) {
-		client_drop(c);
-		sendf("OK");
-		sendf("+MQTTOPEN: %d,0", c->id);
-		return NULL;
-	}
-	c->open = true;
+	if (rc != 0 || !is_open(c))
+		return open_failed(c);
 	sendf("OK");
-	sendf("+MQTTOPEN: %d,1", c->id);
+	result_urc(c, K_OPEN, 1);
 	return NULL;
 }
 
-static const char *cmd_open_query(void)
+/* "+MQTTOPEN: 1,2": the clients that are open (or not), else "0". */
+static const char *query_clients(const char *name, bool open)
 {
 	char buf[16] = "";
 	int i;
 
 	for (i = 1; i <= NCLIENTS; i++)
-		if (!clients[i].open)
+		if (is_open(&clients[i]) == open)
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
 				 "%s%d", *buf ? "," : "", i);
-	sendf("+MQTTOPEN: %s", *buf ? buf : "0");
+	sendf("+%s: %s", name, *buf ? buf : "0");
 	return "OK";
+}
+
+static const char *query_open(void)
+{
+	return query_clients("MQTTOPEN", false);
 }
 
 static const char *cmd_close(struct arg *a, int n)
 {
 	struct client *c;
-	bool was_open;
 
-	if (n != 1 || !num_in(&a[0], 1, 2))
+	if (n != 1 || !num_in(&a[0], 1, NCLIENTS))
 		return "ERROR";
 	c = &clients[a[0].num];
-	was_open = c->open;
-	client_drop(c);
+	if (!is_open(c))
+		return "ERROR";
+	switch (take_fault(c, K_CLOSE)) {
+	case FAULT_HOLD:
+		return "OK";
+	case FAULT_STATUS0:
+		sendf("OK");
+		result_urc(c, K_CLOSE, 0);
+		return NULL;
+	}
+	client_drop(c, false);
+	queue_clear(c);
 	sendf("OK");
-	sendf("+MQTTCLOSE: %d,%d", c->id, was_open);
+	result_urc(c, K_CLOSE, 1);
 	return NULL;
 }
 
-static const char *cmd_sub(struct arg *a, int n, bool unsub)
+static const char *query_close(void)
 {
+	return query_clients("MQTTCLOSE", true);
+}
+
+static const char *sub_unsub(struct arg *a, int n, bool unsub)
+{
+	int kind = unsub ? K_UNSUB : K_SUB, rc = MOSQ_ERR_UNKNOWN;
 	struct client *c;
 	char *topic;
-	int rc;
 
-	if (n != (unsub ? 2 : 3) || !num_in(&a[0], 1, 2) ||
-	    !str_in(&a[1], 1, 255) || (!unsub && !num_in(&a[2], 0, 2)))
+	if (n != (unsub ? 2 : 3) || !num_in(&a[0], 1, NCLIENTS) ||
+	    !str_in(&a[1], 1, TOPIC_MAX) || (!unsub && !num_in(&a[2], 0, 2)))
 		return "ERROR";
 	c = &clients[a[0].num];
-	topic = dupn(&a[1]);
-	/* Hold the output so the URC cannot overtake the OK. */
-	pthread_mutex_lock(&out_lock);
-	rc = !c->open ? MOSQ_ERR_NO_CONN : unsub ?
-	     mosquitto_unsubscribe(c->mosq, NULL, topic) :
-	     mosquitto_subscribe(c->mosq, NULL, topic, a[2].num);
-	send_line_locked("OK", 2);
-	pthread_mutex_unlock(&out_lock);
-	free(topic);
+	if (!is_open(c))
+		return "ERROR";
+	/* OK first: the result URC must not overtake it. */
+	sendf("OK");
+	switch (take_fault(c, kind)) {
+	case FAULT_HOLD:
+		return NULL;
+	case FAULT_NONE:
+		topic = dupn(&a[1]);
+		rc = unsub ? mosquitto_unsubscribe(c->mosq, NULL, topic) :
+		     mosquitto_subscribe(c->mosq, NULL, topic, a[2].num);
+		free(topic);
+	}
 	if (rc != MOSQ_ERR_SUCCESS)
-		sendf("+MQTT%sSUB: %d,0", unsub ? "UN" : "", c->id);
+		result_urc(c, kind, 0);
 	return NULL;
+}
+
+static const char *cmd_sub(struct arg *a, int n)
+{
+	return sub_unsub(a, n, false);
+}
+
+static const char *cmd_unsub(struct arg *a, int n)
+{
+	return sub_unsub(a, n, true);
+}
+
+/* OK, then publish; +MQTTPUB: <id>,1 comes from on_publish. */
+static void publish(struct client *c, const char *topic, int qos, int retain,
+		    const void *data, size_t len)
+{
+	int rc = MOSQ_ERR_NO_CONN;
+
+	sendf("OK");
+	switch (take_fault(c, K_PUB)) {
+	case FAULT_HOLD:
+		return;
+	case FAULT_NONE:
+		if (is_open(c))
+			rc = mosquitto_publish(c->mosq, NULL, topic, len, data,
+					       qos, retain);
+	}
+	if (rc != MOSQ_ERR_SUCCESS)
+		result_urc(c, K_PUB, 0);
 }
 
 static const char *cmd_pub(struct arg *a, int n)
 {
 	struct client *c;
 	char *topic;
-	int rc;
 
-	if (n != 5 || !num_in(&a[0], 1, 2) || !str_in(&a[1], 1, 255) ||
-	    !num_in(&a[2], 0, 2) || !num_in(&a[3], 0, 1) ||
-	    !a[4].quoted || a[4].len > 1024 || !printable(a[4].s, a[4].len))
+	if (n != 5 || !num_in(&a[0], 1, NCLIENTS) ||
+	    !str_in(&a[1], 1, TOPIC_MAX) || !num_in(&a[2], 0, 2) ||
+	    !num_in(&a[3], 0, 1) ||
+	    (a[4].quoted ? !str_in(&a[4], 0, PAYLOAD_MAX) :
+	     !num_in(&a[4], 1, PAYLOAD_MAX)))
 		return "ERROR";
 	c = &clients[a[0].num];
+	if (!is_open(c))
+		return "ERROR";
 	topic = dupn(&a[1]);
-	pthread_mutex_lock(&out_lock);
-	rc = !c->open ? MOSQ_ERR_NO_CONN :
-	     mosquitto_publish(c->mosq, NULL, topic, a[4].len, a[4].s,
-			       a[2].num, a[3].num);
-	send_line_locked("OK", 2);
-	pthread_mutex_unlock(&out_lock);
-	free(topic);
-	if (rc != MOSQ_ERR_SUCCESS)
-		sendf("+MQTTPUB: %d,0", c->id);
-	else if (a[2].num == 0)
-		sendf("+MQTTPUB: %d,1", c->id);
+	if (a[4].quoted) {
+		publish(c, topic, a[2].num, a[3].num, a[4].s, a[4].len);
+		free(topic);
+		return NULL;
+	}
+	/* <Datasize>: the next bytes from the host are the payload. */
+	pending.c = c;
+	pending.topic = topic;
+	pending.qos = a[2].num;
+	pending.retain = a[3].num;
+	pending.need = a[4].num;
+	pending.len = 0;
+	logv(">>", ">", 1);
+	send_raw(">\r\n", 3);
 	return NULL;
 }
 
-static void handle_line(char *line)
+static void pending_done(void)
 {
+	publish(pending.c, pending.topic, pending.qos, pending.retain,
+		pending.buf, pending.len);
+	free(pending.topic);
+	pending.topic = NULL;
+	pending.need = 0;
+}
+
+static const char *cmd_conf(struct arg *a, int n)
+{
+	if (n != 1 || !num_in(&a[0], 0, 1))
+		return "ERROR";
+	atomic_store(&conf_mode, a[0].num);
+	return "OK";
+}
+
+static const char *query_conf(void)
+{
+	sendf("+MQTTCONF: %d", atomic_load(&conf_mode));
+	return "OK";
+}
+
+static const char *cmd_read(struct arg *a, int n)
+{
+	struct client *c;
+	struct stored *s = NULL;
+	char head[64];
+	int len;
+
+	if (n != 1 || !num_in(&a[0], 1, NCLIENTS))
+		return "ERROR";
+	c = &clients[a[0].num];
+	pthread_mutex_lock(&c->lock);
+	if (c->qlen) {
+		s = c->queue[c->qhead];
+		c->qhead = (c->qhead + 1) % QUEUE_MAX;
+		c->qlen--;
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (!s) {
+		sendf("+MQTTREAD: %d,0,0,0", c->id);
+		return "OK";
+	}
+	len = snprintf(head, sizeof(head), "+MQTTREAD: %d,%d,%zu,%zu",
+		       c->id, s->qos, s->tlen, s->plen);
+	pthread_mutex_lock(&out_lock);
+	send_line_locked(head, len);
+	logv(">>", s->data, s->tlen + s->plen);
+	write_all("\"", 1);
+	write_all(s->data, s->tlen);
+	write_all("\",\"", 3);
+	write_all(s->data + s->tlen, s->plen);
+	write_all("\"\r\n", 3);
+	pthread_mutex_unlock(&out_lock);
+	free(s);
+	return "OK";
+}
+
+static const char *cmd_will(struct arg *a, int n)
+{
+	struct client *c;
+	char *topic;
+
+	if (n != 5 || !num_in(&a[0], 1, NCLIENTS) ||
+	    !str_in(&a[1], 1, TOPIC_MAX) || !num_in(&a[2], 0, 2) ||
+	    !num_in(&a[3], 0, 1) || !str_in(&a[4], 0, PAYLOAD_MAX))
+		return "ERROR";
+	topic = dupn(&a[1]);
+	if (mosquitto_pub_topic_check(topic) != MOSQ_ERR_SUCCESS) {
+		free(topic);
+		return "ERROR";
+	}
+	c = &clients[a[0].num];
+	free(c->will_topic);
+	free(c->will_payload);
+	c->will_topic = topic;
+	c->will_payload = dupn(&a[4]);
+	c->will_qos = a[2].num;
+	c->will_retain = a[3].num;
+	c->will_set = true;
+	return "OK";
+}
+
+static const char *query_will(void)
+{
+	int i;
+
+	for (i = 1; i <= NCLIENTS; i++) {
+		struct client *c = &clients[i];
+
+		if (c->will_set)
+			sendf("+MQTTWILL: %d,\"%s\",%d,%d,\"%s\"", i,
+			      c->will_topic, c->will_qos, c->will_retain,
+			      c->will_payload);
+	}
+	return "OK";
+}
+
+/* ---- the other commands of the manual's usage example ---- */
+
+static const char *query_cops(void)
+{
+	sendf("+COPS: 0,0,\"SIM-NET\",7");
+	return "OK";
+}
+
+static const char *query_creg(void)
+{
+	sendf("+CREG: 0,1");
+	return "OK";
+}
+
+static const char *exec_cgsn(void)
+{
+	sendf("%s", imei);
+	return "OK";
+}
+
+static const char *cmd_mipcall(struct arg *a, int n)
+{
+	if (n != 1 || !num_in(&a[0], 0, 1))
+		return "ERROR";
+	ip_up = a[0].num;
+	if (ip_up)
+		later(50, "+MIPCALL: " LOCAL_IP);
+	return "OK";
+}
+
+static const char *query_mipcall(void)
+{
+	if (ip_up)
+		sendf("+MIPCALL: 1,\"%s\"", LOCAL_IP);
+	else
+		sendf("+MIPCALL: 0");
+	return "OK";
+}
+
+/* ---- dispatch ---- */
+
+static const struct command {
+	const char *name;		/* after "AT+" */
+	bool mqtt;			/* "error <n>" applies to its set form */
+	const char *(*set)(struct arg *a, int n);	/* AT+X=... */
+	const char *(*query)(void);			/* AT+X? */
+	const char *(*exec)(void);			/* AT+X */
+	const char *test;				/* AT+X=? */
+} commands[] = {
+	{ "MQTTUSER", true, cmd_user, query_user, NULL,
+	  "+MQTTUSER: (1,2),128,128,23" },
+	{ "MQTTOPEN", true, cmd_open, query_open, NULL,
+	  "+MPQTTOPEN: (1,2),(255),(1-65535),(0,1),(1-300)" },
+	{ "MQTTCLOSE", true, cmd_close, query_close, NULL,
+	  "+MQTTCLOSE: (1,2)" },
+	{ "MQTTSUB", true, cmd_sub, NULL, NULL, "+MQTTSUB: (1,2),255,(0-2)" },
+	{ "MQTTUNSUB", true, cmd_unsub, NULL, NULL, "+MQTTUNSUB: (1,2),255" },
+	{ "MQTTPUB", true, cmd_pub, NULL, NULL,
+	  "+MQTTPUB: (1,2),255,(0-2),(0,1),1024" },
+	{ "MQTTCONF", true, cmd_conf, query_conf, NULL, "+MQTTCONF: (0,1)" },
+	{ "MQTTREAD", true, cmd_read, NULL, NULL, "+MQTTREAD: (1,2)" },
+	{ "MQTTWILL", true, cmd_will, query_will, NULL,
+	  "+MQTTWILL: (1,2),255,(0-2),(0,1),1024" },
+	{ "COPS", false, NULL, query_cops, NULL, NULL },
+	{ "CREG", false, NULL, query_creg, NULL, NULL },
+	{ "CGSN", false, NULL, NULL, exec_cgsn, NULL },
+	{ "MIPCALL", false, cmd_mipcall, query_mipcall, NULL, NULL },
+};
+
+/* "AT+<rest>": run the command named by rest. */
+static const char *dispatch(const char *rest)
+{
+	static char err[32];
+	const struct command *cmd = NULL;
+	size_t len = strcspn(rest, "=?");
 	struct arg a[MAXARGS];
-	const char *res = "ERROR";
-	char *eq;
+	const char *p = rest + len;
+	unsigned int i;
 	int n;
 
-	logv("<<", line, strlen(line));
-	if (!strcasecmp(line, "AT") || !strcasecmp(line, "ATE1") ||
-	    !strcasecmp(line, "ATE0")) {
-		if (!strcasecmp(line, "ATE0"))
-			echo_on = false;
-		else if (!strcasecmp(line, "ATE1"))
-			echo_on = true;
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strlen(commands[i].name) == len &&
+		    !strncasecmp(commands[i].name, rest, len))
+			cmd = &commands[i];
+	if (!cmd)
+		return "ERROR";
+	if (!*p)
+		return cmd->exec ? cmd->exec() : "ERROR";
+	if (!strcmp(p, "?"))
+		return cmd->query ? cmd->query() : "ERROR";
+	if (!strcmp(p, "=?")) {
+		if (!cmd->test)
+			return "ERROR";
+		sendf("%s", cmd->test);
+		return "OK";
+	}
+	if (*p != '=' || !cmd->set)
+		return "ERROR";
+	if (cmd->mqtt && inject_error) {
+		inject_error = inject_error_always;
+		snprintf(err, sizeof(err), "ERROR: %ld", inject_error_code);
+		return err;
+	}
+	n = split_args(p + 1, a, MAXARGS);
+	return n < 0 ? "ERROR" : cmd->set(a, n);
+}
+
+static void handle_line(const char *line, size_t len)
+{
+	const char *res;
+
+	logv("<<", line, len);
+	if (inject_cme) {
+		inject_cme = false;
+		sendf("+CME ERROR: %ld", inject_cme_code);
+		return;
+	}
+	if (!ascii(line, len, true) || strncasecmp(line, "AT", 2)) {
+		res = "ERROR";
+	} else if (!line[2]) {
 		res = "OK";
-	} else if (!strcmp(line, "AT+MQTTOPEN?")) {
-		res = cmd_open_query();
-	} else if (!strcmp(line, "AT+MQTTOPEN=?")) {
-		sendf("+MPQTTOPEN: (1,2),(\"Remote IP/URL\"),(1-65535),(0,1),(1-300)");
+	} else if (!strcasecmp(line + 2, "E0") || !strcasecmp(line + 2, "E1")) {
+		echo_on = line[3] == '1';
 		res = "OK";
-	} else if ((eq = strchr(line, '=')) && eq[1] != '?') {
-		*eq = '\0';
-		n = split_args(eq + 1, a, MAXARGS);
-		if (n < 0)
-			res = "ERROR";
-		else if (!strcmp(line, "AT+MQTTOPEN"))
-			res = cmd_open(a, n);
-		else if (!strcmp(line, "AT+MQTTCLOSE"))
-			res = cmd_close(a, n);
-		else if (!strcmp(line, "AT+MQTTSUB"))
-			res = cmd_sub(a, n, false);
-		else if (!strcmp(line, "AT+MQTTUNSUB"))
-			res = cmd_sub(a, n, true);
-		else if (!strcmp(line, "AT+MQTTPUB"))
-			res = cmd_pub(a, n);
+	} else if (line[2] == '+') {
+		res = dispatch(line + 3);
+	} else {
+		res = "ERROR";
 	}
 	if (res)
 		sendf("%s", res);
 }
 
-static void control(char *line)
-{
-	int id, cause;
+/* ---- input from the host ---- */
 
-	if (sscanf(line, "break %d %d", &id, &cause) == 2 && id >= 1 &&
-	    id <= NCLIENTS) {
-		clients[id].closing = true;
-		sendf("+MQTTBREAK: %d,%d", id, cause);
-		client_drop(&clients[id]);
-	} else if (!strcmp(line, "mute")) {
-		muted = true;
-	} else if (!strcmp(line, "unmute")) {
-		muted = false;
-	} else if (!strncmp(line, "say ", 4)) {
-		sendf("%s", line + 4);
-	} else {
-		fprintf(stderr, "atmqtt-sim: unknown control '%s'\n", line);
+static char line[CMD_MAX + 1];
+static size_t line_len;
+static bool line_long;
+
+static void echo(const char *s, size_t n)
+{
+	if (echo_on && n)
+		send_raw(s, n);
+}
+
+/* Bytes from the host: commands up to CR, or <Datasize> publish data. */
+static void feed(const char *buf, size_t n)
+{
+	size_t i = 0, from = 0, k;
+	char b;
+
+	while (i < n) {
+		if (pending.need) {	/* raw data: no echo, no parsing */
+			echo(buf + from, i - from);
+			k = pending.need - pending.len;
+			if (k > n - i)
+				k = n - i;
+			memcpy(pending.buf + pending.len, buf + i, k);
+			pending.len += k;
+			i += k;
+			from = i;
+			if (pending.len == pending.need)
+				pending_done();
+			continue;
+		}
+		b = buf[i++];
+		if (b == '\r') {
+			echo(buf + from, i - from);
+			from = i;
+			line[line_len] = '\0';
+			if (line_long)
+				sendf("ERROR");
+			else if (line_len)
+				handle_line(line, line_len);
+			line_len = 0;
+			line_long = false;
+		} else if (b == '\n' && !line_len && !line_long) {
+			continue;	/* the LF of CRLF, or a stray one */
+		} else if (line_len < CMD_MAX) {
+			line[line_len++] = b;
+		} else {
+			line_long = true;
+		}
 	}
+	echo(buf + from, i - from);
+}
+
+/* ---- control FIFO ---- */
+
+static int kind_of(const char *name)
+{
+	int k;
+
+	for (k = 0; k < K_N; k++)
+		if (!strcasecmp(name, kind_names[k]))
+			return k;
+	return -1;
+}
+
+static void control(char *cmd)
+{
+	char verb[16], word[16], arg[16], c;
+	int id, cause, n, k;
+	long v;
+
+	cmd[strcspn(cmd, "\r")] = '\0';
+	if (!strncmp(cmd, "say ", 4) || !strncmp(cmd, "urc ", 4)) {
+		sendf("%s", cmd + 4);
+		return;
+	}
+	if (sscanf(cmd, "break %d %d %c", &id, &cause, &c) == 2 && id >= 1 &&
+	    id <= NCLIENTS && cause >= 1 && cause <= 3) {
+		send_break(&clients[id], cause);
+		client_drop(&clients[id], true);
+		return;
+	}
+	n = sscanf(cmd, "error %ld %15s %c", &v, word, &c);
+	if (n == 1 || (n == 2 && !strcmp(word, "always"))) {
+		inject_error = v != 0;
+		inject_error_always = n == 2;
+		inject_error_code = v;
+		return;
+	}
+	if (sscanf(cmd, "cme %ld %c", &v, &c) == 1) {
+		inject_cme = true;
+		inject_cme_code = v;
+		return;
+	}
+	n = sscanf(cmd, "%15s %15s %15s %c", verb, word, arg, &c);
+	k = n >= 2 ? kind_of(word) : -1;
+	if (!strcmp(cmd, "mute") || !strcmp(cmd, "unmute"))
+		muted = cmd[0] == 'm';
+	else if (k >= 0 && n == 2 && !strcmp(verb, "status0"))
+		fault[k].status0 = true;
+	else if (k >= 0 && n == 2 && !strcmp(verb, "hold"))
+		fault[k].hold = true;
+	else if (k >= 0 && n == 3 && !strcmp(verb, "delay") &&
+		 strspn(arg, "0123456789") == strlen(arg) && strlen(arg) < 9)
+		fault[k].delay_ms = atoi(arg);
+	else if (*cmd)
+		fprintf(stderr, "atmqtt-sim: unknown control '%s'\n", cmd);
+}
+
+/* ---- main ---- */
+
+static void make_imei(void)
+{
+	int i, d, sum = 0;
+
+	snprintf(imei, sizeof(imei), "86%012u", (unsigned int)getpid());
+	for (i = 0; i < 14; i++) {	/* Luhn check digit */
+		d = (imei[13 - i] - '0') * (i & 1 ? 1 : 2);
+		if (d > 9)
+			d -= 9;
+		sum += d;
+	}
+	imei[14] = '0' + (10 - sum % 10) % 10;
+	imei[15] = '\0';
 }
 
 static void on_signal(int sig)
@@ -469,53 +1150,94 @@ static void on_signal(int sig)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: atmqtt-sim [-l LINK] [-c CONTROL_FIFO] [--no-echo] [-v]\n"
+		"usage: atmqtt-sim [-c CONTROL_FIFO] [-l LOG] [-L LINK] [-E] [-k]\n"
+		"                  [-b HOST] [-p PORT] [-v]\n"
 		"Simulates a Fibocom NL668 MQTT AT interface on a pty; prints the\n"
-		"pty path first.  Control FIFO commands: break <id> <cause>,\n"
-		"mute, unmute, say <text>.\n");
+		"pty path first.  See Documentation/simulator.rst.\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "link", required_argument, NULL, 'l' },
 		{ "control", required_argument, NULL, 'c' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "link", required_argument, NULL, 'L' },
 		{ "no-echo", no_argument, NULL, 'E' },
-		{ "verbose", no_argument, NULL, 'v' },
+		{ "break-close", no_argument, NULL, 'k' },
 		{ "broker", required_argument, NULL, 'b' },
 		{ "port", required_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *link_path = NULL, *ctl_path = NULL;
-	char line[LINE_MAX_SIM], ctl[512];
-	size_t len = 0, clen = 0;
-	bool overlong = false;
+	const char *link_path = NULL, *ctl_path = NULL, *log_path = NULL;
+	char ctl[512];
+	size_t clen = 0;
 	struct termios tio;
 	struct sigaction sa;
 	int c, ctl_fd = -1, i;
 
-	while ((c = getopt_long(argc, argv, "l:c:vb:p:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:l:L:Ekb:p:vh", opts,
+				NULL)) != -1) {
 		switch (c) {
-		case 'l': link_path = optarg; break;
-		case 'c': ctl_path = optarg; break;
-		case 'E': echo_on = false; break;
-		case 'v': verbose = true; break;
-		case 'b': case 'p': break;	/* the command names the broker */
-		default: usage(); return c == 'h' ? 0 : 2;
+		case 'c':
+			ctl_path = optarg;
+			break;
+		case 'l':
+			log_path = optarg;
+			break;
+		case 'L':
+			link_path = optarg;
+			break;
+		case 'E':
+			echo_on = false;
+			break;
+		case 'k':
+			break_close = true;
+			break;
+		case 'b':
+			broker_host = optarg;
+			break;
+		case 'p':
+			broker_port = atoi(optarg);
+			if (broker_port < 1 || broker_port > 65535) {
+				usage();
+				return 2;
+			}
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		default:
+			usage();
+			return c == 'h' ? 0 : 2;
 		}
 	}
+	if (optind < argc) {
+		usage();
+		return 2;
+	}
+	make_imei();
 	mosquitto_lib_init();
 	for (i = 1; i <= NCLIENTS; i++) {
 		clients[i].id = i;
+		clients[i].connack = -2;
 		pthread_mutex_init(&clients[i].lock, NULL);
 		pthread_cond_init(&clients[i].cond, NULL);
+	}
+	if (log_path) {
+		log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (log_fd < 0) {
+			perror("atmqtt-sim: log");
+			return 1;
+		}
 	}
 	master = posix_openpt(O_RDWR | O_NOCTTY);
 	if (master < 0 || grantpt(master) || unlockpt(master)) {
 		perror("atmqtt-sim: pty");
 		return 1;
 	}
+	/* Raw both ways: no echo by the tty, no CR/LF translation. */
 	if (!tcgetattr(master, &tio)) {
 		cfmakeraw(&tio);
 		tcsetattr(master, TCSANOW, &tio);
@@ -527,8 +1249,9 @@ int main(int argc, char **argv)
 	}
 	if (ctl_path) {
 		unlink(ctl_path);
-		if (mkfifo(ctl_path, 0600) ||
-		    (ctl_fd = open(ctl_path, O_RDWR | O_NONBLOCK)) < 0) {
+		if (!mkfifo(ctl_path, 0600))
+			ctl_fd = open(ctl_path, O_RDWR | O_NONBLOCK);
+		if (ctl_fd < 0) {
 			perror("atmqtt-sim: control fifo");
 			return 1;
 		}
@@ -547,10 +1270,10 @@ int main(int argc, char **argv)
 			{ .fd = master, .events = POLLIN },
 			{ .fd = ctl_fd, .events = POLLIN },
 		};
-		char buf[1024];
+		char buf[4096];
 		ssize_t r;
 
-		if (poll(p, ctl_fd >= 0 ? 2 : 1, 50) <= 0)
+		if (poll(p, ctl_fd >= 0 ? 2 : 1, later_tick() ? 5 : 50) <= 0)
 			continue;
 		if (ctl_fd >= 0 && (p[1].revents & POLLIN)) {
 			r = read(ctl_fd, buf, sizeof(buf));
@@ -576,31 +1299,17 @@ int main(int argc, char **argv)
 			usleep(50000);
 			continue;
 		}
-		if (muted)
-			continue;
-		if (echo_on) {
-			pthread_mutex_lock(&out_lock);
-			write_all(buf, r);
-			pthread_mutex_unlock(&out_lock);
-		}
-		for (i = 0; i < r; i++) {
-			if (buf[i] == '\r' || buf[i] == '\n') {
-				line[len] = '\0';
-				if (overlong)
-					sendf("ERROR");
-				else if (len)
-					handle_line(line);
-				len = 0;
-				overlong = false;
-			} else if (len < sizeof(line) - 1) {
-				line[len++] = buf[i];
-			} else {
-				overlong = true;
-			}
-		}
+		if (log_fd >= 0 && write(log_fd, buf, r) != r)
+			perror("atmqtt-sim: log");
+		if (!muted)
+			feed(buf, r);
 	}
-	for (i = 1; i <= NCLIENTS; i++)
-		client_drop(&clients[i]);
+	for (i = 1; i <= NCLIENTS; i++) {
+		client_drop(&clients[i], false);
+		if (clients[i].dropped)
+			fprintf(stderr, "atmqtt-sim: client %d: queue full, %lu dropped\n",
+				i, clients[i].dropped);
+	}
 	if (link_path)
 		unlink(link_path);
 	if (ctl_path)
