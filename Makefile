@@ -5,7 +5,8 @@ KSRC ?= /usr/src/linux-source-6.1
 
 # What goes into the VM image (all of it built by `all`).
 VM_FILES = atmqtt.ko tools/atmqtt/atmqtt tools/sim/atmqtt-sim \
-	   selftests/atmqtt/atmqtt_test
+	   selftests/atmqtt/atmqtt_test selftests/atmqtt/commands_test \
+	   selftests/atmqtt/bounds_test selftests/atmqtt/cli_test.sh
 
 all: module lib tools selftests
 

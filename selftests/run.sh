@@ -20,6 +20,16 @@ else
 	echo "not ok 1 checkpatch_strict_clean" | tee -a "$log"
 fi
 
+# libatmqtt and the CLI against a scripted kernel (tools/atmqtt/tests).
+echo "==> host tests of libatmqtt and the CLI"
+if cli_out=$(make -s -C tools/atmqtt check 2>&1); then
+	echo "$cli_out" | sed 's/^/# /'
+	echo "ok 1 lib_and_cli_host_checks" | tee -a "$log"
+else
+	echo "$cli_out" | sed 's/^/# /'
+	echo "not ok 1 lib_and_cli_host_checks" | tee -a "$log"
+fi
+
 echo "==> kselftests in the VM"
 if ! sh scripts/vm/run.sh check "$@" >build/vm-check.out 2>&1; then
 	vm_rc=1

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Both sides of every bound of the manual, and the bytes that could inject
+ * an AT command, attribute by attribute.  Requests are built here with
+ * libnl directly (not libatmqtt, whose types would clip some values), so
+ * what is tested is the kernel's contract: a value outside the manual's
+ * range is refused with -EINVAL and an extended ack that names the attribute
+ * and points at it; a value inside it reaches the modem.  The simulator's
+ * log then shows that no byte of a refused request reached the tty.
+ */
+#define _GNU_SOURCE
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+#include <linux/netlink.h>
+
+#include "harness.h"
+
+enum { U8 = 1, U16, U32, STR, BIN };
+
+struct attr {
+	int type;
+	int kind;
+	uint32_t v;		/* U8, U16, U32 */
+	const char *s;		/* STR, BIN */
+	int len;		/* BIN; STR: -1 for strlen */
+};
+
+struct reply {
+	int err;
+	char msg[256];
+	int has_offs;
+};
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
+	struct reply *r = arg;
+	struct nlattr *a;
+	int len, rem;
+
+	(void)nla;
+	r->err = e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	len = sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		len += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	a = (struct nlattr *)((char *)e + NLMSG_ALIGN(len));
+	rem = nlh->nlmsg_len - NLMSG_HDRLEN - NLMSG_ALIGN(len);
+	for (; nla_ok(a, rem); a = nla_next(a, &rem)) {
+		if (nla_type(a) == NLMSGERR_ATTR_MSG)
+			snprintf(r->msg, sizeof(r->msg), "%s",
+				 (char *)nla_data(a));
+		if (nla_type(a) == NLMSGERR_ATTR_OFFS)
+			r->has_offs = 1;
+	}
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	((struct reply *)arg)->err = 0;
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+/* Send one request; fill *r with the errno and the extack. */
+static void request(int cmd, const struct attr *a, int n, struct reply *r)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	struct nl_msg *msg = nlmsg_alloc();
+	int fam, one = 1, i;
+
+	memset(r, 0, sizeof(*r));
+	r->err = 1;
+	if (!sk || !cb || !msg || genl_connect(sk))
+		goto out;
+	fam = genl_ctrl_resolve(sk, ATMQTT_GENL_NAME);
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
+		   sizeof(one));
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, fam, 0, 0, cmd,
+		    ATMQTT_GENL_VERSION);
+	for (i = 0; i < n; i++) {
+		switch (a[i].kind) {
+		case U8:
+			nla_put_u8(msg, a[i].type, a[i].v);
+			break;
+		case U16:
+			nla_put_u16(msg, a[i].type, a[i].v);
+			break;
+		case U32:
+			nla_put_u32(msg, a[i].type, a[i].v);
+			break;
+		case STR:
+			if (a[i].len < 0)
+				nla_put_string(msg, a[i].type, a[i].s);
+			else
+				nla_put(msg, a[i].type, a[i].len, a[i].s);
+			break;
+		case BIN:
+			nla_put(msg, a[i].type, a[i].len, a[i].s);
+			break;
+		}
+	}
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, r);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, r);
+	if (nl_send_auto(sk, msg) < 0)
+		goto out;
+	while (r->err == 1 && nl_recvmsgs(sk, cb) >= 0)
+		;
+out:
+	nlmsg_free(msg);
+	nl_cb_put(cb);
+	nl_socket_free(sk);
+}
+
+static char s255[256], s256[257], s128[129], s129[130], s23[24], s24[25];
+static char s512[513], s513[514], p1024[1025], p1025[1026];
+
+static void fill(char *s, char c, int n, const char *head)
+{
+	memset(s, c, n);
+	s[n] = '\0';
+	memcpy(s, head, strlen(head));
+}
+
+/* The value under test, and whether the manual allows it. */
+struct bound {
+	const char *name;	/* the attribute the extack must name */
+	int cmd;
+	struct attr a;
+	int ok;
+};
+
+#define I(t, k, val)	{ .type = (t), .kind = (k), .v = (val) }
+#define S(t, str)	{ .type = (t), .kind = STR, .s = (str), .len = -1 }
+#define B(t, str, n)	{ .type = (t), .kind = BIN, .s = (str), .len = (n) }
+#define OK(cmd, a)	{ #a, cmd, a, 1 }
+#define BAD(cmd, a)	{ #a, cmd, a, 0 }
+
+/* Every refused string carries "INJ": the modem must never see it. */
+static const struct bound bounds[] = {
+	BAD(ATMQTT_CMD_SUBSCRIBE, I(ATMQTT_A_CLIENT, U8, 0)),
+	OK(ATMQTT_CMD_SUBSCRIBE, I(ATMQTT_A_CLIENT, U8, 1)),
+	OK(ATMQTT_CMD_SUBSCRIBE, I(ATMQTT_A_CLIENT, U8, 2)),
+	BAD(ATMQTT_CMD_SUBSCRIBE, I(ATMQTT_A_CLIENT, U8, 3)),
+	OK(ATMQTT_CMD_SUBSCRIBE, I(ATMQTT_A_QOS, U8, 0)),
+	OK(ATMQTT_CMD_SUBSCRIBE, I(ATMQTT_A_QOS, U8, 1)),
+	OK(ATMQTT_CMD_SUBSCRIBE, I(ATMQTT_A_QOS, U8, 2)),
+	BAD(ATMQTT_CMD_SUBSCRIBE, I(ATMQTT_A_QOS, U8, 3)),
+	BAD(ATMQTT_CMD_PUBLISH, I(ATMQTT_A_QOS, U8, 3)),
+	BAD(ATMQTT_CMD_SET_WILL, I(ATMQTT_A_QOS, U8, 3)),
+	OK(ATMQTT_CMD_PUBLISH, I(ATMQTT_A_RETAIN, U8, 1)),
+	BAD(ATMQTT_CMD_PUBLISH, I(ATMQTT_A_RETAIN, U8, 2)),
+	BAD(ATMQTT_CMD_SET_WILL, I(ATMQTT_A_RETAIN, U8, 2)),
+	BAD(ATMQTT_CMD_PUBLISH, I(ATMQTT_A_DATASIZE, U8, 2)),
+	BAD(ATMQTT_CMD_OPEN, I(ATMQTT_A_PORT, U32, 0)),
+	OK(ATMQTT_CMD_OPEN, I(ATMQTT_A_PORT, U32, 1)),
+	OK(ATMQTT_CMD_OPEN, I(ATMQTT_A_PORT, U32, 65535)),
+	BAD(ATMQTT_CMD_OPEN, I(ATMQTT_A_PORT, U32, 65536)),
+	OK(ATMQTT_CMD_OPEN, I(ATMQTT_A_CLEAN, U8, 0)),
+	BAD(ATMQTT_CMD_OPEN, I(ATMQTT_A_CLEAN, U8, 2)),
+	BAD(ATMQTT_CMD_OPEN, I(ATMQTT_A_KEEPALIVE, U16, 0)),
+	OK(ATMQTT_CMD_OPEN, I(ATMQTT_A_KEEPALIVE, U16, 1)),
+	OK(ATMQTT_CMD_OPEN, I(ATMQTT_A_KEEPALIVE, U16, 300)),
+	BAD(ATMQTT_CMD_OPEN, I(ATMQTT_A_KEEPALIVE, U16, 301)),
+	BAD(ATMQTT_CMD_OPEN, S(ATMQTT_A_HOST, "")),
+	OK(ATMQTT_CMD_OPEN, S(ATMQTT_A_HOST, s255)),
+	BAD(ATMQTT_CMD_OPEN, S(ATMQTT_A_HOST, s256)),
+	BAD(ATMQTT_CMD_OPEN, S(ATMQTT_A_HOST, "h\"INJ")),
+	BAD(ATMQTT_CMD_OPEN, S(ATMQTT_A_HOST, "h\r\nAT+INJ")),
+	BAD(ATMQTT_CMD_SUBSCRIBE, S(ATMQTT_A_TOPIC, "")),
+	OK(ATMQTT_CMD_SUBSCRIBE, S(ATMQTT_A_TOPIC, s255)),
+	BAD(ATMQTT_CMD_SUBSCRIBE, S(ATMQTT_A_TOPIC, s256)),
+	BAD(ATMQTT_CMD_SUBSCRIBE, S(ATMQTT_A_TOPIC, "t\"\r\nAT+MQTTCLOSE=1\r\nINJ")),
+	BAD(ATMQTT_CMD_SUBSCRIBE, S(ATMQTT_A_TOPIC, "t\rINJ")),
+	BAD(ATMQTT_CMD_SUBSCRIBE, S(ATMQTT_A_TOPIC, "t\nINJ")),
+	BAD(ATMQTT_CMD_SUBSCRIBE, B(ATMQTT_A_TOPIC, "t\0INJ", 5)),
+	BAD(ATMQTT_CMD_SUBSCRIBE, S(ATMQTT_A_TOPIC, "t\x1aINJ")),
+	BAD(ATMQTT_CMD_SUBSCRIBE, S(ATMQTT_A_TOPIC, "t\x1bINJ")),
+	BAD(ATMQTT_CMD_SUBSCRIBE, S(ATMQTT_A_TOPIC, "t\x7fINJ")),
+	BAD(ATMQTT_CMD_SUBSCRIBE, S(ATMQTT_A_TOPIC, "t\xffINJ")),
+	BAD(ATMQTT_CMD_SUBSCRIBE, S(ATMQTT_A_TOPIC, "t\tINJ")),
+	BAD(ATMQTT_CMD_UNSUBSCRIBE, S(ATMQTT_A_TOPIC, s256)),
+	BAD(ATMQTT_CMD_UNSUBSCRIBE, S(ATMQTT_A_TOPIC, "\"INJ")),
+	BAD(ATMQTT_CMD_PUBLISH, S(ATMQTT_A_TOPIC, s256)),
+	BAD(ATMQTT_CMD_PUBLISH, S(ATMQTT_A_TOPIC, "\"INJ")),
+	BAD(ATMQTT_CMD_SET_WILL, S(ATMQTT_A_TOPIC, "\"INJ")),
+	OK(ATMQTT_CMD_PUBLISH, B(ATMQTT_A_PAYLOAD, p1024, 1024)),
+	BAD(ATMQTT_CMD_PUBLISH, B(ATMQTT_A_PAYLOAD, p1025, 1025)),
+	OK(ATMQTT_CMD_SET_WILL, B(ATMQTT_A_PAYLOAD, p1024, 1024)),
+	BAD(ATMQTT_CMD_SET_WILL, B(ATMQTT_A_PAYLOAD, p1025, 1025)),
+	BAD(ATMQTT_CMD_SET_WILL, B(ATMQTT_A_PAYLOAD, "a\"\r\nINJ", 7)),
+	OK(ATMQTT_CMD_SET_USER, S(ATMQTT_A_USERNAME, s128)),
+	BAD(ATMQTT_CMD_SET_USER, S(ATMQTT_A_USERNAME, s129)),
+	BAD(ATMQTT_CMD_SET_USER, S(ATMQTT_A_USERNAME, "u\",\"INJ")),
+	OK(ATMQTT_CMD_SET_USER, S(ATMQTT_A_PASSWORD, s128)),
+	BAD(ATMQTT_CMD_SET_USER, S(ATMQTT_A_PASSWORD, s129)),
+	BAD(ATMQTT_CMD_SET_USER, S(ATMQTT_A_PASSWORD, "p\r\nINJ")),
+	BAD(ATMQTT_CMD_SET_USER, S(ATMQTT_A_CLIENT_ID, "")),
+	OK(ATMQTT_CMD_SET_USER, S(ATMQTT_A_CLIENT_ID, s23)),
+	BAD(ATMQTT_CMD_SET_USER, S(ATMQTT_A_CLIENT_ID, s24)),
+	OK(ATMQTT_CMD_SET_CONF, I(ATMQTT_A_MODE, U8, 1)),
+	BAD(ATMQTT_CMD_SET_CONF, I(ATMQTT_A_MODE, U8, 2)),
+	BAD(ATMQTT_CMD_TEST, I(ATMQTT_A_AT_CMD, U8, 0)),
+	OK(ATMQTT_CMD_TEST, I(ATMQTT_A_AT_CMD, U8, 1)),
+	OK(ATMQTT_CMD_TEST, I(ATMQTT_A_AT_CMD, U8, 9)),
+	BAD(ATMQTT_CMD_TEST, I(ATMQTT_A_AT_CMD, U8, 10)),
+	BAD(ATMQTT_CMD_RAW, S(ATMQTT_A_LINE, "A")),
+	OK(ATMQTT_CMD_RAW, S(ATMQTT_A_LINE, "AT")),
+	OK(ATMQTT_CMD_RAW, S(ATMQTT_A_LINE, s512)),
+	BAD(ATMQTT_CMD_RAW, S(ATMQTT_A_LINE, s513)),
+	BAD(ATMQTT_CMD_RAW, S(ATMQTT_A_LINE, "AT+MQTTCLOSE=1;INJ")),
+	BAD(ATMQTT_CMD_RAW, S(ATMQTT_A_LINE, "AT\r\nINJ")),
+	BAD(ATMQTT_CMD_RAW, I(ATMQTT_A_TIMEOUT_MS, U32, 0)),
+	OK(ATMQTT_CMD_RAW, I(ATMQTT_A_TIMEOUT_MS, U32, 600000)),
+	BAD(ATMQTT_CMD_RAW, I(ATMQTT_A_TIMEOUT_MS, U32, 600001)),
+	BAD(ATMQTT_CMD_SET_CLIENT, I(ATMQTT_A_RECONNECT, U8, 2)),
+	BAD(ATMQTT_CMD_SET_CLIENT, I(ATMQTT_A_RECONNECT_MIN_MS, U32, 99)),
+	OK(ATMQTT_CMD_SET_CLIENT, I(ATMQTT_A_RECONNECT_MIN_MS, U32, 100)),
+	OK(ATMQTT_CMD_SET_CLIENT, I(ATMQTT_A_RECONNECT_MAX_MS, U32, 3600000)),
+	BAD(ATMQTT_CMD_SET_CLIENT, I(ATMQTT_A_RECONNECT_MAX_MS, U32, 3600001)),
+};
+
+/* The valid request of each command, before the value under test. */
+static int base(int cmd, uint32_t h, struct attr *a)
+{
+	int n = 0;
+
+	a[n++] = (struct attr)I(ATMQTT_A_MODEM, U32, h);
+	switch (cmd) {
+	case ATMQTT_CMD_OPEN:
+		a[n++] = (struct attr)I(ATMQTT_A_CLIENT, U8, 2);
+		a[n++] = (struct attr)S(ATMQTT_A_HOST, BROKER);
+		a[n++] = (struct attr)I(ATMQTT_A_PORT, U32, 1);
+		break;
+	case ATMQTT_CMD_SUBSCRIBE:
+	case ATMQTT_CMD_UNSUBSCRIBE:
+	case ATMQTT_CMD_PUBLISH:
+	case ATMQTT_CMD_SET_WILL:
+		a[n++] = (struct attr)I(ATMQTT_A_CLIENT, U8, 1);
+		a[n++] = (struct attr)S(ATMQTT_A_TOPIC, "bounds");
+		break;
+	case ATMQTT_CMD_SET_USER:
+	case ATMQTT_CMD_SET_CLIENT:
+		a[n++] = (struct attr)I(ATMQTT_A_CLIENT, U8, 1);
+		break;
+	case ATMQTT_CMD_SET_CONF:
+		a[n++] = (struct attr)I(ATMQTT_A_MODE, U8, 1);
+		break;
+	case ATMQTT_CMD_TEST:
+		a[n++] = (struct attr)I(ATMQTT_A_AT_CMD, U8, 1);
+		break;
+	case ATMQTT_CMD_RAW:
+		a[n++] = (struct attr)S(ATMQTT_A_LINE, "AT");
+		break;
+	}
+	return n;
+}
+
+/* Replace the base attribute of the same type, or add the value. */
+static int with(struct attr *a, int n, const struct attr *v)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (a[i].type == v->type) {
+			a[i] = *v;
+			return n;
+		}
+	}
+	a[n] = *v;
+	return n + 1;
+}
+
+static void init_strings(void)
+{
+	fill(s255, 't', 255, "");
+	fill(s256, 'x', 256, "INJ");
+	fill(s128, 'u', 128, "");
+	fill(s129, 'u', 129, "INJ");
+	fill(s23, 'c', 23, "");
+	fill(s24, 'c', 24, "INJ");
+	fill(s512, 'E', 512, "AT+");
+	fill(s513, 'E', 513, "AT+INJ");
+	fill(p1024, 'p', 1024, "");
+	fill(p1025, 'p', 1025, "INJ");
+}
+
+TEST_F(modem, every_bound_both_sides)
+{
+	struct attr a[8];
+	struct reply r;
+	size_t i;
+	int n;
+
+	init_strings();
+	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
+					PORT, 1, 60));
+	for (i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
+		const struct bound *b = &bounds[i];
+
+		n = base(b->cmd, self->sim.handle, a);
+		n = with(a, n, &b->a);
+		request(b->cmd, a, n, &r);
+		if (b->ok) {
+			EXPECT_NE(-EINVAL, r.err);
+		} else {
+			EXPECT_EQ(-EINVAL, r.err);
+			EXPECT_TRUE(r.has_offs);
+		}
+		if (!b->ok || r.err == -EINVAL) {
+			/* "ATMQTT_A_TOPIC: must be ..." */
+			char attr[48];
+
+			snprintf(attr, sizeof(attr), "%.*s:",
+				 (int)strcspn(b->name + 2, ","), b->name + 2);
+			EXPECT_NE(NULL, strstr(r.msg, attr));
+		}
+		TH_LOG("%s cmd %d: %d %s", b->name, b->cmd, r.err, r.msg);
+	}
+	/* Not one byte of a refused value reached the modem. */
+	EXPECT_FALSE(sim_log_has(&self->sim, "INJ", 3));
+	EXPECT_FALSE(sim_log_has(&self->sim, "MQTTCLOSE=1", 11));
+}
+
+TEST_F(modem, required_attributes)
+{
+	static const struct {
+		int cmd;
+		int drop;
+		const char *name;
+	} t[] = {
+		{ ATMQTT_CMD_OPEN, ATMQTT_A_HOST, "ATMQTT_A_HOST: required" },
+		{ ATMQTT_CMD_OPEN, ATMQTT_A_PORT, "ATMQTT_A_PORT: required" },
+		{ ATMQTT_CMD_SUBSCRIBE, ATMQTT_A_TOPIC, "ATMQTT_A_TOPIC: required" },
+		{ ATMQTT_CMD_PUBLISH, ATMQTT_A_CLIENT, "ATMQTT_A_CLIENT: required" },
+		{ ATMQTT_CMD_SET_CONF, ATMQTT_A_MODE, "ATMQTT_A_MODE: required" },
+		{ ATMQTT_CMD_TEST, ATMQTT_A_AT_CMD, "ATMQTT_A_AT_CMD: required" },
+		{ ATMQTT_CMD_RAW, ATMQTT_A_LINE, "ATMQTT_A_LINE: required" },
+		{ ATMQTT_CMD_RAW, ATMQTT_A_MODEM, "ATMQTT_A_MODEM: required" },
+	};
+	struct attr a[8], keep[8];
+	struct reply r;
+	size_t i;
+	int n, k, j;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		n = base(t[i].cmd, self->sim.handle, a);
+		for (j = 0, k = 0; j < n; j++)
+			if (a[j].type != t[i].drop)
+				keep[k++] = a[j];
+		request(t[i].cmd, keep, k, &r);
+		EXPECT_EQ(-EINVAL, r.err);
+		EXPECT_STREQ(t[i].name, r.msg);
+	}
+}
+
+TEST_F(modem, unknown_modem)
+{
+	struct attr a[8];
+	struct reply r;
+	int n;
+
+	n = base(ATMQTT_CMD_TEST, self->sim.handle + 1000, a);
+	request(ATMQTT_CMD_TEST, a, n, &r);
+	EXPECT_EQ(-ENODEV, r.err);
+	EXPECT_NE(NULL, strstr(r.msg, "ATMQTT_A_MODEM"));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,133 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The atmqtt CLI against the real module, atmqtt-sim and mosquitto, in the
+# VM: every subcommand once, binary payloads both ways, exit codes.  KTAP.
+set -u
+B=127.0.0.1
+T=/tmp/cli.$$
+mkdir -p $T
+n=0
+fails=0
+cases=18
+
+echo "TAP version 13"
+echo "1..$cases"
+result() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		fails=$((fails + 1))
+		for f in $T/out $T/err; do
+			[ -s $f ] && sed 's/^/# /' $f | head -20
+		done
+	fi
+}
+# check NAME CMD...: the command succeeds
+check() {
+	name=$1
+	shift
+	"$@" >$T/out 2>$T/err
+	result $? "$name"
+}
+
+atmqtt-sim -c $T/ctl -l $T/simlog >$T/sim.out 2>$T/sim.err &
+sim=$!
+i=0
+until [ -s $T/sim.out ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+tty=$(head -n 1 $T/sim.out)
+atmqtt monitor >$T/monitor 2>&1 &
+mon=$!
+atmqtt attach -f "$tty" &
+att=$!
+i=0
+until atmqtt list 2>/dev/null | grep -q "pts" || [ $i -ge 50 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+
+check attach_and_list sh -c "atmqtt list | grep -q pts${tty#/dev/pts/}"
+check list_json sh -c "atmqtt -j list | grep -q '\"tty\":\"pts'"
+check conf_mode1_after_attach sh -c "atmqtt conf | grep -qx 'mode 1'"
+check open atmqtt open -h $B -p 1883
+check openable_closable sh -c \
+	"atmqtt openable | grep -qx 2 && atmqtt closable | grep -qx 1"
+check user_set_get sh -c \
+	"atmqtt user -c 2 -u alice -P pw -i dev1 && atmqtt user get | grep -q alice"
+check will_set_get sh -c \
+	"atmqtt will -c 2 -t w/t -m bye -q 1 && atmqtt will get | grep -q w/t"
+check test_form sh -c \
+	"atmqtt test pub | grep -qxF '+MQTTPUB: (1,2),255,(0-2),(0,1),1024'"
+check at_passthrough sh -c "atmqtt at 'AT+COPS?' | grep -q '^+COPS: '"
+
+# sub -v receives what mosquitto_pub sends.
+atmqtt sub -t cli/in -q 1 -C 1 -W 20 -v >$T/sub.out 2>$T/err &
+sub=$!
+i=0
+while kill -0 $sub 2>/dev/null && [ $i -lt 40 ]; do
+	mosquitto_pub -h $B -t cli/in -m "hello cli"
+	sleep 0.3
+	i=$((i + 1))
+done
+wait $sub
+rc=$?
+[ $rc = 0 ] && [ "$(cat $T/sub.out)" = "cli/in hello cli" ]
+result $? sub_verbose
+
+# A binary file (all 256 byte values) out with pub -f, in with sub -N.
+i=0
+while [ $i -lt 256 ]; do printf "\\$(printf %03o $i)"; i=$((i + 1)); done >$T/bin
+mosquitto_sub -h $B -t cli/bin -C 1 -W 20 -N >$T/msub.out 2>$T/err &
+msub=$!
+sleep 0.5
+i=0
+while kill -0 $msub 2>/dev/null && [ $i -lt 20 ]; do
+	atmqtt pub -t cli/bin -q 1 -f $T/bin 2>>$T/err
+	sleep 0.3
+	i=$((i + 1))
+done
+wait $msub
+cmp -s $T/bin $T/msub.out
+result $? pub_binary_file
+
+atmqtt sub -t cli/binin -q 1 -C 1 -W 20 -N >$T/sub.bin 2>$T/err &
+sub=$!
+i=0
+while kill -0 $sub 2>/dev/null && [ $i -lt 40 ]; do
+	mosquitto_pub -h $B -t cli/binin -q 1 -f $T/bin
+	sleep 0.3
+	i=$((i + 1))
+done
+wait $sub
+cmp -s $T/bin $T/sub.bin
+result $? sub_binary_no_newline
+
+check pub_stdin sh -c "printf 'a\\0b\"c' | atmqtt pub -t cli/x -s -q 1"
+check clients_subs_unsub sh -c \
+	"atmqtt sub -t cli/keep --no-wait && atmqtt subs | grep -q cli/keep &&
+	 atmqtt unsub -t cli/keep && ! atmqtt subs | grep -q cli/keep &&
+	 atmqtt clients | grep -q open"
+check policy sh -c \
+	"atmqtt policy --reconnect on --min 200 --max 1000 &&
+	 atmqtt -j clients | grep -q '\"reconnect\":true'"
+
+# Exit codes: 2 for bad usage, 1 for a refused request.
+atmqtt pub -t >/dev/null 2>&1
+u=$?
+atmqtt sub -t 'bad"topic' --no-wait >$T/out 2>$T/err
+r=$?
+[ $u = 2 ] && [ $r = 1 ] && grep -q "ATMQTT_A_TOPIC" $T/err
+result $? exit_codes
+
+check close_detach sh -c "atmqtt close && atmqtt detach '$tty'"
+sleep 0.5
+kill $mon 2>/dev/null
+wait $att 2>/dev/null
+grep -q "message" $T/monitor && grep -q "result" $T/monitor
+result $? monitor_saw_events
+
+kill $sim 2>/dev/null
+wait $sim 2>/dev/null
+rm -rf $T
+echo "# Totals: pass:$((n - fails)) fail:$fails skip:0"
+[ $fails = 0 ] && [ $n = $cases ]

@@ -1,0 +1,706 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kselftests of every command and form of the Fibocom MQTT manual, through
+ * the kernel against atmqtt-sim and mosquitto: set, query and test forms,
+ * the modem's error codes, binary payloads both ways, +MQTTBREAK causes,
+ * raw AT, tracking, the reconnect policy, two modems and the drop counter.
+ */
+#include "harness.h"
+
+#define H (self->sim.handle)
+#define NL (self->nl)
+
+static void uniq(char *buf, size_t size, const char *what)
+{
+	static int n;
+
+	snprintf(buf, size, "atmqtt/cmd/%d/%s/%d", getpid(), what, ++n);
+}
+
+static int open1(struct atmqtt_nl *nl, uint32_t h, int client)
+{
+	return atmqtt_client_open(nl, h, client, BROKER, PORT, 1, 60);
+}
+
+/* ---- +MQTTUSER ---------------------------------------------------------- */
+
+TEST_F(modem, user_set_query)
+{
+	struct atmqtt_user u[ATMQTT_CLIENT_MAX];
+	int n, status;
+	pid_t pid;
+
+	ASSERT_EQ(0, atmqtt_user_set(NL, H, 1, "alice", "s3cret,\'x", "dev-1"));
+	ASSERT_EQ(0, atmqtt_user_set(NL, H, 2, "bob", "", NULL));
+	n = atmqtt_user_get(NL, H, u);
+	ASSERT_EQ(2, n);
+	EXPECT_EQ(1, u[0].client);
+	EXPECT_STREQ("alice", u[0].username);
+	EXPECT_TRUE(u[0].has_password);
+	EXPECT_STREQ("s3cret,'x", u[0].password);
+	EXPECT_TRUE(u[0].has_client_id);
+	EXPECT_STREQ("dev-1", u[0].client_id);
+	EXPECT_EQ(2, u[1].client);
+	EXPECT_STREQ("bob", u[1].username);
+	EXPECT_FALSE(u[1].has_client_id);
+
+	/* Without CAP_NET_ADMIN: no password. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct atmqtt_nl *nl = atmqtt_nl_open();
+		struct atmqtt_user v[ATMQTT_CLIENT_MAX];
+
+		if (!nl || drop_net_admin() || atmqtt_user_get(nl, H, v) != 2)
+			_exit(1);
+		_exit(v[0].has_password || v[0].password[0] ||
+		      strcmp(v[0].username, "alice") ? 2 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	/* The password never reaches the kernel log. */
+	EXPECT_NE(0, system("dmesg | grep -q s3cret"));
+}
+
+TEST_F(modem, user_credentials_reach_the_broker)
+{
+	/* mosquitto in the VM allows anonymous clients and does not check
+	 * passwords; what it sees is the client id: a duplicate client id
+	 * kicks the first connection off, which the modem reports as a
+	 * +MQTTBREAK of client 1.
+	 */
+	struct ev_want w = { .type = ATMQTT_EVT_BREAK };
+	char id[24];
+
+	w.modem = H;
+	snprintf(id, sizeof(id), "atmqtt-%d", getpid());
+	ASSERT_EQ(0, atmqtt_user_set(NL, H, 1, "u", "p", id));
+	ASSERT_EQ(0, atmqtt_user_set(NL, H, 2, "u", "p", id));
+	ASSERT_EQ(0, open1(NL, H, 1));
+	ASSERT_EQ(0, open1(NL, H, 2));
+	ASSERT_TRUE(ev_wait(self->ev, &w, 5000, NULL, NULL));
+	EXPECT_EQ(1, w.got.client);
+	EXPECT_EQ(1, w.got.cause);
+}
+
+/* ---- +MQTTOPEN / +MQTTCLOSE query forms ---------------------------------- */
+
+TEST_F(modem, open_close_queries)
+{
+	EXPECT_EQ(0x6, atmqtt_openable(NL, H));
+	EXPECT_EQ(0, atmqtt_closable(NL, H));
+	ASSERT_EQ(0, open1(NL, H, 1));
+	EXPECT_EQ(0x4, atmqtt_openable(NL, H));
+	EXPECT_EQ(0x2, atmqtt_closable(NL, H));
+	ASSERT_EQ(0, open1(NL, H, 2));
+	EXPECT_EQ(0, atmqtt_openable(NL, H));	/* "+MQTTOPEN: 0" */
+	EXPECT_EQ(0x6, atmqtt_closable(NL, H));
+	ASSERT_EQ(0, atmqtt_client_close(NL, H, 1));
+	EXPECT_EQ(0x2, atmqtt_openable(NL, H));
+	EXPECT_EQ(0x4, atmqtt_closable(NL, H));
+}
+
+/* ---- test forms ---------------------------------------------------------- */
+
+TEST_F(modem, test_forms)
+{
+	static const struct {
+		int at;
+		const char *want;
+	} t[] = {
+		{ ATMQTT_AT_USER, "+MQTTUSER: (1,2),128,128,23" },
+		{ ATMQTT_AT_OPEN, "+MPQTTOPEN: (1,2)," },
+		{ ATMQTT_AT_CLOSE, "+MQTTCLOSE: (1,2)" },
+		{ ATMQTT_AT_SUB, "+MQTTSUB: (1,2),255,(0-2)" },
+		{ ATMQTT_AT_UNSUB, "+MQTTUNSUB: (1,2),255" },
+		{ ATMQTT_AT_PUB, "+MQTTPUB: (1,2),255,(0-2),(0,1),1024" },
+		{ ATMQTT_AT_CONF, "+MQTTCONF: (0,1)" },
+		{ ATMQTT_AT_READ, "+MQTTREAD: (1,2)" },
+		{ ATMQTT_AT_WILL, "+MQTTWILL: (1,2),255,(0-2),(0,1),1024" },
+	};
+	char line[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ASSERT_EQ(0, atmqtt_test(NL, H, t[i].at, line, sizeof(line)));
+		EXPECT_EQ(0, strncmp(line, t[i].want, strlen(t[i].want)));
+		TH_LOG("AT+MQTT%s=? -> %s", atmqtt_at_name(t[i].at), line);
+	}
+}
+
+/* ---- errors -------------------------------------------------------------- */
+
+TEST_F(modem, mqtt_error_codes)
+{
+	static const struct {
+		int code;
+		int err;
+		const char *text;
+	} t[] = {
+		{ 700, -EPROTONOSUPPORT, "Unacceptable protocol version" },
+		{ 701, -ENOTUNIQ, "Identifier rejected" },
+		{ 702, -ECONNREFUSED, "Server unavailable" },
+		{ 703, -EKEYREJECTED, "Bad user name or password" },
+		{ 704, -EACCES, "Not authorized" },
+	};
+	char cmd[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "error %d\n", t[i].code);
+		sim_ctl(&self->sim, cmd);
+		EXPECT_EQ(t[i].err, open1(NL, H, 1));
+		EXPECT_EQ((uint32_t)t[i].code, atmqtt_modem_error(NL));
+		EXPECT_NE(NULL, strstr(atmqtt_ext_error(NL), t[i].text));
+		TH_LOG("%d: %s", t[i].code, atmqtt_ext_error(NL));
+	}
+	/* The next request carries no stale code. */
+	EXPECT_EQ(0, open1(NL, H, 1));
+	EXPECT_EQ(0u, atmqtt_modem_error(NL));
+}
+
+TEST_F(modem, other_errors_are_distinct)
+{
+	char topic[128];
+
+	uniq(topic, sizeof(topic), "err");
+	sim_ctl(&self->sim, "cme 10\n");
+	EXPECT_EQ(-EREMOTEIO, open1(NL, H, 1));
+	EXPECT_EQ(10u, atmqtt_modem_error(NL));
+
+	sim_ctl(&self->sim, "error 42\n");
+	EXPECT_EQ(-EREMOTEIO, open1(NL, H, 1));
+	EXPECT_EQ(42u, atmqtt_modem_error(NL));
+
+	/* Plain ERROR: the client is not open. */
+	EXPECT_EQ(-EIO, atmqtt_subscribe(NL, H, 2, topic, 0));
+	EXPECT_EQ(0u, atmqtt_modem_error(NL));
+
+	ASSERT_EQ(0, open1(NL, H, 1));
+	sim_ctl(&self->sim, "status0 sub\n");
+	EXPECT_EQ(-ECOMM, atmqtt_subscribe(NL, H, 1, topic, 0));
+	sim_ctl(&self->sim, "status0 pub\n");
+	EXPECT_EQ(-ECOMM, atmqtt_publish(NL, H, 1, topic, 0, 0, "x", 1, 0,
+					 NULL));
+	sim_ctl(&self->sim, "status0 unsub\n");
+	EXPECT_EQ(-ECOMM, atmqtt_unsubscribe(NL, H, 1, topic));
+	sim_ctl(&self->sim, "status0 close\n");
+	EXPECT_EQ(-ECOMM, atmqtt_client_close(NL, H, 1));
+	TH_LOG("status 0: %s", atmqtt_ext_error(NL));
+
+	/* A result URC that never comes. */
+	set_param("urc_timeout_ms", "500");
+	sim_ctl(&self->sim, "status0 open\n");
+	EXPECT_EQ(-ECOMM, open1(NL, H, 2));
+}
+
+TEST_F(modem, result_urc_timeout)
+{
+	set_param("urc_timeout_ms", "500");
+	/* Port 9 of a blackholed address: the TCP connect hangs, so the
+	 * modem never sends +MQTTOPEN.
+	 */
+	sim_ctl(&self->sim, "hold open\n");
+	EXPECT_EQ(-ETIMEDOUT, open1(NL, H, 1));
+	EXPECT_NE(NULL, strstr(atmqtt_ext_error(NL), "urc_timeout_ms"));
+}
+
+/* ---- subscribe, unsubscribe, tracking ----------------------------------- */
+
+struct subs_ctx {
+	int n;
+	char topic[4][256];
+	int qos[4];
+};
+
+static int subs_cb(const struct atmqtt_sub_info *s, void *arg)
+{
+	struct subs_ctx *c = arg;
+
+	if (c->n < 4) {
+		snprintf(c->topic[c->n], 256, "%s", s->topic);
+		c->qos[c->n] = s->qos;
+	}
+	c->n++;
+	return 0;
+}
+
+struct clients_ctx {
+	struct atmqtt_client_info c[2];
+	int n;
+};
+
+static int clients_cb(const struct atmqtt_client_info *c, void *arg)
+{
+	struct clients_ctx *x = arg;
+
+	if (x->n < 2)
+		x->c[x->n] = *c;
+	x->n++;
+	return 0;
+}
+
+TEST_F(modem, subscriptions_tracked)
+{
+	struct clients_ctx cl = {};
+	struct subs_ctx s = {};
+	char a[128], b[128];
+
+	uniq(a, sizeof(a), "a");
+	uniq(b, sizeof(b), "b");
+	ASSERT_EQ(0, open1(NL, H, 1));
+	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, a, 1));
+	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, b, 2));
+	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, a, 0));	/* updates */
+	ASSERT_LE(0, atmqtt_sub_list(NL, H, subs_cb, &s));
+	ASSERT_EQ(2, s.n);
+	EXPECT_STREQ(a, s.topic[0]);
+	EXPECT_EQ(0, s.qos[0]);
+	EXPECT_STREQ(b, s.topic[1]);
+	EXPECT_EQ(2, s.qos[1]);
+
+	ASSERT_EQ(0, atmqtt_unsubscribe(NL, H, 1, a));
+	memset(&s, 0, sizeof(s));
+	atmqtt_sub_list(NL, H, subs_cb, &s);
+	ASSERT_EQ(1, s.n);
+	EXPECT_STREQ(b, s.topic[0]);
+
+	ASSERT_LE(0, atmqtt_client_list(NL, H, clients_cb, &cl));
+	ASSERT_EQ(2, cl.n);
+	EXPECT_EQ(ATMQTT_CLIENT_OPEN, cl.c[0].state);
+	EXPECT_EQ(1u, cl.c[0].sub_count);
+	EXPECT_TRUE(cl.c[0].has_params);
+	EXPECT_STREQ(BROKER, cl.c[0].host);
+	EXPECT_EQ(PORT, cl.c[0].port);
+	EXPECT_EQ(ATMQTT_CLIENT_CLOSED, cl.c[1].state);
+
+	ASSERT_EQ(0, atmqtt_client_close(NL, H, 1));
+	memset(&s, 0, sizeof(s));
+	atmqtt_sub_list(NL, H, subs_cb, &s);
+	EXPECT_EQ(0, s.n);
+}
+
+/* ---- publish: quoted and <Datasize> ------------------------------------- */
+
+TEST_F(modem, publish_binary_all_bytes)
+{
+	unsigned char data[1024];
+	struct mosq_sub ms;
+	char topic[128];
+	int used = -1, i;
+
+	for (i = 0; i < 1024; i++)
+		data[i] = i % 256;
+	uniq(topic, sizeof(topic), "bin");
+	ASSERT_EQ(0, open1(NL, H, 1));
+	ASSERT_EQ(0, mosq_sub_start(&ms, topic));
+	usleep(500000);
+	ASSERT_EQ(0, atmqtt_publish(NL, H, 1, topic, 1, 0, data, 1024, 0,
+				    &used));
+	EXPECT_EQ(1, used);
+	pthread_join(ms.th, NULL);
+	ASSERT_EQ(1024u, ms.len);
+	EXPECT_EQ(0, memcmp(ms.buf, data, 1024));
+	/* Sent by <Datasize>: the command line carries the size, and the
+	 * quoted form never carried a byte of it.
+	 */
+	EXPECT_TRUE(sim_log_has(&self->sim, ",1,0,1024\r", 10));
+}
+
+TEST_F(modem, publish_forms)
+{
+	struct mosq_sub ms;
+	char topic[128];
+	int used = -1;
+
+	uniq(topic, sizeof(topic), "forms");
+	ASSERT_EQ(0, open1(NL, H, 1));
+
+	/* Printable: quoted. */
+	ASSERT_EQ(0, atmqtt_publish(NL, H, 1, topic, 0, 0, "plain, text", 11,
+				    0, &used));
+	EXPECT_EQ(0, used);
+	EXPECT_TRUE(sim_log_has(&self->sim, ",0,0,\"plain, text\"\r", 19));
+	/* Printable but asked raw. */
+	ASSERT_EQ(0, atmqtt_publish(NL, H, 1, topic, 0, 0, "raw", 3,
+				    ATMQTT_PUB_DATASIZE, &used));
+	EXPECT_EQ(1, used);
+	/* A quote, CR/LF: raw on their own, one byte and 1024 bytes. */
+	ASSERT_EQ(0, mosq_sub_start(&ms, topic));
+	usleep(500000);
+	ASSERT_EQ(0, atmqtt_publish(NL, H, 1, topic, 2, 1, "\"", 1, 0, &used));
+	EXPECT_EQ(1, used);
+	pthread_join(ms.th, NULL);
+	ASSERT_EQ(1u, ms.len);
+	EXPECT_EQ('"', ms.buf[0]);
+	/* Empty payload: quoted (Datasize is 1-1024), even when asked raw;
+	 * retained empty message clears the retained one.
+	 */
+	ASSERT_EQ(0, atmqtt_publish(NL, H, 1, topic, 0, 1, "", 0,
+				    ATMQTT_PUB_DATASIZE, &used));
+	EXPECT_EQ(0, used);
+}
+
+/* ---- receiving: mode 1 (default) and mode 0 ----------------------------- */
+
+TEST_F(modem, receive_binary_mode1)
+{
+	struct ev_want w = { .type = ATMQTT_EVT_MESSAGE };
+	unsigned char data[1024];
+	char topic[128];
+	int i;
+
+	for (i = 0; i < 1024; i++)
+		data[i] = 255 - i % 256;
+	uniq(topic, sizeof(topic), "rxbin");
+	EXPECT_EQ(1, atmqtt_conf_get(NL, H));
+	ASSERT_EQ(0, open1(NL, H, 1));
+	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, topic, 1));
+	w.modem = H;
+	w.topic = topic;
+	mosq_pub_bin(topic, data, sizeof(data));
+	ASSERT_TRUE(ev_wait(self->ev, &w, 10000, NULL, NULL));
+	ASSERT_EQ(1024u, w.got.payload_len);
+	EXPECT_EQ(0, memcmp(w.got.payload, data, 1024));
+	EXPECT_EQ(1, w.got.client);
+	EXPECT_EQ(1, w.got.qos);
+	/* It came by +MQTTMSGI and the module's own AT+MQTTREAD. */
+	EXPECT_TRUE(sim_log_has(&self->sim, "AT+MQTTREAD=1\r", 14));
+}
+
+TEST_F(modem, receive_mode0_commas_and_quotes)
+{
+	static const char payload[] = "a,\"b\",c \"quoted\", end";
+	struct ev_want w = { .type = ATMQTT_EVT_MESSAGE };
+	char topic[128];
+	const char *tm[2] = { topic, payload };
+
+	uniq(topic, sizeof(topic), "mode0");
+	ASSERT_EQ(0, atmqtt_conf_set(NL, H, 0));
+	EXPECT_EQ(0, atmqtt_conf_get(NL, H));
+	ASSERT_EQ(0, open1(NL, H, 1));
+	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, topic, 0));
+	w.modem = H;
+	w.topic = topic;
+	w.payload = payload;
+	ASSERT_TRUE(ev_wait(self->ev, &w, 10000, mosq_pub, tm));
+	ASSERT_EQ(0, atmqtt_conf_set(NL, H, 1));
+	EXPECT_EQ(1, atmqtt_conf_get(NL, H));
+}
+
+TEST_F(modem, read_op)
+{
+	struct atmqtt_message msg;
+
+	/* The module reads by itself after +MQTTMSGI: nothing is left. */
+	EXPECT_EQ(0, atmqtt_read(NL, H, 1, &msg));
+	EXPECT_EQ(0, atmqtt_read(NL, H, 2, &msg));
+	EXPECT_TRUE(sim_log_has(&self->sim, "AT+MQTTREAD=2\r", 14));
+}
+
+/* ---- +MQTTWILL ----------------------------------------------------------- */
+
+TEST_F(modem, will_set_query)
+{
+	struct atmqtt_will wl[ATMQTT_CLIENT_MAX];
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, atmqtt_will_set(NL, H, 1, "will/topic", 1, 1,
+				     "Tell you, I'm dead."));
+	ASSERT_EQ(1, atmqtt_will_get(NL, H, wl));
+	EXPECT_EQ(1, wl[0].client);
+	EXPECT_STREQ("will/topic", wl[0].topic);
+	EXPECT_EQ(1, wl[0].qos);
+	EXPECT_EQ(1, wl[0].retain);
+	EXPECT_TRUE(wl[0].has_payload);
+	EXPECT_STREQ("Tell you, I'm dead.", wl[0].payload);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct atmqtt_nl *nl = atmqtt_nl_open();
+		struct atmqtt_will v[ATMQTT_CLIENT_MAX];
+
+		if (!nl || drop_net_admin() || atmqtt_will_get(nl, H, v) != 1)
+			_exit(1);
+		_exit(v[0].has_payload || strcmp(v[0].topic, "will/topic") ?
+		      2 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_NE(0, system("dmesg | grep -q \"I'm dead\""));
+}
+
+/* ---- +MQTTBREAK ---------------------------------------------------------- */
+
+TEST_F(modem, break_causes)
+{
+	struct clients_ctx cl;
+	char cmd[32];
+	int cause;
+
+	for (cause = 1; cause <= 3; cause++) {
+		struct ev_want w = { .type = ATMQTT_EVT_BREAK };
+
+		w.modem = H;
+		ASSERT_EQ(0, open1(NL, H, 2));
+		snprintf(cmd, sizeof(cmd), "break 2 %d\n", cause);
+		sim_ctl(&self->sim, cmd);
+		ASSERT_TRUE(ev_wait(self->ev, &w, 5000, NULL, NULL));
+		EXPECT_EQ(2, w.got.client);
+		EXPECT_EQ(cause, w.got.cause);
+		memset(&cl, 0, sizeof(cl));
+		atmqtt_client_list(NL, H, clients_cb, &cl);
+		EXPECT_EQ(ATMQTT_CLIENT_CLOSED, cl.c[1].state);
+	}
+}
+
+TEST_F(modem, reconnect_and_resubscribe)
+{
+	struct ev_want brk = { .type = ATMQTT_EVT_BREAK };
+	struct ev_want sub = { .type = ATMQTT_EVT_RECONNECT,
+			       .step = ATMQTT_STEP_SUB };
+	struct ev_want done = { .type = ATMQTT_EVT_RECONNECT,
+				.step = ATMQTT_STEP_DONE };
+	struct ev_want msg = { .type = ATMQTT_EVT_MESSAGE };
+	struct clients_ctx cl = {};
+	char topic[128];
+	const char *tm[2] = { topic, "after the break" };
+
+	uniq(topic, sizeof(topic), "reconnect");
+	brk.modem = sub.modem = done.modem = msg.modem = H;
+	ASSERT_EQ(0, open1(NL, H, 1));
+	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, topic, 1));
+	ASSERT_EQ(0, atmqtt_client_policy(NL, H, 1, 1, 200, 1000));
+	sim_ctl(&self->sim, "break 1 2\n");
+	ASSERT_TRUE(ev_wait(self->ev, &brk, 5000, NULL, NULL));
+	ASSERT_TRUE(ev_wait(self->ev, &sub, 10000, NULL, NULL));
+	EXPECT_EQ(0, sub.got.err);
+	EXPECT_STREQ(topic, sub.got.topic);
+	ASSERT_TRUE(ev_wait(self->ev, &done, 10000, NULL, NULL));
+	atmqtt_client_list(NL, H, clients_cb, &cl);
+	EXPECT_EQ(ATMQTT_CLIENT_OPEN, cl.c[0].state);
+	EXPECT_EQ(1u, cl.c[0].sub_count);
+	EXPECT_EQ(1, cl.c[0].reconnect);
+	msg.topic = topic;
+	ASSERT_TRUE(ev_wait(self->ev, &msg, 10000, mosq_pub, tm));
+}
+
+TEST_F(modem, reconnect_backoff_then_close_stops)
+{
+	struct ev_want wait2 = { .type = ATMQTT_EVT_RECONNECT,
+				 .step = ATMQTT_STEP_WAIT };
+	struct ev_want stop = { .type = ATMQTT_EVT_RECONNECT,
+				.step = ATMQTT_STEP_STOP };
+	struct ev_want open_fail = { .type = ATMQTT_EVT_RECONNECT,
+				     .step = ATMQTT_STEP_OPEN };
+
+	wait2.modem = stop.modem = open_fail.modem = H;
+	ASSERT_EQ(0, open1(NL, H, 1));
+	ASSERT_EQ(0, atmqtt_client_policy(NL, H, 1, 1, 100, 400));
+	/* Every reopen fails: the broker "refuses" it. */
+	sim_ctl(&self->sim, "error 702 always\n");
+	sim_ctl(&self->sim, "break 1 1\n");
+	ASSERT_TRUE(ev_wait(self->ev, &open_fail, 5000, NULL, NULL));
+	EXPECT_EQ(-ECONNREFUSED, open_fail.got.err);
+	/* The waits double up to the maximum. */
+	do {
+		wait2.found = 0;
+		ASSERT_TRUE(ev_wait(self->ev, &wait2, 5000, NULL, NULL));
+	} while (wait2.got.delay_ms < 400);
+	EXPECT_EQ(400u, wait2.got.delay_ms);
+	atmqtt_client_close(NL, H, 1);
+	ASSERT_TRUE(ev_wait(self->ev, &stop, 5000, NULL, NULL));
+	sim_ctl(&self->sim, "error 0\n");
+}
+
+/* ---- raw AT --------------------------------------------------------------- */
+
+TEST_F(modem, raw_at)
+{
+	struct ev_want urc = { .type = ATMQTT_EVT_URC, .line = "+MIPCALL: " };
+	static struct atmqtt_raw_reply r;
+
+	urc.modem = H;
+	ASSERT_EQ(0, atmqtt_raw(NL, H, "AT+COPS?", 0, &r));
+	EXPECT_EQ(1u, r.nlines);
+	EXPECT_EQ(0, strncmp(r.lines, "+COPS: 0,0,\"", 12));
+	EXPECT_STREQ("OK", r.final);
+
+	ASSERT_EQ(0, atmqtt_raw(NL, H, "AT+MIPCALL=1", 2000, &r));
+	EXPECT_STREQ("OK", r.final);
+	ASSERT_TRUE(ev_wait(self->ev, &urc, 3000, NULL, NULL));
+	EXPECT_STREQ("+MIPCALL: 10.2.83.148", urc.got.line);
+
+	/* An error is an answer, not a failure. */
+	ASSERT_EQ(0, atmqtt_raw(NL, H, "AT+NOSUCH", 0, &r));
+	EXPECT_STREQ("ERROR", r.final);
+	EXPECT_EQ(0u, r.nlines);
+	ASSERT_EQ(0, atmqtt_raw(NL, H, "at+cgsn", 0, &r));
+	EXPECT_EQ(1u, r.nlines);
+}
+
+TEST_F(modem, raw_at_refused)
+{
+	static struct atmqtt_raw_reply r;
+	static const char * const bad[] = {
+		"AT+MQTTOPEN?", "at+mqttclose=1", "AT+COPS?;+MqttClose=1",
+		"A", "+++", "ATE0\r\nAT+MQTTCLOSE=1", "AT\x1b", "",
+		"AT+COPS?\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-EINVAL, atmqtt_raw(NL, H, bad[i], 0, &r));
+		EXPECT_EQ(ATMQTT_A_LINE, atmqtt_ext_error_attr(NL));
+		EXPECT_NE(NULL, strstr(atmqtt_ext_error(NL), "ATMQTT_A_LINE"));
+	}
+	EXPECT_FALSE(sim_log_has(&self->sim, "MQTTCLOSE=1", 11));
+	EXPECT_FALSE(sim_log_has(&self->sim, "\x1b", 1));
+}
+
+/* ---- several modems and clients ------------------------------------------ */
+
+TEST_F(modem, two_modems_talk)
+{
+	struct ev_want w = { .type = ATMQTT_EVT_MESSAGE };
+	struct sim b = { .fd = -1 };
+	char topic[128];
+
+	uniq(topic, sizeof(topic), "two");
+	ASSERT_EQ(0, sim_start(&b, 1));
+	ASSERT_EQ(0, sim_attach(&b, NL));
+	ASSERT_EQ(0, open1(NL, H, 1));
+	ASSERT_EQ(0, open1(NL, b.handle, 2));
+	ASSERT_EQ(0, atmqtt_subscribe(NL, b.handle, 2, topic, 1));
+	w.modem = b.handle;
+	w.topic = topic;
+	w.payload = "\x01\x02\x03";
+	ASSERT_EQ(0, atmqtt_publish(NL, H, 1, topic, 1, 0, "\x01\x02\x03", 3,
+				    0, NULL));
+	ASSERT_TRUE(ev_wait(self->ev, &w, 10000, NULL, NULL));
+	EXPECT_EQ(2, w.got.client);
+	sim_stop(&b);
+	unlink(b.log);
+}
+
+struct slow_open {
+	struct atmqtt_nl *nl;
+	uint32_t h;
+	int ret;
+};
+
+static void *slow_open_run(void *arg)
+{
+	struct slow_open *o = arg;
+
+	o->ret = open1(o->nl, o->h, 1);
+	return NULL;
+}
+
+TEST_F(modem, client2_does_not_wait_for_client1)
+{
+	struct slow_open o = { .h = H };
+	char topic[128];
+	pthread_t th;
+	double t;
+
+	uniq(topic, sizeof(topic), "indep");
+	ASSERT_EQ(0, open1(NL, H, 2));
+	o.nl = atmqtt_nl_open();
+	ASSERT_NE(NULL, o.nl);
+	/* Client 1's broker is slow: +MQTTOPEN: 1,1 comes 3 s after OK. */
+	sim_ctl(&self->sim, "delay open 3000\n");
+	ASSERT_EQ(0, pthread_create(&th, NULL, slow_open_run, &o));
+	usleep(300000);
+	t = now();
+	EXPECT_EQ(0, atmqtt_publish(NL, H, 2, topic, 1, 0, "x", 1, 0, NULL));
+	EXPECT_EQ(0, atmqtt_subscribe(NL, H, 2, topic, 0));
+	t = now() - t;
+	EXPECT_GT(1.5, t);
+	pthread_join(th, NULL);
+	EXPECT_EQ(0, o.ret);
+	atmqtt_nl_close(o.nl);
+}
+
+/* ---- nothing lost unaccounted --------------------------------------------- */
+
+struct count_ctx {
+	uint32_t modem;
+	uint64_t n, last, dups;
+	uint64_t first;
+};
+
+static int count_cb(const struct atmqtt_event *e, void *arg)
+{
+	struct count_ctx *c = arg;
+
+	if (e->type != ATMQTT_EVT_MESSAGE || e->modem != c->modem)
+		return 0;
+	if (e->seq <= c->last)
+		c->dups++;
+	if (!c->first)
+		c->first = e->seq;
+	c->last = e->seq;
+	c->n++;
+	return 0;
+}
+
+static int info_cb(const struct atmqtt_modem_info *m, void *arg)
+{
+	*(struct atmqtt_modem_info *)arg = *m;
+	return 1;
+}
+
+TEST_F(modem, flood_drops_counted)
+{
+	struct atmqtt_modem_info before = {}, after = {};
+	struct count_ctx c = { .modem = H };
+	int small = 16384, i, sent = 2000;
+	char topic[128], cmd[512];
+	double end;
+
+	uniq(topic, sizeof(topic), "flood");
+	/* The only listener, with a small buffer, and slow. */
+	atmqtt_events_close(self->ev);
+	self->ev = atmqtt_events_open();
+	ASSERT_NE(NULL, self->ev);
+	ASSERT_EQ(0, setsockopt(atmqtt_events_fd(self->ev), SOL_SOCKET,
+				SO_RCVBUF, &small, sizeof(small)));
+	ASSERT_EQ(0, atmqtt_conf_set(NL, H, 0));
+	ASSERT_EQ(0, open1(NL, H, 1));
+	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, topic, 0));
+	atmqtt_modem_list(NL, H, info_cb, &before);
+
+	snprintf(cmd, sizeof(cmd),
+		 "seq 1 %d | mosquitto_pub -h %s -t '%s' -q 1 -l", sent,
+		 BROKER, topic);
+	ASSERT_EQ(0, system(cmd));
+	/* Wait until the modem has passed on all of them. */
+	end = now() + 30;
+	do {
+		usleep(200000);
+		atmqtt_modem_list(NL, H, info_cb, &after);
+	} while (after.rx_seq - before.rx_seq < (uint64_t)sent && now() < end);
+	ASSERT_EQ((uint64_t)sent, after.rx_seq - before.rx_seq);
+
+	fcntl(atmqtt_events_fd(self->ev), F_SETFL, O_NONBLOCK);
+	for (i = 0; i < 100000; i++) {
+		int r = atmqtt_events_dispatch(self->ev, count_cb, &c);
+
+		if (r < 0 && r != -ENOBUFS)
+			break;
+	}
+	TH_LOG("sent %d delivered %llu dropped %llu overruns %llu", sent,
+	       (unsigned long long)c.n,
+	       (unsigned long long)(after.rx_drops - before.rx_drops),
+	       (unsigned long long)atmqtt_events_overruns(self->ev));
+	EXPECT_EQ(0u, c.dups);
+	EXPECT_LT(0u, after.rx_drops - before.rx_drops);
+	EXPECT_EQ((uint64_t)sent, c.n + after.rx_drops - before.rx_drops);
+	EXPECT_LT(0u, atmqtt_events_overruns(self->ev));
+}
+
+TEST_HARNESS_MAIN
