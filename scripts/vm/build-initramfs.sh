@@ -34,6 +34,11 @@ add_bin() {
 for f in /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/mosquitto_sub; do
 	add_bin "$f"
 done
+# glibc dlopen()s libgcc_s for pthread_cancel (atmqtt-sim stops a stuck
+# libmosquitto thread that way); ldd cannot see it.
+for lib in /lib/x86_64-linux-gnu/libgcc_s.so.1; do
+	[ -e "$lib" ] && mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"
+done
 for f in "$@"; do
 	case "$f" in
 	*.ko) cp "$f" "$root/" ;;
