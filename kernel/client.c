@@ -497,17 +497,16 @@ static void atmqtt_init_work(struct work_struct *work)
 	c.prefix = "+MQTTCLOSE:";
 	c.lines = lines;
 	c.lines_size = sizeof(lines);
-	if (atmqtt_modem_exec(m, &c, NULL))
-		return;
-	mask = atmqtt_clients_mask(lines, c.nlines);
-	if (mask <= 0)
-		return;
+	mask = atmqtt_modem_exec(m, &c, NULL) ? 0 :
+	       atmqtt_clients_mask(lines, c.nlines);
 	spin_lock(&m->lock);
 	for (i = ATMQTT_CLIENT_MIN; i <= ATMQTT_CLIENT_MAX; i++)
-		if ((mask & (1 << i)) &&
+		if (mask > 0 && (mask & (1 << i)) &&
 		    atmqtt_client(m, i)->state == ATMQTT_CLIENT_CLOSED)
 			atmqtt_client(m, i)->state = ATMQTT_CLIENT_OPEN;
+	WRITE_ONCE(m->init_done, true);
 	spin_unlock(&m->lock);
+	atmqtt_event_modem(m);
 }
 
 void atmqtt_client_msgi(struct atmqtt_modem *m, int id)

@@ -127,6 +127,8 @@ int atmqtt_modem_state(struct atmqtt_modem *m)
 	spin_lock(&m->lock);
 	if (m->dead)
 		state = ATMQTT_MODEM_DEAD;
+	else if (!READ_ONCE(m->init_done))
+		state = ATMQTT_MODEM_INIT;
 	else if (m->cur)
 		state = ATMQTT_MODEM_BUSY;
 	else

@@ -144,6 +144,7 @@ struct atmqtt_modem {
 	struct list_head urc_waiters;
 	wait_queue_head_t wq;
 	int mode;			/* +MQTTCONF mode set, -1: unknown */
+	bool init_done;			/* init_work has run */
 
 	struct mutex state_mutex;	/* clients' parameters and subs */
 	struct mutex cmd_mutex;		/* one AT command in flight */

@@ -633,63 +633,97 @@ static int atmqtt_bad_line(struct genl_info *info)
 	return -EPROTO;
 }
 
-/* +MQTTUSER: <client>,"<user>","<pass>"[,"<id>"] per line. */
-static int atmqtt_fill_user(struct sk_buff *skb, struct genl_info *info,
-			    struct atmqtt_modem *m, struct atmqtt_req *c,
-			    void *arg)
-{
-	bool secret = *(bool *)arg;
-	const char *line = c->lines;
-	struct atp_field f[5];
-	struct nlattr *nest;
-	unsigned int i;
-	int n, err;
+/* How the fields of a query's information line become attributes. */
+enum { ATMQTT_F_INT, ATMQTT_F_STR, ATMQTT_F_BIN };
 
-	for (i = 0; i < c->nlines; i++, line += strlen(line) + 1) {
-		n = atmqtt_line_fields(line, f, ARRAY_SIZE(f));
-		if (n < 3 || n > 4 || atp_field_int(&f[0]) < 1 ||
-		    !f[1].quoted || !f[2].quoted || (n == 4 && !f[3].quoted))
-			return atmqtt_bad_line(info);
-		nest = nla_nest_start(skb, ATMQTT_A_ENTRY);
-		err = !nest ||
-		      nla_put_u8(skb, ATMQTT_A_CLIENT, atp_field_int(&f[0])) ||
-		      atmqtt_put_field(skb, ATMQTT_A_USERNAME, &f[1]) ||
-		      (secret && atmqtt_put_field(skb, ATMQTT_A_PASSWORD, &f[2])) ||
-		      (n == 4 && atmqtt_put_field(skb, ATMQTT_A_CLIENT_ID, &f[3]));
-		if (err)
-			return -EMSGSIZE;
-		nla_nest_end(skb, nest);
+struct atmqtt_field_fmt {
+	u16 type;
+	u8 kind;
+	bool secret;	/* only for callers with CAP_NET_ADMIN */
+};
+
+struct atmqtt_entry_fmt {
+	int min, max;	/* number of fields */
+	const struct atmqtt_field_fmt *f;
+};
+
+/* +MQTTUSER: <client>,"<user>","<pass>"[,"<id>"] */
+static const struct atmqtt_field_fmt atmqtt_user_fields[] = {
+	{ ATMQTT_A_CLIENT, ATMQTT_F_INT },
+	{ ATMQTT_A_USERNAME, ATMQTT_F_STR },
+	{ ATMQTT_A_PASSWORD, ATMQTT_F_STR, true },
+	{ ATMQTT_A_CLIENT_ID, ATMQTT_F_STR },
+};
+
+/* +MQTTWILL: <client>,"<topic>",<qos>,<retain>,"<payload>" */
+static const struct atmqtt_field_fmt atmqtt_will_fields[] = {
+	{ ATMQTT_A_CLIENT, ATMQTT_F_INT },
+	{ ATMQTT_A_TOPIC, ATMQTT_F_STR },
+	{ ATMQTT_A_QOS, ATMQTT_F_INT },
+	{ ATMQTT_A_RETAIN, ATMQTT_F_INT },
+	{ ATMQTT_A_PAYLOAD, ATMQTT_F_BIN, true },
+};
+
+static const struct atmqtt_entry_fmt atmqtt_user_fmt = {
+	3, ARRAY_SIZE(atmqtt_user_fields), atmqtt_user_fields
+};
+
+static const struct atmqtt_entry_fmt atmqtt_will_fmt = {
+	5, ARRAY_SIZE(atmqtt_will_fields), atmqtt_will_fields
+};
+
+struct atmqtt_entries {
+	const struct atmqtt_entry_fmt *fmt;
+	bool secret;
+};
+
+static int atmqtt_put_entry_field(struct sk_buff *skb,
+				  const struct atmqtt_field_fmt *fmt,
+				  const struct atp_field *f)
+{
+	int v = atp_field_int(f);
+
+	switch (fmt->kind) {
+	case ATMQTT_F_INT:
+		return v < 0 || v > U8_MAX ? -EPROTO :
+		       nla_put_u8(skb, fmt->type, v);
+	case ATMQTT_F_STR:
+		return f->quoted ? atmqtt_put_field(skb, fmt->type, f) : -EPROTO;
+	default:
+		return f->quoted ? nla_put(skb, fmt->type, f->len, f->s) :
+		       -EPROTO;
 	}
-	return 0;
 }
 
-/* +MQTTWILL: <client>,"<topic>",<qos>,<retain>,"<payload>" per line. */
-static int atmqtt_fill_will(struct sk_buff *skb, struct genl_info *info,
-			    struct atmqtt_modem *m, struct atmqtt_req *c,
-			    void *arg)
+/* One nested ENTRY per information line (GET_USER, GET_WILL). */
+static int atmqtt_fill_entries(struct sk_buff *skb, struct genl_info *info,
+			       struct atmqtt_modem *m, struct atmqtt_req *c,
+			       void *arg)
 {
-	bool secret = *(bool *)arg;
+	const struct atmqtt_entries *e = arg;
+	const struct atmqtt_entry_fmt *fmt = e->fmt;
 	const char *line = c->lines;
 	struct atp_field f[6];
 	struct nlattr *nest;
 	unsigned int i;
-	int n, err;
+	int n, k, err;
 
 	for (i = 0; i < c->nlines; i++, line += strlen(line) + 1) {
-		n = atmqtt_line_fields(line, f, ARRAY_SIZE(f));
-		if (n != 5 || atp_field_int(&f[0]) < 1 || !f[1].quoted ||
-		    atp_field_int(&f[2]) < 0 || atp_field_int(&f[3]) < 0 ||
-		    !f[4].quoted)
+		n = atmqtt_line_fields(line, f, fmt->max);
+		if (n < fmt->min)
 			return atmqtt_bad_line(info);
 		nest = nla_nest_start(skb, ATMQTT_A_ENTRY);
-		err = !nest ||
-		      nla_put_u8(skb, ATMQTT_A_CLIENT, atp_field_int(&f[0])) ||
-		      atmqtt_put_field(skb, ATMQTT_A_TOPIC, &f[1]) ||
-		      nla_put_u8(skb, ATMQTT_A_QOS, atp_field_int(&f[2])) ||
-		      nla_put_u8(skb, ATMQTT_A_RETAIN, atp_field_int(&f[3])) ||
-		      (secret && nla_put(skb, ATMQTT_A_PAYLOAD, f[4].len, f[4].s));
-		if (err)
+		if (!nest)
 			return -EMSGSIZE;
+		for (k = 0; k < n; k++) {
+			if (fmt->f[k].secret && !e->secret)
+				continue;
+			err = atmqtt_put_entry_field(skb, &fmt->f[k], &f[k]);
+			if (err == -EPROTO)
+				return atmqtt_bad_line(info);
+			if (err)
+				return -EMSGSIZE;
+		}
 		nla_nest_end(skb, nest);
 	}
 	return 0;
@@ -701,6 +735,10 @@ static int atmqtt_nl_get_user(struct sk_buff *skb, struct genl_info *info)
 	/* Passwords and will payloads only for those who could set them. */
 	bool secret = netlink_capable(skb, CAP_NET_ADMIN);
 	bool will = info->genlhdr->cmd == ATMQTT_CMD_GET_WILL;
+	struct atmqtt_entries e = {
+		.fmt = will ? &atmqtt_will_fmt : &atmqtt_user_fmt,
+		.secret = secret,
+	};
 	struct atmqtt_req c = {};
 	struct atmqtt_modem *m;
 	int err;
@@ -708,11 +746,10 @@ static int atmqtt_nl_get_user(struct sk_buff *skb, struct genl_info *info)
 	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
 	if (!m)
 		return err;
-	if (will)
-		return atmqtt_nl_query(info, m, &c, "AT+MQTTWILL?\r",
-				       "+MQTTWILL:", atmqtt_fill_will, &secret);
-	return atmqtt_nl_query(info, m, &c, "AT+MQTTUSER?\r", "+MQTTUSER:",
-			       atmqtt_fill_user, &secret);
+	return atmqtt_nl_query(info, m, &c,
+			       will ? "AT+MQTTWILL?\r" : "AT+MQTTUSER?\r",
+			       will ? "+MQTTWILL:" : "+MQTTUSER:",
+			       atmqtt_fill_entries, &e);
 }
 
 static int atmqtt_fill_conf(struct sk_buff *skb, struct genl_info *info,

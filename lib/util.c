@@ -206,6 +206,7 @@ const char *atmqtt_state_name(uint8_t state)
 		[ATMQTT_MODEM_READY]	= "ready",
 		[ATMQTT_MODEM_BUSY]	= "busy",
 		[ATMQTT_MODEM_DEAD]	= "dead",
+		[ATMQTT_MODEM_INIT]	= "init",
 	};
 
 	return state < ARRAY_SIZE(names) ? names[state] : "unknown";

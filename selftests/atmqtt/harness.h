@@ -80,17 +80,34 @@ static inline int sim_start(struct sim *s, int n)
 	return s->fd < 0 ? -1 : 0;
 }
 
+static inline int init_cb(const struct atmqtt_modem_info *m, void *arg)
+{
+	*(int *)arg = m->state;
+	return 1;
+}
+
+static inline int sim_wait_init(struct atmqtt_nl *nl, uint32_t handle)
+{
+	int i, state = ATMQTT_MODEM_INIT;
+
+	for (i = 0; i < 200 && state == ATMQTT_MODEM_INIT; i++) {
+		if (atmqtt_modem_list(nl, handle, init_cb, &state) < 0)
+			return -1;
+		if (state == ATMQTT_MODEM_INIT)
+			usleep(20000);
+	}
+	return state == ATMQTT_MODEM_INIT ? -ETIMEDOUT : 0;
+}
+
 static inline int sim_attach(struct sim *s, struct atmqtt_nl *nl)
 {
 	int err = atmqtt_ldisc_attach(s->fd);
 
 	err = err ? err : atmqtt_modem_find(nl, s->tty, &s->handle);
 	/* Let the module's own commands after attach (AT+MQTTCONF=1 and
-	 * AT+MQTTCLOSE?) finish: a query waits behind them anyway.
+	 * AT+MQTTCLOSE?) finish, so that they take no fault meant for a test.
 	 */
-	if (!err)
-		atmqtt_conf_get(nl, s->handle);
-	return err;
+	return err ? err : sim_wait_init(nl, s->handle);
 }
 
 static inline void sim_ctl(struct sim *s, const char *cmd)

@@ -166,7 +166,9 @@
  *     3 not registered).
  * ATMQTT_EVT_RESULT: a result URC arrived, whether or not a request waited
  *     for it.  URC (u8, enum atmqtt_urc), CLIENT, STATUS.
- * ATMQTT_EVT_MODEM: a modem was attached or detached.  TTY, MODEM_STATE.
+ * ATMQTT_EVT_MODEM: a modem was attached (MODEM_STATE INIT), became ready
+ *     after the module's own commands, or was detached (DEAD).  TTY,
+ *     MODEM_STATE and the GET_MODEM counters.
  * ATMQTT_EVT_URC: a line the module does not know came while no command
  *     was in flight, or after a command's final result (e.g. "+MIPCALL:
  *     10.2.83.148", "+CREG: 1").  LINE.
@@ -287,6 +289,9 @@ enum atmqtt_modem_state {
 	ATMQTT_MODEM_READY,	/* attached, idle */
 	ATMQTT_MODEM_BUSY,	/* a command is in flight */
 	ATMQTT_MODEM_DEAD,	/* hung up or detached */
+	ATMQTT_MODEM_INIT,	/* attached; the module's own commands after
+				 * attach (AT+MQTTCONF=1, AT+MQTTCLOSE?) run
+				 */
 };
 
 /* The result URCs: which command a "+MQTT<X>: <client>,<status>" answers. */
