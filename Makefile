@@ -1,10 +1,17 @@
 # atmqtt: the two commands a newcomer runs are `make demo` and `make check`.
-KVER ?= $(patsubst /usr/src/linux-headers-%,%,$(lastword $(sort $(wildcard /usr/src/linux-headers-6.1*-amd64))))
+# The two kernels atmqtt supports: Debian's 6.1 and 6.12 from bookworm-backports
+# (scripts/deps.sh installs both).  KVER is the one `make module` builds for;
+# `make check` builds for every kernel in KVERS and runs the VM tests on each.
+kver_of = $(patsubst /usr/src/linux-headers-%,%,$(lastword $(sort $(wildcard /usr/src/linux-headers-$(1)-amd64))))
+KVER_61 := $(call kver_of,6.1.0-*)
+KVER_612 := $(call kver_of,6.12.*)
+KVER ?= $(KVER_61)
+KVERS ?= $(strip $(KVER_61) $(KVER_612))
 KDIR ?= /lib/modules/$(KVER)/build
 KSRC ?= /usr/src/linux-source-6.1
 
 # What goes into the VM image (all of it built by `all`).
-VM_FILES = atmqtt.ko tools/atmqtt/atmqtt tools/sim/atmqtt-sim \
+VM_FILES = tools/atmqtt/atmqtt tools/sim/atmqtt-sim \
 	   selftests/atmqtt/atmqtt_test selftests/atmqtt/commands_test \
 	   selftests/atmqtt/bounds_test selftests/atmqtt/cli_test.sh
 
@@ -18,6 +25,17 @@ deps:
 module:
 	@echo "==> building atmqtt.ko against $(KDIR)"
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# One module per supported kernel, each built in a copy of the sources under
+# build/ko-<kver>/ (kbuild writes its output next to the sources).
+modules:
+	@for k in $(KVERS); do \
+		echo "==> building atmqtt.ko against $$k"; \
+		mkdir -p build/ko-$$k && \
+		cp -r Kbuild kernel include build/ko-$$k/ && \
+		$(MAKE) -s -C /lib/modules/$$k/build M=$(CURDIR)/build/ko-$$k \
+			modules || exit 1; \
+	done
 
 lib:
 	@echo "==> building libatmqtt"
@@ -38,11 +56,11 @@ unit:
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@echo "==> running the demo in the VM"
-	sh scripts/vm/run.sh demo $(VM_FILES)
+	ATMQTT_KVER=$(KVER) sh scripts/vm/run.sh demo atmqtt.ko $(VM_FILES)
 
 check: deps
-	@$(MAKE) --no-print-directory all
-	@sh selftests/run.sh $(VM_FILES)
+	@$(MAKE) --no-print-directory all modules
+	@ATMQTT_KVERS="$(KVERS)" sh selftests/run.sh $(VM_FILES)
 
 checkpatch:
 	perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse -f \
@@ -57,4 +75,6 @@ clean:
 	-$(MAKE) -C selftests/unit clean
 	rm -rf build
 
-.PHONY: all deps module lib tools selftests unit demo check checkpatch clean
+-include mk/install.mk
+
+.PHONY: all deps module modules lib tools selftests unit demo check checkpatch clean

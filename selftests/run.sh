@@ -30,18 +30,24 @@ else
 	echo "not ok 1 lib_and_cli_host_checks" | tee -a "$log"
 fi
 
-echo "==> kselftests in the VM"
-if ! sh scripts/vm/run.sh check "$@" >build/vm-check.out 2>&1; then
-	vm_rc=1
-else
-	vm_rc=0
-fi
-cat build/vm-check.out
-grep -E "^ *(not )?ok [0-9]+ " build/vm-check.out >>"$log"
-if [ $vm_rc -ne 0 ] && ! grep -qE "^ *not ok " build/vm-check.out; then
-	# The VM failed without a failing test: count the stage itself.
-	echo "not ok 1 vm_run_completed" | tee -a "$log"
-fi
+# The kselftests, once per supported kernel (ATMQTT_KVERS, set by the
+# Makefile), each with the module built for it in build/ko-<kver>/.
+for kver in ${ATMQTT_KVERS:?no kernels: run through make check}; do
+	echo "==> kselftests in the VM, kernel $kver"
+	out=build/vm-check-$kver.out
+	if ! ATMQTT_KVER=$kver sh scripts/vm/run.sh check \
+		"build/ko-$kver/atmqtt.ko" "$@" >"$out" 2>&1; then
+		vm_rc=1
+	else
+		vm_rc=0
+	fi
+	cat "$out"
+	grep -E "^ *(not )?ok [0-9]+ " "$out" >>"$log"
+	if [ $vm_rc -ne 0 ] && ! grep -qE "^ *not ok " "$out"; then
+		# The VM failed without a failing test: count the stage itself.
+		echo "not ok 1 vm_run_completed_$kver" | tee -a "$log"
+	fi
+done
 
 # Count test results: top-level and nested KTAP "ok N"/"not ok N" lines,
 # without the summary line of each kselftest binary (unindented "ok N name"

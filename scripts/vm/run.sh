@@ -8,7 +8,11 @@ shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/vm
 mkdir -p "$out"
-kernel=${ATMQTT_KERNEL:-$(ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | sort -V | tail -n1)}
+# ATMQTT_KERNEL: an image; else ATMQTT_KVER: /boot/vmlinuz-<kver>; else 6.1.
+if [ -z "${ATMQTT_KERNEL:-}" ] && [ -n "${ATMQTT_KVER:-}" ]; then
+	ATMQTT_KERNEL=/boot/vmlinuz-$ATMQTT_KVER
+fi
+kernel=${ATMQTT_KERNEL:-$(ls /boot/vmlinuz-6.1.0-*-amd64 2>/dev/null | sort -V | tail -n1)}
 [ -r "$kernel" ] || { echo "run.sh: no kernel image (set ATMQTT_KERNEL)"; exit 1; }
 case "$mode" in
 demo) timeout=${ATMQTT_VM_TIMEOUT:-300} ;;
