@@ -62,6 +62,9 @@ check: deps
 	@$(MAKE) --no-print-directory all modules
 	@ATMQTT_KVERS="$(KVERS)" sh selftests/run.sh $(VM_FILES)
 
+lint:
+	@KVERS="$(KVERS)" sh scripts/lint.sh
+
 checkpatch:
 	perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse -f \
 		kernel/*.c kernel/*.h include/uapi/linux/atmqtt.h
@@ -77,4 +80,4 @@ clean:
 
 -include mk/install.mk
 
-.PHONY: all deps module modules lib tools selftests unit demo check checkpatch clean
+.PHONY: all deps module modules lint lib tools selftests unit demo check checkpatch clean

@@ -8,7 +8,8 @@ PKGS="build-essential make gcc pkg-config bc kmod cpio gzip
 linux-image-amd64 linux-headers-amd64 linux-source-6.1
 qemu-system-x86 busybox-static
 libnl-3-dev libnl-genl-3-dev
-mosquitto mosquitto-clients libmosquitto-dev"
+mosquitto mosquitto-clients libmosquitto-dev
+sparse clang clang-tools perl"
 
 missing=""
 for p in $PKGS; do
