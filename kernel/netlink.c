@@ -898,7 +898,7 @@ static int atmqtt_nl_raw(struct sk_buff *skb, struct genl_info *info)
 		info->extack->_msg = NULL;
 	}
 	err = atmqtt_nl_answer(info, m, 0, &c, err,
-			       c.lines_len + c.nlines * NLA_HDRLEN + 128,
+			       c.lines_len + c.nlines * (NLA_HDRLEN + NLA_ALIGNTO) + 128,
 			       atmqtt_fill_raw, NULL);
 out:
 	kfree(line);
