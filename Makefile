@@ -79,5 +79,6 @@ clean:
 	rm -rf build
 
 -include mk/install.mk
+-include mk/bench.mk
 
 .PHONY: all deps module modules lint lib tools selftests unit demo check checkpatch clean
