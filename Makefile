@@ -62,6 +62,11 @@ check: deps
 	@$(MAKE) --no-print-directory all modules
 	@ATMQTT_KVERS="$(KVERS)" sh selftests/run.sh $(VM_FILES)
 
+# libFuzzer on the parser: FUZZ_SECONDS per target (default 300), then the
+# coverage the corpus reaches.  make check runs a short pass (fuzz smoke).
+fuzz:
+	$(MAKE) -C fuzz run
+
 lint:
 	@KVERS="$(KVERS)" sh scripts/lint.sh
 
@@ -81,4 +86,4 @@ clean:
 -include mk/install.mk
 -include mk/bench.mk
 
-.PHONY: all deps module modules lint lib tools selftests unit demo check checkpatch clean
+.PHONY: all deps module modules fuzz lint lib tools selftests unit demo check checkpatch clean

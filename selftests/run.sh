@@ -20,6 +20,12 @@ KVERS="${ATMQTT_KVERS:?no kernels: run through make check}" sh scripts/lint.sh \
 	2>&1 | tee build/lint.out | grep -E "^(not )?ok |^#"
 grep -E "^(not )?ok [0-9]+ " build/lint.out >>"$log"
 
+# libFuzzer on the parser: a short pass per target, and a replay of the seed
+# corpus and of every crash ever found (fuzz/crashes/).
+echo "==> fuzzing the parser (short pass; make fuzz for a long one)"
+make -s -C fuzz smoke 2>&1 | tee build/fuzz.out | grep -E "^(not )?ok |^#"
+grep -E "^(not )?ok [0-9]+ " build/fuzz.out >>"$log"
+
 # libatmqtt and the CLI against a scripted kernel (tools/atmqtt/tests).
 echo "==> host tests of libatmqtt and the CLI"
 if cli_out=$(make -s -C tools/atmqtt check 2>&1); then
