@@ -28,4 +28,15 @@
 #define atmqtt_dumpit_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
+/*
+ * Joining a multicast group can require CAP_NET_ADMIN since 6.7, and in
+ * the 6.1 stable series since 6.1.66: the events carry message payloads,
+ * which may be private.  Older kernels let any local user join.
+ */
+#ifdef ATMQTT_HAVE_MCAST_CAP
+#define ATMQTT_MCGRP_ADMIN(grp)	{ .name = (grp), .flags = GENL_MCAST_CAP_NET_ADMIN }
+#else
+#define ATMQTT_MCGRP_ADMIN(grp)	{ .name = (grp) }
+#endif
+
 #endif /* ATMQTT_COMPAT_H */

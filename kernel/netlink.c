@@ -1328,7 +1328,7 @@ static const struct genl_small_ops atmqtt_ops[] = {
 };
 
 static const struct genl_multicast_group atmqtt_mcgrps[] = {
-	{ .name = ATMQTT_MCGRP_EVENTS },
+	ATMQTT_MCGRP_ADMIN(ATMQTT_MCGRP_EVENTS),
 };
 
 static struct genl_family atmqtt_family = {

@@ -246,6 +246,9 @@ TEST_F(modem, eperm_without_cap_net_admin)
 		bad |= (atmqtt_conf_get(nl, h) < 0) << 12;
 		bad |= (atmqtt_openable(nl, h) < 0) << 13;
 		bad |= (atmqtt_client_list(nl, h, NULL, NULL) != 2) << 14;
+		/* Message payloads may be private: no events either. */
+		errno = 0;
+		bad |= (atmqtt_events_open() != NULL || errno != EPERM) << 15;
 		if (bad)
 			fprintf(stderr, "# eperm: failing checks 0x%x\n", bad);
 		_exit(bad ? 1 : 0);

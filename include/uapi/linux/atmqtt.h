@@ -152,7 +152,9 @@
  *     MODEM, CLIENT, TOPIC, QOS.  MODEM restricts the dump.
  *
  * Events, multicast to the group ATMQTT_MCGRP_EVENTS.  Every event carries
- * MODEM.
+ * MODEM.  Message payloads may be private: joining the group needs
+ * CAP_NET_ADMIN (-EPERM otherwise) on kernels that support a capability on
+ * a group (GENL_MCAST_CAP_NET_ADMIN: 6.7 and later, 6.1.66 and later).
  *
  * ATMQTT_EVT_MESSAGE: a message arrived (+MQTTMSG, or +MQTTMSGI and
  *     +MQTTREAD).  CLIENT, QOS, TOPIC (string), PAYLOAD (binary), RX_SEQ
