@@ -36,13 +36,14 @@ else
 	echo "not ok 1 lib_and_cli_host_checks" | tee -a "$log"
 fi
 
-# The kselftests, once per supported kernel (ATMQTT_KVERS, set by the
-# Makefile), each with the module built for it in build/ko-<kver>/.
-for kver in ${ATMQTT_KVERS:?no kernels: run through make check}; do
-	echo "==> kselftests in the VM, kernel $kver"
-	out=build/vm-check-$kver.out
-	if ! ATMQTT_KVER=$kver sh scripts/vm/run.sh check \
-		"build/ko-$kver/atmqtt.ko" "$@" >"$out" 2>&1; then
+# vm_suite NAME IMAGE KO FILE...: the kselftests in a VM booting IMAGE with
+# the module KO; a VM that fails without a failing test counts as one.
+vm_suite() {
+	name=$1 image=$2 ko=$3
+	shift 3
+	out=build/vm-check-$name.out
+	if ! ATMQTT_KERNEL=$image sh scripts/vm/run.sh check "$ko" "$@" \
+		>"$out" 2>&1; then
 		vm_rc=1
 	else
 		vm_rc=0
@@ -50,10 +51,33 @@ for kver in ${ATMQTT_KVERS:?no kernels: run through make check}; do
 	cat "$out"
 	grep -E "^ *(not )?ok [0-9]+ " "$out" >>"$log"
 	if [ $vm_rc -ne 0 ] && ! grep -qE "^ *not ok " "$out"; then
-		# The VM failed without a failing test: count the stage itself.
-		echo "not ok 1 vm_run_completed_$kver" | tee -a "$log"
+		echo "not ok 1 vm_run_completed_$name" | tee -a "$log"
 	fi
+}
+
+# The kselftests, once per supported kernel (ATMQTT_KVERS, set by the
+# Makefile), each with the module built for it in build/ko-<kver>/.
+for kver in ${ATMQTT_KVERS:?no kernels: run through make check}; do
+	echo "==> kselftests in the VM, kernel $kver"
+	vm_suite "$kver" "/boot/vmlinuz-$kver" "build/ko-$kver/atmqtt.ko" "$@"
 done
+
+# Once more on a debug kernel (KASAN, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak,
+# UBSAN, DEBUG_LIST, DEBUG_OBJECTS) built from linux-source-6.1 and cached;
+# ATMQTT_DEBUG_KERNEL=0 skips it.
+if [ "${ATMQTT_DEBUG_KERNEL:-1}" != 0 ]; then
+	echo "==> kselftests in the VM, debug kernel"
+	ko=build/ko-debug
+	if dk=$(sh scripts/debug-kernel/build.sh) &&
+	   rm -rf $ko && mkdir -p $ko && cp -r Kbuild kernel include $ko/ &&
+	   make -s -C "$dk" M="$top/$ko" modules >build/ko-debug.log 2>&1; then
+		ATMQTT_VM_TIMEOUT=${ATMQTT_VM_TIMEOUT:-1500} \
+			vm_suite debug "$dk/arch/x86/boot/bzImage" "$ko/atmqtt.ko" "$@"
+	else
+		sed 's/^/# /' build/ko-debug.log 2>/dev/null | tail -20
+		echo "not ok 1 debug_kernel_build" | tee -a "$log"
+	fi
+fi
 
 # Count test results: top-level and nested KTAP "ok N"/"not ok N" lines,
 # without the summary line of each kselftest binary (unindented "ok N name"

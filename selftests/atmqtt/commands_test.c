@@ -703,4 +703,105 @@ TEST_F(modem, flood_drops_counted)
 	EXPECT_LT(0u, atmqtt_events_overruns(self->ev));
 }
 
+/* Issue-sized flood: 10 000 messages into one subscription on each of two
+ * modems, while the only listener reads slowly (a pause per event).  For each
+ * modem: sequence numbers strictly increase, and delivered + dropped == sent.
+ */
+struct slow_reader {
+	struct atmqtt_events *ev;
+	struct count_ctx c[2];
+	volatile int stop;
+};
+
+static int slow_cb(const struct atmqtt_event *e, void *arg)
+{
+	struct slow_reader *r = arg;
+
+	count_cb(e, &r->c[0]);
+	count_cb(e, &r->c[1]);
+	usleep(1000);
+	return 0;
+}
+
+static void *slow_run(void *arg)
+{
+	struct slow_reader *r = arg;
+	int idle = 0;
+
+	while (idle < 20) {
+		struct pollfd p = { .fd = atmqtt_events_fd(r->ev),
+				    .events = POLLIN };
+
+		if (poll(&p, 1, 100) > 0) {
+			atmqtt_events_dispatch(r->ev, slow_cb, r);
+			idle = 0;
+		} else if (r->stop) {
+			idle++;
+		}
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(modem, flood_10k_two_modems_accounted, 240)
+{
+	struct atmqtt_modem_info before[2] = {}, after[2] = {};
+	struct slow_reader r = {};
+	struct sim b = { .fd = -1 };
+	int small = 16384, sent = 10000, i;
+	uint32_t h[2];
+	char topic[128], cmd[512];
+	pthread_t th;
+	double end;
+
+	uniq(topic, sizeof(topic), "flood10k");
+	ASSERT_EQ(0, sim_start(&b, 1));
+	ASSERT_EQ(0, sim_attach(&b, NL));
+	h[0] = H;
+	h[1] = b.handle;
+	atmqtt_events_close(self->ev);
+	self->ev = NULL;
+	r.ev = atmqtt_events_open();
+	ASSERT_NE(NULL, r.ev);
+	ASSERT_EQ(0, setsockopt(atmqtt_events_fd(r.ev), SOL_SOCKET, SO_RCVBUF,
+				&small, sizeof(small)));
+	fcntl(atmqtt_events_fd(r.ev), F_SETFL, O_NONBLOCK);
+	for (i = 0; i < 2; i++) {
+		r.c[i].modem = h[i];
+		ASSERT_EQ(0, atmqtt_conf_set(NL, h[i], 0));
+		ASSERT_EQ(0, open1(NL, h[i], 1));
+		ASSERT_EQ(0, atmqtt_subscribe(NL, h[i], 1, topic, 1));
+		atmqtt_modem_list(NL, h[i], info_cb, &before[i]);
+	}
+	ASSERT_EQ(0, pthread_create(&th, NULL, slow_run, &r));
+	snprintf(cmd, sizeof(cmd),
+		 "seq 1 %d | mosquitto_pub -h %s -t '%s' -q 1 -l", sent,
+		 BROKER, topic);
+	ASSERT_EQ(0, system(cmd));
+	end = now() + 180;
+	for (i = 0; i < 2; i++) {
+		do {
+			usleep(200000);
+			atmqtt_modem_list(NL, h[i], info_cb, &after[i]);
+		} while (after[i].rx_seq - before[i].rx_seq < (uint64_t)sent &&
+			 now() < end);
+	}
+	r.stop = 1;
+	pthread_join(th, NULL);
+	for (i = 0; i < 2; i++) {
+		uint64_t got = after[i].rx_seq - before[i].rx_seq;
+		uint64_t dropped = after[i].rx_drops - before[i].rx_drops;
+
+		TH_LOG("modem %u: sent %d received %llu delivered %llu dropped %llu",
+		       h[i], sent, (unsigned long long)got,
+		       (unsigned long long)r.c[i].n,
+		       (unsigned long long)dropped);
+		EXPECT_EQ((uint64_t)sent, got);
+		EXPECT_EQ(0u, r.c[i].dups);
+		EXPECT_EQ((uint64_t)sent, r.c[i].n + dropped);
+	}
+	atmqtt_events_close(r.ev);
+	sim_stop(&b);
+	unlink(b.log);
+}
+
 TEST_HARNESS_MAIN
