@@ -9,7 +9,8 @@ linux-image-amd64 linux-headers-amd64 linux-source-6.1
 qemu-system-x86 busybox-static
 libnl-3-dev libnl-genl-3-dev
 mosquitto mosquitto-clients libmosquitto-dev
-sparse clang clang-tools perl flex bison libelf-dev"
+sparse clang clang-tools perl flex bison libelf-dev
+dkms python3-docutils man-db systemd"
 
 missing=""
 for p in $PKGS; do

@@ -20,6 +20,16 @@ KVERS="${ATMQTT_KVERS:?no kernels: run through make check}" sh scripts/lint.sh \
 	2>&1 | tee build/lint.out | grep -E "^(not )?ok |^#"
 grep -E "^(not )?ok [0-9]+ " build/lint.out >>"$log"
 
+# make install into a staging tree (files, SONAME, pkg-config, systemd
+# unit, man pages, completion, uninstall), and DKMS for every installed
+# kernel's headers.
+echo "==> install, pkg-config, systemd unit, man pages, completion"
+sh selftests/install/run.sh 2>&1 | tee build/install.out | grep -E "^(not )?ok |^#"
+grep -E "^(not )?ok [0-9]+ " build/install.out >>"$log"
+echo "==> DKMS add/build/install on every installed kernel"
+sh scripts/check-dkms.sh 2>&1 | tee build/dkms.out | grep -E "^(not )?ok |^#"
+grep -E "^(not )?ok [0-9]+ " build/dkms.out >>"$log"
+
 # libFuzzer on the parser: a short pass per target, and a replay of the seed
 # corpus and of every crash ever found (fuzz/crashes/).
 echo "==> fuzzing the parser (short pass; make fuzz for a long one)"
