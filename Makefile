@@ -13,9 +13,10 @@ KSRC ?= /usr/src/linux-source-6.1
 # What goes into the VM image (all of it built by `all`).
 VM_FILES = tools/atmqtt/atmqtt tools/sim/atmqtt-sim \
 	   selftests/atmqtt/atmqtt_test selftests/atmqtt/commands_test \
-	   selftests/atmqtt/bounds_test selftests/atmqtt/cli_test.sh
+	   selftests/atmqtt/bounds_test selftests/atmqtt/cli_test.sh \
+	   build/ynl/atmqtt-ynl-test selftests/ynl/ynl_test.sh
 
-all: module lib tools selftests
+all: module lib tools selftests ynl
 
 deps:
 	@echo "==> checking dependencies (scripts/deps.sh)"
@@ -49,6 +50,14 @@ tools: lib
 selftests: lib
 	@echo "==> building the kselftests"
 	$(MAKE) -C selftests/atmqtt KSFT_DIR=$(KSRC)/tools/testing/selftests
+
+# The YNL spec: checked against linux-source-6.12's schema and generator,
+# and the generated C client built for the VM (scripts/ynl/check.sh).
+ynl:
+	@echo "==> checking the YNL spec, building its generated C client"
+	@mkdir -p build
+	@sh scripts/ynl/check.sh >build/ynl-check.out 2>&1 || \
+		{ cat build/ynl-check.out; exit 1; }
 
 unit:
 	$(MAKE) -s -C selftests/unit run
@@ -86,4 +95,4 @@ clean:
 -include mk/install.mk
 -include mk/bench.mk
 
-.PHONY: all deps module modules fuzz lint lib tools selftests unit demo check checkpatch clean
+.PHONY: all deps module modules fuzz lint ynl lib tools selftests unit demo check checkpatch clean

@@ -55,7 +55,7 @@ userspace() {
 	dir=$2
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	cp -r include kernel lib tools selftests "$dir/"
+	cp -r include kernel lib tools selftests VERSION "$dir/"
 	for sub in lib tools/atmqtt tools/sim selftests/unit; do
 		make -s -C "$dir/$sub" clean >/dev/null 2>&1
 	done

@@ -20,6 +20,12 @@ KVERS="${ATMQTT_KVERS:?no kernels: run through make check}" sh scripts/lint.sh \
 	2>&1 | tee build/lint.out | grep -E "^(not )?ok |^#"
 grep -E "^(not )?ok [0-9]+ " build/lint.out >>"$log"
 
+# The YNL spec against the 6.12 schema and generator (the generated client
+# runs in the VM as selftests/ynl/ynl_test.sh).
+echo "==> YNL spec (Documentation/netlink/specs/atmqtt.yaml)"
+sh scripts/ynl/check.sh 2>&1 | tee build/ynl.out | grep -E "^(not )?ok |^#"
+grep -E "^(not )?ok [0-9]+ " build/ynl.out >>"$log"
+
 # make install into a staging tree (files, SONAME, pkg-config, systemd
 # unit, man pages, completion, uninstall), and DKMS for every installed
 # kernel's headers.
