@@ -14,7 +14,7 @@ ver=$(cat VERSION)
 n=0
 fails=0
 echo "TAP version 13"
-echo "1..9"
+echo "1..10"
 result() {	# result STATUS NAME
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n $2"; else
@@ -92,6 +92,13 @@ make -s uninstall DESTDIR="$D" PREFIX=$P >/dev/null 2>&1
 left=$(find "$D" -type f -o -type l | sed "s|^$D||")
 [ -z "$left" ] || echo "$left" | sed 's/^/# left behind: /'
 result "$([ -z "$left" ]; echo $?)" uninstall_removes_everything
+
+make -s modules_install INSTALL_MOD_PATH="$stage/mods" >"$stage/mi.log" 2>&1 &&
+	ls "$stage"/mods/lib/modules/*/extra/atmqtt.ko >/dev/null 2>&1 &&
+	grep -q "extra/atmqtt.ko:" "$stage"/mods/lib/modules/*/modules.dep
+rc=$?
+[ $rc = 0 ] || tail -5 "$stage/mi.log" | sed 's/^/# /'
+result $rc modules_install_and_depmod
 
 grep -q "^PACKAGE_VERSION=\"$ver\"$" dkms.conf
 result $? dkms_conf_version_matches
