@@ -14,6 +14,7 @@ KSRC ?= /usr/src/linux-source-6.1
 VM_FILES = tools/atmqtt/atmqtt tools/sim/atmqtt-sim \
 	   selftests/atmqtt/atmqtt_test selftests/atmqtt/commands_test \
 	   selftests/atmqtt/bounds_test selftests/atmqtt/cli_test.sh \
+	   selftests/atmqtt/stress_test \
 	   build/ynl/atmqtt-ynl-test selftests/ynl/ynl_test.sh
 
 all: module lib tools selftests ynl
@@ -76,6 +77,16 @@ check: deps
 fuzz:
 	$(MAKE) -C fuzz run
 
+# The lifecycle stress test alone, longer: STRESS_CYCLES attach/detach and
+# hangup cycles under load (make check runs 60).
+STRESS_CYCLES ?= 500
+stress: deps
+	@$(MAKE) --no-print-directory all modules
+	ATMQTT_VM_APPEND="atmqtt.stress_cycles=$(STRESS_CYCLES)" \
+	ATMQTT_KVER=$(KVER) sh scripts/vm/run.sh check \
+		build/ko-$(KVER)/atmqtt.ko tools/atmqtt/atmqtt \
+		tools/sim/atmqtt-sim selftests/atmqtt/stress_test
+
 lint:
 	@KVERS="$(KVERS)" sh scripts/lint.sh
 
@@ -95,4 +106,4 @@ clean:
 -include mk/install.mk
 -include mk/bench.mk
 
-.PHONY: all deps module modules fuzz lint ynl lib tools selftests unit demo check checkpatch clean
+.PHONY: all deps module modules fuzz stress lint ynl lib tools selftests unit demo check checkpatch clean

@@ -27,7 +27,7 @@ set +e
 timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 -cpu max -smp 2 \
 	-m 1024 -nographic -no-reboot -kernel "$kernel" \
 	-initrd "$out/initramfs-$mode.cpio.gz" \
-	-append "console=ttyS0 loglevel=4 panic=-1 atmqtt.mode=$mode" \
+	-append "console=ttyS0 loglevel=4 panic=-1 atmqtt.mode=$mode ${ATMQTT_VM_APPEND:-}" \
 	</dev/null 2>&1 | stdbuf -oL tr -d '\r' | while IFS= read -r l; do
 		case "$l" in
 		*"atmqtt-vm: init started"*)
