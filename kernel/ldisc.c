@@ -76,6 +76,14 @@ static void atmqtt_ldisc_receive(struct tty_struct *tty,
 	 */
 	if (m && count > 0)
 		atmqtt_modem_receive(m, cp, count);
+	/* Everything was taken: tell the driver there is room again.  n_tty
+	 * does this when its reader drains its buffer; a pty keeps
+	 * TTY_THROTTLED set so that unthrottle wakes a writer blocked on the
+	 * other side.  Without it, a modem (or simulator) that outran us
+	 * once would sleep in write() forever.
+	 */
+	if (test_bit(TTY_THROTTLED, &tty->flags))
+		tty_unthrottle(tty);
 }
 
 /* May run in interrupt context: only schedule the tx work. */
