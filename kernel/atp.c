@@ -25,6 +25,17 @@ void atp_reset(struct atp_parser *p)
 	p->data_started = false;
 }
 
+bool atp_abort_data(struct atp_parser *p)
+{
+	if (!p->data_need)
+		return false;
+	p->stats.malformed++;
+	p->len = 0;
+	p->data_need = 0;
+	p->data_started = false;
+	return true;
+}
+
 static void atp_emit(struct atp_parser *p, struct atp_item *it)
 {
 	p->emit(p->ctx, it);

@@ -121,6 +121,12 @@ struct atp_parser {
 void atp_init(struct atp_parser *p, atp_emit_t emit, void *ctx);
 /* Forget any partial line (after a reset of the link); stats are kept. */
 void atp_reset(struct atp_parser *p);
+/*
+ * Give up the +MQTTREAD data being read by length, if any (the modem lied
+ * about the length and the command timed out): it counts as malformed, and
+ * what follows is parsed as lines again.  Returns true if there was some.
+ */
+bool atp_abort_data(struct atp_parser *p);
 void atp_feed(struct atp_parser *p, const u8 *buf, size_t len);
 
 /*

@@ -341,6 +341,11 @@ int atmqtt_modem_exec(struct atmqtt_modem *m, struct atmqtt_req *c,
 
 	if (err == -ETIMEDOUT || err == -EINTR)
 		atmqtt_tx_cancel(m);
+	/* A modem that lied about a +MQTTREAD length holds the parser in its
+	 * data until enough bytes come: let the next receive give that up.
+	 */
+	if (err == -ETIMEDOUT)
+		atomic_set(&m->rx_resync, 1);
 	mutex_unlock(&m->cmd_mutex);
 
 	if (err || !uw)
@@ -552,6 +557,9 @@ static void atmqtt_modem_dispatch(void *ctx, const struct atp_item *it)
 
 void atmqtt_modem_receive(struct atmqtt_modem *m, const u8 *buf, size_t len)
 {
-	if (!READ_ONCE(m->dead))
-		atp_feed(&m->parser, buf, len);
+	if (READ_ONCE(m->dead))
+		return;
+	if (atomic_xchg(&m->rx_resync, 0))
+		atp_abort_data(&m->parser);
+	atp_feed(&m->parser, buf, len);
 }
