@@ -104,6 +104,31 @@ static struct {
 static bool inject_error, inject_error_always, inject_cme;
 static long inject_error_code, inject_cme_code;
 
+/*
+ * A hostile modem (Documentation/simulator.rst, "A hostile modem"): the way
+ * bytes go out, and one-shot misbehaviours.  Main thread, except the output
+ * settings, which out_lock guards.
+ */
+enum { LIE_NONE, LIE_LONG, LIE_SHORT, LIE_HUGE, LIE_MSGI };
+static struct {
+	bool split;			/* one byte per write() */
+	const char *eol;		/* line end: CR LF by default */
+	unsigned int between;		/* 1 in N lines: a junk line first */
+	unsigned int inside;		/* 1 in N bytes: a junk byte first */
+	bool echo_flip;			/* echo on or off at random */
+	bool dup;			/* every result URC twice */
+	bool early;			/* result URC before the final result */
+	bool mid;			/* a URC inside every query response */
+	int lie;			/* next +MQTTREAD/+MQTTMSGI lengths */
+	bool nofinal;			/* next command: no final result */
+	bool noprompt;			/* next <Datasize>: nothing at all */
+	int chatter;			/* 0, 1: lines, 2: bytes, no line end */
+	bool readcut;			/* next +MQTTREAD data: half, hang up */
+	bool pubcut;			/* next <Datasize> data: hang up */
+	unsigned int seed;
+} hostile = { .eol = "\r\n", .seed = 1 };
+static bool ok_owed[K_N];		/* hostile.early: OK after the URC */
+
 /* A <Datasize> publish waiting for its bytes (main thread) */
 static struct {
 	struct client *c;
@@ -145,13 +170,74 @@ static void write_all(const void *buf, size_t n)
 	}
 }
 
+/* A random byte that is not a line end; out_lock held. */
+static char junk_byte(void)
+{
+	char b;
+
+	do
+		b = rand_r(&hostile.seed);
+	while (b == '\r' || b == '\n');
+	return b;
+}
+
+/*
+ * Every byte of a response or URC goes out here, the caller holding
+ * out_lock: with "split" one byte per write(), with "garbage inside" random
+ * bytes among them.
+ */
+static void out(const void *buf, size_t n)
+{
+	const char *p = buf;
+	size_t i;
+
+	if (!hostile.split && !hostile.inside) {
+		write_all(p, n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (hostile.inside && !(rand_r(&hostile.seed) % hostile.inside)) {
+			char b = junk_byte();
+
+			write_all(&b, 1);
+		}
+		write_all(p + i, 1);
+		if (hostile.split)
+			usleep(20);
+	}
+}
+
+static void out_eol(void)
+{
+	out(hostile.eol, strlen(hostile.eol));
+}
+
+/* With "garbage between": now and then a line of 1-40 random bytes. */
+static void out_junk_line(void)
+{
+	char junk[40];
+	int i, n;
+
+	if (!hostile.between || rand_r(&hostile.seed) % hostile.between)
+		return;
+	n = 1 + rand_r(&hostile.seed) % sizeof(junk);
+	for (i = 0; i < n; i++)
+		junk[i] = junk_byte();
+	if (junk[0] == '>')	/* not a data prompt */
+		junk[0] = '?';
+	out_eol();
+	out(junk, n);
+	out_eol();
+}
+
 /* One complete "\r\n<text>\r\n"; the caller holds out_lock. */
 static void send_line_locked(const char *s, size_t n)
 {
 	logv(">>", s, n);
-	write_all("\r\n", 2);
-	write_all(s, n);
-	write_all("\r\n", 2);
+	out_junk_line();
+	out_eol();
+	out(s, n);
+	out_eol();
 }
 
 static void sendf(const char *fmt, ...)
@@ -173,7 +259,7 @@ static void sendf(const char *fmt, ...)
 static void send_raw(const char *s, size_t n)
 {
 	pthread_mutex_lock(&out_lock);
-	write_all(s, n);
+	out(s, n);
 	pthread_mutex_unlock(&out_lock);
 }
 
@@ -222,6 +308,46 @@ static bool later_tick(void)
 	waiting = later_n;
 	pthread_mutex_unlock(&later_lock);
 	return waiting;
+}
+
+/*
+ * Close the pty master: the host's tty hangs up.  The simulator then exits
+ * (a real modem that lost its USB link is gone too).
+ */
+static void hang_up(void)
+{
+	pthread_mutex_lock(&out_lock);
+	if (master >= 0)
+		close(master);
+	master = -1;
+	pthread_mutex_unlock(&out_lock);
+	stop = 1;
+}
+
+/* A final result, unless "nofinal" swallows it. */
+static void send_final(const char *res)
+{
+	pthread_mutex_lock(&out_lock);
+	if (hostile.nofinal) {
+		hostile.nofinal = false;
+		res = NULL;
+	}
+	if (res)
+		send_line_locked(res, strlen(res));
+	pthread_mutex_unlock(&out_lock);
+}
+
+/* The OK of a command with a result URC; with "early" after the URC. */
+static void send_ok(int kind)
+{
+	pthread_mutex_lock(&out_lock);
+	if (hostile.early) {
+		ok_owed[kind] = true;
+		pthread_mutex_unlock(&out_lock);
+		return;
+	}
+	pthread_mutex_unlock(&out_lock);
+	send_final("OK");
 }
 
 /* ---- client state ---- */
@@ -293,6 +419,7 @@ static void queue_clear(struct client *c)
 static void result_urc(struct client *c, int kind, int status)
 {
 	char text[32];
+	bool owed;
 	int ms;
 
 	snprintf(text, sizeof(text), "+MQTT%s: %d,%d", kind_names[kind],
@@ -301,10 +428,19 @@ static void result_urc(struct client *c, int kind, int status)
 	ms = c->urc_delay[kind];
 	c->urc_delay[kind] = 0;
 	pthread_mutex_unlock(&c->lock);
-	if (ms)
+	if (ms) {
 		later(ms, text);
-	else
+	} else {
 		sendf("%s", text);
+		if (hostile.dup)
+			sendf("%s", text);
+	}
+	pthread_mutex_lock(&out_lock);
+	owed = ok_owed[kind];
+	ok_owed[kind] = false;
+	pthread_mutex_unlock(&out_lock);
+	if (owed)
+		send_final("OK");
 }
 
 /*
@@ -405,12 +541,14 @@ static void on_message(struct mosquitto *m, void *obj,
 			     c->id, msg->qos);
 		pthread_mutex_lock(&out_lock);
 		logv(">>", head, n);
-		write_all("\r\n", 2);
-		write_all(head, n);
-		write_all(msg->topic, tlen);
-		write_all("\",\"", 3);
-		write_all(msg->payload, plen);
-		write_all("\"\r\n", 3);
+		out_junk_line();
+		out_eol();
+		out(head, n);
+		out(msg->topic, tlen);
+		out("\",\"", 3);
+		out(msg->payload, plen);
+		out("\"", 1);
+		out_eol();
 		pthread_mutex_unlock(&out_lock);
 		return;
 	}
@@ -435,6 +573,12 @@ static void on_message(struct mosquitto *m, void *obj,
 	c->queue[(c->qhead + c->qlen) % QUEUE_MAX] = s;
 	c->qlen++;
 	pthread_mutex_unlock(&c->lock);
+	pthread_mutex_lock(&out_lock);
+	if (hostile.lie == LIE_MSGI) {
+		hostile.lie = LIE_NONE;
+		plen = 99999;
+	}
+	pthread_mutex_unlock(&out_lock);
 	sendf("+MQTTMSGI: %d,%d,%zu,%zu", c->id, s->qos, tlen, plen);
 }
 
@@ -561,7 +705,7 @@ static const char *query_user(void)
 static const char *open_failed(struct client *c)
 {
 	client_drop(c, false);
-	sendf("OK");
+	send_ok(K_OPEN);
 	result_urc(c, K_OPEN, 0);
 	return NULL;
 }
@@ -640,7 +784,7 @@ static const char *cmd_open(struct arg *a, int n)
 	}
 	if (rc != 0 || !is_open(c))
 		return open_failed(c);
-	sendf("OK");
+	send_ok(K_OPEN);
 	result_urc(c, K_OPEN, 1);
 	return NULL;
 }
@@ -677,13 +821,13 @@ static const char *cmd_close(struct arg *a, int n)
 	case FAULT_HOLD:
 		return "OK";
 	case FAULT_STATUS0:
-		sendf("OK");
+		send_ok(K_CLOSE);
 		result_urc(c, K_CLOSE, 0);
 		return NULL;
 	}
 	client_drop(c, false);
 	queue_clear(c);
-	sendf("OK");
+	send_ok(K_CLOSE);
 	result_urc(c, K_CLOSE, 1);
 	return NULL;
 }
@@ -706,7 +850,7 @@ static const char *sub_unsub(struct arg *a, int n, bool unsub)
 	if (!is_open(c))
 		return "ERROR";
 	/* OK first: the result URC must not overtake it. */
-	sendf("OK");
+	send_ok(kind);
 	switch (take_fault(c, kind)) {
 	case FAULT_HOLD:
 		return NULL;
@@ -737,7 +881,7 @@ static void publish(struct client *c, const char *topic, int qos, int retain,
 {
 	int rc = MOSQ_ERR_NO_CONN;
 
-	sendf("OK");
+	send_ok(K_PUB);
 	switch (take_fault(c, K_PUB)) {
 	case FAULT_HOLD:
 		return;
@@ -767,6 +911,11 @@ static const char *cmd_pub(struct arg *a, int n)
 	topic = dupn(&a[1]);
 	if (a[4].quoted) {
 		publish(c, topic, a[2].num, a[3].num, a[4].s, a[4].len);
+		free(topic);
+		return NULL;
+	}
+	if (hostile.noprompt) {		/* the command is lost */
+		hostile.noprompt = false;
 		free(topic);
 		return NULL;
 	}
@@ -810,6 +959,7 @@ static const char *cmd_read(struct arg *a, int n)
 	struct client *c;
 	struct stored *s = NULL;
 	char head[64];
+	size_t plen;
 	int len;
 
 	if (n != 1 || !num_in(&a[0], 1, NCLIENTS))
@@ -826,16 +976,40 @@ static const char *cmd_read(struct arg *a, int n)
 		sendf("+MQTTREAD: %d,0,0,0", c->id);
 		return "OK";
 	}
-	len = snprintf(head, sizeof(head), "+MQTTREAD: %d,%d,%zu,%zu",
-		       c->id, s->qos, s->tlen, s->plen);
 	pthread_mutex_lock(&out_lock);
+	plen = s->plen;
+	switch (hostile.lie) {
+	case LIE_LONG:
+		plen += 40;
+		break;
+	case LIE_SHORT:
+		plen = plen > 3 ? plen - 3 : 0;
+		break;
+	case LIE_HUGE:
+		plen = 99999;
+		break;
+	}
+	if (hostile.lie != LIE_MSGI)
+		hostile.lie = LIE_NONE;
+	len = snprintf(head, sizeof(head), "+MQTTREAD: %d,%d,%zu,%zu",
+		       c->id, s->qos, s->tlen, plen);
 	send_line_locked(head, len);
 	logv(">>", s->data, s->tlen + s->plen);
-	write_all("\"", 1);
-	write_all(s->data, s->tlen);
-	write_all("\",\"", 3);
-	write_all(s->data + s->tlen, s->plen);
-	write_all("\"\r\n", 3);
+	if (hostile.readcut) {		/* half of the data, then hang up */
+		hostile.readcut = false;
+		out("\"", 1);
+		out(s->data, (s->tlen + s->plen) / 2);
+		pthread_mutex_unlock(&out_lock);
+		free(s);
+		hang_up();
+		return NULL;
+	}
+	out("\"", 1);
+	out(s->data, s->tlen);
+	out("\",\"", 3);
+	out(s->data + s->tlen, s->plen);
+	out("\"", 1);
+	out_eol();
 	pthread_mutex_unlock(&out_lock);
 	free(s);
 	return "OK";
@@ -950,6 +1124,23 @@ static const struct command {
 	{ "MIPCALL", false, cmd_mipcall, query_mipcall, NULL, NULL },
 };
 
+/* With "mid": an unsolicited line inside a query or test response. */
+static void mid_urc(void)
+{
+	if (hostile.mid)
+		sendf("+CREG: 0,5");
+}
+
+static const char *query(const struct command *cmd)
+{
+	const char *res;
+
+	mid_urc();
+	res = cmd->query();
+	mid_urc();
+	return res;
+}
+
 /* "AT+<rest>": run the command named by rest. */
 static const char *dispatch(const char *rest)
 {
@@ -970,11 +1161,13 @@ static const char *dispatch(const char *rest)
 	if (!*p)
 		return cmd->exec ? cmd->exec() : "ERROR";
 	if (!strcmp(p, "?"))
-		return cmd->query ? cmd->query() : "ERROR";
+		return cmd->query ? query(cmd) : "ERROR";
 	if (!strcmp(p, "=?")) {
 		if (!cmd->test)
 			return "ERROR";
+		mid_urc();
 		sendf("%s", cmd->test);
+		mid_urc();
 		return "OK";
 	}
 	if (*p != '=' || !cmd->set)
@@ -991,11 +1184,13 @@ static const char *dispatch(const char *rest)
 static void handle_line(const char *line, size_t len)
 {
 	const char *res;
+	char cme[32];
 
 	logv("<<", line, len);
 	if (inject_cme) {
 		inject_cme = false;
-		sendf("+CME ERROR: %ld", inject_cme_code);
+		snprintf(cme, sizeof(cme), "+CME ERROR: %ld", inject_cme_code);
+		send_final(cme);
 		return;
 	}
 	if (!ascii(line, len, true) || strncasecmp(line, "AT", 2)) {
@@ -1011,7 +1206,7 @@ static void handle_line(const char *line, size_t len)
 		res = "ERROR";
 	}
 	if (res)
-		sendf("%s", res);
+		send_final(res);
 }
 
 /* ---- input from the host ---- */
@@ -1042,12 +1237,19 @@ static void feed(const char *buf, size_t n)
 			pending.len += k;
 			i += k;
 			from = i;
+			if (hostile.pubcut) {	/* hang up inside the data */
+				hostile.pubcut = false;
+				hang_up();
+				return;
+			}
 			if (pending.len == pending.need)
 				pending_done();
 			continue;
 		}
 		b = buf[i++];
 		if (b == '\r') {
+			if (hostile.echo_flip)
+				echo_on = rand_r(&hostile.seed) & 1;
 			echo(buf + from, i - from);
 			from = i;
 			line[line_len] = '\0';
@@ -1080,6 +1282,116 @@ static int kind_of(const char *name)
 	return -1;
 }
 
+static bool on_off(const char *word, bool *flag)
+{
+	if (strcmp(word, "on") && strcmp(word, "off"))
+		return false;
+	*flag = word[1] == 'n';
+	return true;
+}
+
+/* The hostile modem's controls; false if cmd is none of them. */
+static bool hostile_control(int n, const char *verb, const char *word,
+			    const char *arg)
+{
+	static const char *const lies[] = {
+		[LIE_NONE] = "off", [LIE_LONG] = "long", [LIE_SHORT] = "short",
+		[LIE_HUGE] = "huge", [LIE_MSGI] = "msgi",
+	};
+	static const char *const eols[][2] = {
+		{ "crlf", "\r\n" }, { "cr", "\r" }, { "lf", "\n" },
+		{ "lfcr", "\n\r" },
+	};
+	static const char *const chatters[] = { "off", "lines", "bytes" };
+	bool ok = false;
+	unsigned int i;
+	long v;
+
+	pthread_mutex_lock(&out_lock);
+	if (n == 1) {
+		bool *flag = !strcmp(verb, "nofinal") ? &hostile.nofinal :
+			     !strcmp(verb, "noprompt") ? &hostile.noprompt :
+			     !strcmp(verb, "readcut") ? &hostile.readcut :
+			     !strcmp(verb, "pubcut") ? &hostile.pubcut : NULL;
+
+		if (flag)
+			*flag = ok = true;
+		ok = ok || !strcmp(verb, "hangup");
+	} else if (n == 2 && !strcmp(verb, "split")) {
+		ok = on_off(word, &hostile.split);
+	} else if (n == 2 && !strcmp(verb, "dup")) {
+		ok = on_off(word, &hostile.dup);
+	} else if (n == 2 && !strcmp(verb, "early")) {
+		ok = on_off(word, &hostile.early);
+	} else if (n == 2 && !strcmp(verb, "mid")) {
+		ok = on_off(word, &hostile.mid);
+	} else if (n == 2 && !strcmp(verb, "echo")) {
+		ok = !strcmp(word, "flip") || on_off(word, &echo_on);
+		hostile.echo_flip = !strcmp(word, "flip");
+	} else if (n == 2 && !strcmp(verb, "eol")) {
+		for (i = 0; i < ARRAY_SIZE(eols); i++)
+			if (!strcmp(word, eols[i][0])) {
+				hostile.eol = eols[i][1];
+				ok = true;
+			}
+	} else if (n == 2 && !strcmp(verb, "lie")) {
+		for (i = 0; i < ARRAY_SIZE(lies); i++)
+			if (!strcmp(word, lies[i])) {
+				hostile.lie = i;
+				ok = true;
+			}
+	} else if (n == 2 && !strcmp(verb, "chatter")) {
+		for (i = 0; i < ARRAY_SIZE(chatters); i++)
+			if (!strcmp(word, chatters[i])) {
+				hostile.chatter = i;
+				ok = true;
+			}
+	} else if (n >= 2 && !strcmp(verb, "garbage")) {
+		v = n == 3 ? strtol(arg, NULL, 10) : 0;
+		if (n == 2 && !strcmp(word, "off")) {
+			hostile.between = hostile.inside = 0;
+			ok = true;
+		} else if (n == 3 && v >= 1 && v <= 1000000 &&
+			   (!strcmp(word, "between") || !strcmp(word, "inside"))) {
+			*(word[0] == 'b' ? &hostile.between : &hostile.inside) = v;
+			ok = true;
+		}
+	} else if (n == 2 && !strcmp(verb, "seed")) {
+		hostile.seed = strtoul(word, NULL, 10);
+		ok = true;
+	}
+	pthread_mutex_unlock(&out_lock);
+	if (ok && !strcmp(verb, "hangup"))
+		hang_up();
+	return ok;
+}
+
+/* "chatter": a modem that never stops talking; one burst per call. */
+static void chatter(void)
+{
+	static const char *const lines[] = {
+		"+CREG: 0,5", "+CSQ: 20,99", "RING", "+MQTTBREAK: 9,1",
+		"+MQTTPUB: 2,1", "NO CARRIER", "+MIPCALL: 0",
+	};
+	static unsigned int next;
+	char buf[512];
+	size_t i;
+
+	pthread_mutex_lock(&out_lock);
+	if (hostile.chatter == 1) {
+		for (i = 0; i < 16; i++) {
+			const char *l = lines[next++ % ARRAY_SIZE(lines)];
+
+			send_line_locked(l, strlen(l));
+		}
+	} else {
+		for (i = 0; i < sizeof(buf); i++)
+			buf[i] = 0x20 + rand_r(&hostile.seed) % 95;
+		out(buf, sizeof(buf));
+	}
+	pthread_mutex_unlock(&out_lock);
+}
+
 static void control(char *cmd)
 {
 	char verb[16], word[16], arg[16], c;
@@ -1110,6 +1422,8 @@ static void control(char *cmd)
 		return;
 	}
 	n = sscanf(cmd, "%15s %15s %15s %c", verb, word, arg, &c);
+	if (hostile_control(n, verb, word, arg))
+		return;
 	k = n >= 2 ? kind_of(word) : -1;
 	if (!strcmp(cmd, "mute") || !strcmp(cmd, "unmute"))
 		muted = cmd[0] == 'm';
@@ -1270,10 +1584,14 @@ int main(int argc, char **argv)
 			{ .fd = master, .events = POLLIN },
 			{ .fd = ctl_fd, .events = POLLIN },
 		};
+		bool waiting = later_tick();
 		char buf[4096];
 		ssize_t r;
 
-		if (poll(p, ctl_fd >= 0 ? 2 : 1, later_tick() ? 5 : 50) <= 0)
+		if (hostile.chatter)
+			chatter();
+		if (poll(p, ctl_fd >= 0 ? 2 : 1,
+			 hostile.chatter ? 0 : waiting ? 5 : 50) <= 0)
 			continue;
 		if (ctl_fd >= 0 && (p[1].revents & POLLIN)) {
 			r = read(ctl_fd, buf, sizeof(buf));
