@@ -6,6 +6,8 @@
  */
 #include "harness.h"
 
+#include <sched.h>
+
 struct find_ctx {
 	uint32_t handle;
 	struct atmqtt_modem_info m;
@@ -215,47 +217,89 @@ TEST_F(modem, timeout_and_recovery)
 					PORT, 1, 60));
 }
 
-TEST_F(modem, eperm_without_cap_net_admin)
+/*
+ * In a child: every op that changes the modem or can reveal credentials or
+ * payloads answers -EPERM; queries and dumps still work.  drop: how the
+ * child loses CAP_NET_ADMIN in the initial user namespace.
+ */
+static int eperm_child(uint32_t h, int (*drop)(void))
 {
-	uint32_t h = self->sim.handle;
+	static struct atmqtt_raw_reply raw;
+	static struct atmqtt_message msg;
+	struct atmqtt_nl *nl;
+	int bad = 0;
+
+	if (drop())
+		return 10;
+	nl = atmqtt_nl_open();
+	if (!nl)
+		return 11;
+	bad |= atmqtt_client_open(nl, h, 1, BROKER, PORT, 1, 60) != -EPERM;
+	bad |= (atmqtt_subscribe(nl, h, 1, "t", 0) != -EPERM) << 1;
+	bad |= (atmqtt_publish(nl, h, 1, "t", 0, 0, "x", 1, 0, NULL) != -EPERM) << 2;
+	bad |= (atmqtt_client_close(nl, h, 1) != -EPERM) << 3;
+	bad |= (atmqtt_modem_list(nl, 0, NULL, NULL) < 1) << 4;
+	bad |= (atmqtt_unsubscribe(nl, h, 1, "t") != -EPERM) << 5;
+	bad |= (atmqtt_user_set(nl, h, 1, "u", "p", NULL) != -EPERM) << 6;
+	bad |= (atmqtt_will_set(nl, h, 1, "t", 0, 0, "") != -EPERM) << 7;
+	bad |= (atmqtt_conf_set(nl, h, 1) != -EPERM) << 8;
+	bad |= (atmqtt_read(nl, h, 1, &msg) != -EPERM) << 9;
+	bad |= (atmqtt_raw(nl, h, "AT", 0, &raw) != -EPERM) << 10;
+	bad |= (atmqtt_client_policy(nl, h, 1, 1, 0, 0) != -EPERM) << 11;
+	/* Queries and dumps stay open to all. */
+	bad |= (atmqtt_conf_get(nl, h) < 0) << 12;
+	bad |= (atmqtt_openable(nl, h) < 0) << 13;
+	bad |= (atmqtt_client_list(nl, h, NULL, NULL) != 2) << 14;
+	/* Message payloads may be private: no events either. */
+	errno = 0;
+	bad |= (atmqtt_events_open() != NULL || errno != EPERM) << 15;
+	if (bad)
+		fprintf(stderr, "# eperm: failing checks 0x%x\n", bad);
+	return bad ? 1 : 0;
+}
+
+static void eperm_check(struct __test_metadata *_metadata, uint32_t h,
+			int (*drop)(void))
+{
 	int status;
 	pid_t pid = fork();
 
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		static struct atmqtt_raw_reply raw;
-		static struct atmqtt_message msg;
-		struct atmqtt_nl *nl = atmqtt_nl_open();
-		int bad = 0;
-
-		if (!nl || drop_net_admin())
-			_exit(10);
-		bad |= atmqtt_client_open(nl, h, 1, BROKER, PORT, 1, 60) != -EPERM;
-		bad |= (atmqtt_subscribe(nl, h, 1, "t", 0) != -EPERM) << 1;
-		bad |= (atmqtt_publish(nl, h, 1, "t", 0, 0, "x", 1, 0, NULL) != -EPERM) << 2;
-		bad |= (atmqtt_client_close(nl, h, 1) != -EPERM) << 3;
-		bad |= (atmqtt_modem_list(nl, 0, NULL, NULL) < 1) << 4;
-		bad |= (atmqtt_unsubscribe(nl, h, 1, "t") != -EPERM) << 5;
-		bad |= (atmqtt_user_set(nl, h, 1, "u", "p", NULL) != -EPERM) << 6;
-		bad |= (atmqtt_will_set(nl, h, 1, "t", 0, 0, "") != -EPERM) << 7;
-		bad |= (atmqtt_conf_set(nl, h, 1) != -EPERM) << 8;
-		bad |= (atmqtt_read(nl, h, 1, &msg) != -EPERM) << 9;
-		bad |= (atmqtt_raw(nl, h, "AT", 0, &raw) != -EPERM) << 10;
-		bad |= (atmqtt_client_policy(nl, h, 1, 1, 0, 0) != -EPERM) << 11;
-		/* Queries and dumps stay open to all. */
-		bad |= (atmqtt_conf_get(nl, h) < 0) << 12;
-		bad |= (atmqtt_openable(nl, h) < 0) << 13;
-		bad |= (atmqtt_client_list(nl, h, NULL, NULL) != 2) << 14;
-		/* Message payloads may be private: no events either. */
-		errno = 0;
-		bad |= (atmqtt_events_open() != NULL || errno != EPERM) << 15;
-		if (bad)
-			fprintf(stderr, "# eperm: failing checks 0x%x\n", bad);
-		_exit(bad ? 1 : 0);
-	}
+	if (pid == 0)
+		_exit(eperm_child(h, drop));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_F(modem, eperm_without_cap_net_admin)
+{
+	eperm_check(_metadata, self->sim.handle, drop_net_admin);
+}
+
+/*
+ * A new user namespace gives every capability, in that namespace only: the
+ * family lives in the initial network namespace, whose owner is the initial
+ * user namespace, so nothing changes.
+ */
+static int new_userns(void)
+{
+	return unshare(CLONE_NEWUSER);
+}
+
+TEST_F(modem, eperm_in_a_user_namespace)
+{
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(new_userns() ? errno : 0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	if (WEXITSTATUS(status) == EINVAL)
+		SKIP(return, "kernel without CONFIG_USER_NS");
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	eperm_check(_metadata, self->sim.handle, new_userns);
 }
 
 /* Unload and reload the module with nothing attached (vm-check.sh also
