@@ -459,6 +459,23 @@ TEST(read_data_that_lies)
 	check(parser.stats.malformed == 1, "counted");
 }
 
+/* The data announced is longer than sent: it would swallow what follows
+ * until the caller gives the read up.
+ */
+TEST(abort_long_data)
+{
+	struct log l;
+
+	parse(&l, S("+MQTTREAD: 1,0,1,60\r\n\"t\",\"abc\"\r\n\r\nOK\r\n"));
+	check(l.n == 1 && l.r[0].kind == ATP_READ, "only the header: %d", l.n);
+	check(parser.data_need, "still reading data");
+	check(atp_abort_data(&parser), "aborted");
+	check(!atp_abort_data(&parser), "nothing left to abort");
+	check(parser.stats.malformed == 1, "counted");
+	atp_feed(&parser, (const u8 *)"\r\nOK\r\n", 6);
+	check(l.n == 2 && l.r[1].kind == ATP_OK, "lines again");
+}
+
 TEST(fields)
 {
 	struct atp_field f[6];
@@ -484,7 +501,7 @@ TEST(fields)
 
 int main(void)
 {
-	printf("TAP version 13\n1..16\n");
+	printf("TAP version 13\n1..17\n");
 	RUN(manual_transcript);
 	RUN(split_at_every_boundary);
 	RUN(one_byte_at_a_time_and_random_chunks);
@@ -500,6 +517,7 @@ int main(void)
 	RUN(msgi_and_read_headers);
 	RUN(read_data_by_length);
 	RUN(read_data_that_lies);
+	RUN(abort_long_data);
 	RUN(fields);
 	printf("# Totals: pass:%d fail:%d skip:0\n", tests - failed, failed);
 	return failed ? 1 : 0;
