@@ -149,10 +149,39 @@ static void logv(const char *dir, const char *s, size_t n)
 	fputc('\n', stderr);
 }
 
+/*
+ * -B: a UART at this rate, 8N1 (10 bits a byte), each direction on its own
+ * line.  The bytes of a write() arrive once the line would have carried
+ * them; those read from the host are taken once they would have arrived.
+ */
+static long baud;
+static long long tx_line_ns, rx_line_ns;	/* when each line is free */
+
+static void pace(long long *line, size_t n)
+{
+	struct timespec ts;
+	long long t;
+
+	if (!baud)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	if (*line < t)
+		*line = t;
+	*line += (long long)n * 10 * 1000000000LL / baud;
+	ts.tv_sec = *line / 1000000000LL;
+	ts.tv_nsec = *line % 1000000000LL;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+/* The caller holds out_lock (or is the only writer). */
 static void write_all(const void *buf, size_t n)
 {
 	const char *p = buf;
 
+	pace(&tx_line_ns, n);
 	while (n) {
 		ssize_t w = write(master, p, n);
 
@@ -1465,7 +1494,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: atmqtt-sim [-c CONTROL_FIFO] [-l LOG] [-L LINK] [-E] [-k]\n"
-		"                  [-b HOST] [-p PORT] [-v]\n"
+		"                  [-b HOST] [-p PORT] [-B BAUD] [-v]\n"
 		"Simulates a Fibocom NL668 MQTT AT interface on a pty; prints the\n"
 		"pty path first.  See Documentation/simulator.rst.\n");
 }
@@ -1480,6 +1509,7 @@ int main(int argc, char **argv)
 		{ "break-close", no_argument, NULL, 'k' },
 		{ "broker", required_argument, NULL, 'b' },
 		{ "port", required_argument, NULL, 'p' },
+		{ "baud", required_argument, NULL, 'B' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -1491,7 +1521,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	int c, ctl_fd = -1, i;
 
-	while ((c = getopt_long(argc, argv, "c:l:L:Ekb:p:vh", opts,
+	while ((c = getopt_long(argc, argv, "c:l:L:Ekb:p:B:vh", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -1515,6 +1545,13 @@ int main(int argc, char **argv)
 		case 'p':
 			broker_port = atoi(optarg);
 			if (broker_port < 1 || broker_port > 65535) {
+				usage();
+				return 2;
+			}
+			break;
+		case 'B':
+			baud = atol(optarg);
+			if (baud < 300 || baud > 100000000) {
 				usage();
 				return 2;
 			}
@@ -1619,6 +1656,7 @@ int main(int argc, char **argv)
 		}
 		if (log_fd >= 0 && write(log_fd, buf, r) != r)
 			perror("atmqtt-sim: log");
+		pace(&rx_line_ns, r);
 		if (!muted)
 			feed(buf, r);
 	}
