@@ -55,15 +55,27 @@ void atmqtt_clients_stop(struct atmqtt_modem *m)
 		cancel_delayed_work_sync(&m->clients[i].reconnect_work);
 }
 
+static void atmqtt_sub_add(struct atmqtt_client *cl, struct atmqtt_sub *sub)
+{
+	list_add_tail(&sub->node, &cl->subs);
+	cl->nsubs++;
+	atomic_long_add(ksize(sub), &cl->modem->mem);
+}
+
+static void atmqtt_sub_del(struct atmqtt_client *cl, struct atmqtt_sub *sub)
+{
+	list_del(&sub->node);
+	cl->nsubs--;
+	atomic_long_sub(ksize(sub), &cl->modem->mem);
+	kfree(sub);
+}
+
 static void atmqtt_subs_clear(struct atmqtt_client *cl)
 {
 	struct atmqtt_sub *sub, *tmp;
 
-	list_for_each_entry_safe(sub, tmp, &cl->subs, node) {
-		list_del(&sub->node);
-		kfree(sub);
-	}
-	cl->nsubs = 0;
+	list_for_each_entry_safe(sub, tmp, &cl->subs, node)
+		atmqtt_sub_del(cl, sub);
 }
 
 /* The last reference is gone: nothing else can see the clients. */
@@ -274,8 +286,7 @@ int atmqtt_client_sub(struct atmqtt_modem *m, int id, const char *topic,
 		new->qos = qos;
 		new->len = len;
 		memcpy(new->topic, topic, len);
-		list_add_tail(&new->node, &cl->subs);
-		cl->nsubs++;
+		atmqtt_sub_add(cl, new);
 	} else {
 		/* Another request took the last slot meanwhile. */
 		kfree(new);
@@ -303,11 +314,8 @@ int atmqtt_client_unsub(struct atmqtt_modem *m, int id, const char *topic,
 
 	mutex_lock(&m->state_mutex);
 	sub = atmqtt_sub_find(cl, topic, len);
-	if (sub) {
-		list_del(&sub->node);
-		kfree(sub);
-		cl->nsubs--;
-	}
+	if (sub)
+		atmqtt_sub_del(cl, sub);
 	mutex_unlock(&m->state_mutex);
 	return 0;
 }

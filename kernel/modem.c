@@ -46,6 +46,7 @@ struct atmqtt_modem *atmqtt_modem_create(struct tty_struct *tty)
 	atomic64_set(&m->rx_drops, 0);
 	atomic64_set(&m->rx_stray, 0);
 	atomic64_set(&m->rx_bad, 0);
+	atomic_long_set(&m->mem, ksize(m));
 
 	err = xa_alloc(&atmqtt_modems, &m->handle, m, xa_limit_31b, GFP_KERNEL);
 	if (err) {

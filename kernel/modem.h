@@ -166,6 +166,7 @@ struct atmqtt_modem {
 	atomic64_t rx_stray;		/* final results nobody waited for */
 	atomic64_t rx_bad;		/* URCs for clients that do not exist */
 	atomic_t rx_resync;		/* a command timed out: see receive */
+	atomic_long_t mem;		/* bytes allocated: m and the subs */
 };
 
 struct atmqtt_modem *atmqtt_modem_create(struct tty_struct *tty);

@@ -957,6 +957,7 @@ static int atmqtt_nl_fill_modem(struct sk_buff *skb, struct atmqtt_modem *m,
 	    nla_put_u64_64bit(skb, ATMQTT_A_RX_OVERFLOWS,
 			      READ_ONCE(m->parser.stats.overflows),
 			      ATMQTT_A_PAD) ||
+	    nla_put_u32(skb, ATMQTT_A_MEM_BYTES, atomic_long_read(&m->mem)) ||
 	    (READ_ONCE(m->mode) >= 0 &&
 	     nla_put_u8(skb, ATMQTT_A_MODE, READ_ONCE(m->mode)))) {
 		genlmsg_cancel(skb, hdr);

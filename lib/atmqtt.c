@@ -453,6 +453,8 @@ static void reply_modem(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 		m.rx_malformed = nla_get_u64(tb[ATMQTT_A_RX_MALFORMED]);
 	if (tb[ATMQTT_A_RX_OVERFLOWS])
 		m.rx_overflows = nla_get_u64(tb[ATMQTT_A_RX_OVERFLOWS]);
+	if (tb[ATMQTT_A_MEM_BYTES])
+		m.mem_bytes = nla_get_u32(tb[ATMQTT_A_MEM_BYTES]);
 	ctx->count++;
 	if (ctx->cb && ctx->cb(&m, ctx->arg))
 		ctx->stop = 1;

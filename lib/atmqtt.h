@@ -40,6 +40,7 @@ struct atmqtt_modem_info {
 	uint64_t rx_stray;
 	uint64_t rx_malformed;
 	uint64_t rx_overflows;
+	uint32_t mem_bytes;	/* kernel memory the modem holds */
 };
 
 /* Calls cb once per attached modem (handle 0: all modems).  cb returning

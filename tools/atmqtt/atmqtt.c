@@ -795,6 +795,7 @@ static int list_cb(const struct atmqtt_modem_info *m, void *arg)
 	j_uint("rx_stray", m->rx_stray);
 	j_uint("rx_malformed", m->rx_malformed);
 	j_uint("rx_overflows", m->rx_overflows);
+	j_uint("mem_bytes", m->mem_bytes);
 	j_end();
 	return 0;
 }

@@ -60,7 +60,9 @@
  *     RX_DROPS u64 (received messages no listener could take),
  *     RX_STRAY u64 (final results no request waited for),
  *     RX_MALFORMED u64 (+MQTT lines that did not parse),
- *     RX_OVERFLOWS u64 (lines longer than the parser's buffer).
+ *     RX_OVERFLOWS u64 (lines longer than the parser's buffer),
+ *     MEM_BYTES u32 (kernel memory the modem holds: its structure and its
+ *     tracked subscriptions, as allocated; requests in flight not counted).
  *   A request with MODEM restricts the dump to that modem.
  *
  * ATMQTT_CMD_SET_USER (admin): AT+MQTTUSER=<client>,"<user>","<pass>"[,"<id>"]
@@ -281,6 +283,7 @@ enum atmqtt_attr {
 	ATMQTT_A_RX_MALFORMED,	/* u64 */
 	ATMQTT_A_RX_OVERFLOWS,	/* u64 */
 	ATMQTT_A_TRUNCATED,	/* u8 */
+	ATMQTT_A_MEM_BYTES,	/* u32 */
 
 	__ATMQTT_A_MAX
 };

@@ -95,6 +95,7 @@ static const struct {
 	{ "RX_MALFORMED", ATMQTT_A_RX_MALFORMED, K_U64 },
 	{ "RX_OVERFLOWS", ATMQTT_A_RX_OVERFLOWS, K_U64 },
 	{ "TRUNCATED", ATMQTT_A_TRUNCATED, K_U8 },
+	{ "MEM_BYTES", ATMQTT_A_MEM_BYTES, K_U32 },
 	/* sent by a broken kernel: a string without its NUL */
 	{ "TOPIC_NONUL", ATMQTT_A_TOPIC, K_BIN },
 	{ "LINE_NONUL", ATMQTT_A_LINE, K_BIN },
