@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A simulated modem for the kselftests and make bench: atmqtt-sim on a pty,
+ * bridged to mosquitto on 127.0.0.1:1883, with the line discipline
+ * attached; its control FIFO and byte log; module parameters.
+ */
+#ifndef ATMQTT_SELFTEST_SIM_H
+#define ATMQTT_SELFTEST_SIM_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "atmqtt.h"
+
+#define BROKER "127.0.0.1"
+#define PORT 1883
+
+struct sim {
+	pid_t pid;
+	int fd;			/* pty slave with the ldisc */
+	char tty[128];
+	char ctl[64];
+	char log[64];		/* every byte the modem received */
+	uint32_t handle;
+};
+
+/* Start simulator n of this process; extra: more options, or NULL. */
+static inline int sim_start_opts(struct sim *s, int n,
+				 const char *const *extra)
+{
+	const char *argv[16] = { "atmqtt-sim", "-c", s->ctl, "-l", s->log };
+	int out[2], argc = 5;
+	char buf[128];
+	ssize_t r;
+	size_t len = 0;
+
+	snprintf(s->ctl, sizeof(s->ctl), "/tmp/simctl.%d.%d", getpid(), n);
+	snprintf(s->log, sizeof(s->log), "/tmp/simlog.%d.%d", getpid(), n);
+	unlink(s->log);
+	if (pipe(out))
+		return -1;
+	s->pid = fork();
+	if (s->pid == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		while (extra && *extra && argc < 15)
+			argv[argc++] = *extra++;
+		execvp("atmqtt-sim", (char **)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	while (len < sizeof(buf) - 1) {
+		struct pollfd p = { .fd = out[0], .events = POLLIN };
+
+		if (poll(&p, 1, 5000) <= 0)
+			break;
+		r = read(out[0], buf + len, 1);
+		if (r <= 0 || buf[len] == '\n')
+			break;
+		len++;
+	}
+	close(out[0]);
+	buf[len] = '\0';
+	if (!len)
+		return -1;
+	snprintf(s->tty, sizeof(s->tty), "%s", buf);
+	s->fd = open(s->tty, O_RDWR | O_NOCTTY);
+	return s->fd < 0 ? -1 : 0;
+}
+
+static inline int sim_start(struct sim *s, int n)
+{
+	return sim_start_opts(s, n, NULL);
+}
+
+static inline int init_cb(const struct atmqtt_modem_info *m, void *arg)
+{
+	*(int *)arg = m->state;
+	return 1;
+}
+
+static inline int sim_wait_init(struct atmqtt_nl *nl, uint32_t handle)
+{
+	int i, state = ATMQTT_MODEM_INIT;
+
+	for (i = 0; i < 200 && state == ATMQTT_MODEM_INIT; i++) {
+		if (atmqtt_modem_list(nl, handle, init_cb, &state) < 0)
+			return -1;
+		if (state == ATMQTT_MODEM_INIT)
+			usleep(20000);
+	}
+	return state == ATMQTT_MODEM_INIT ? -ETIMEDOUT : 0;
+}
+
+static inline int sim_attach(struct sim *s, struct atmqtt_nl *nl)
+{
+	int err = atmqtt_ldisc_attach(s->fd);
+
+	err = err ? err : atmqtt_modem_find(nl, s->tty, &s->handle);
+	/* Let the module's own commands after attach (AT+MQTTCONF=1 and
+	 * AT+MQTTCLOSE?) finish, so that they take no fault meant for a test.
+	 */
+	return err ? err : sim_wait_init(nl, s->handle);
+}
+
+static inline void sim_ctl(struct sim *s, const char *cmd)
+{
+	int fd = open(s->ctl, O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, cmd, strlen(cmd)) < 0)
+			perror("ctl");
+		close(fd);
+	}
+	usleep(100000);
+}
+
+static inline void sim_stop(struct sim *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		waitpid(s->pid, NULL, 0);
+	}
+	s->pid = 0;
+}
+
+/* Everything the modem received so far, NUL-terminated; free() it. */
+static inline char *sim_log(struct sim *s, size_t *len)
+{
+	FILE *f = fopen(s->log, "r");
+	long size;
+	char *buf;
+
+	*len = 0;
+	if (!f || fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0) {
+		if (f)
+			fclose(f);
+		return strdup("");
+	}
+	rewind(f);
+	buf = malloc(size + 1);
+	if (buf)
+		*len = fread(buf, 1, size, f);
+	fclose(f);
+	if (buf)
+		buf[*len] = '\0';
+	return buf ? buf : strdup("");
+}
+
+static inline int sim_log_has(struct sim *s, const void *what, size_t n)
+{
+	size_t len;
+	char *log = sim_log(s, &len);
+	int found = memmem(log, len, what, n) != NULL;
+
+	free(log);
+	return found;
+}
+
+static inline double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static inline void set_param(const char *name, const char *val)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/atmqtt/parameters/%s", name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(val, f);
+		fclose(f);
+	}
+}
+
+#endif /* ATMQTT_SELFTEST_SIM_H */
