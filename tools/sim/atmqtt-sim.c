@@ -250,10 +250,11 @@ static void out_junk_line(void)
 	if (!hostile.between || rand_r(&hostile.seed) % hostile.between)
 		return;
 	n = 1 + rand_r(&hostile.seed) % sizeof(junk);
-	for (i = 0; i < n; i++)
-		junk[i] = junk_byte();
+	junk[0] = junk_byte();
 	if (junk[0] == '>')	/* not a data prompt */
 		junk[0] = '?';
+	for (i = 1; i < n; i++)
+		junk[i] = junk_byte();
 	out_eol();
 	out(junk, n);
 	out_eol();
