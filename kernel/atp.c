@@ -316,12 +316,13 @@ static size_t atp_feed_data(struct atp_parser *p, const u8 *buf, size_t len)
 	return used;
 }
 
-void atp_feed(struct atp_parser *p, const u8 *buf, size_t len)
+/* The general loop: line ends, prompts, +MQTTREAD data, overflow. */
+static noinline void atp_feed_lines(struct atp_parser *p, const u8 *buf,
+				    size_t len)
 {
 	const u8 *end = buf + len;
 	struct atp_item it;
 
-	p->stats.bytes += len;
 	while (buf < end) {
 		const u8 *q = buf;
 		size_t run;
@@ -347,6 +348,8 @@ void atp_feed(struct atp_parser *p, const u8 *buf, size_t len)
 		if (!p->skip_line && !p->overflow) {
 			if (run > ATP_LINE_MAX - p->len) {
 				p->overflow = true;
+			} else if (run == 1) {
+				p->line[p->len++] = *buf;
 			} else {
 				memcpy(p->line + p->len, buf, run);
 				p->len += run;
@@ -359,6 +362,40 @@ void atp_feed(struct atp_parser *p, const u8 *buf, size_t len)
 			buf++;
 		}
 	}
+}
+
+/*
+ * Short pieces (a slow UART hands bytes over one at a time) mostly fall
+ * inside a line or inside +MQTTREAD data, where a byte only needs a copy:
+ * do that here, without the frame of the general loop.
+ */
+void atp_feed(struct atp_parser *p, const u8 *buf, size_t len)
+{
+	size_t i, n = p->len;
+
+	p->stats.bytes += len;
+	if (len <= 8 && n && !p->overflow && !p->skip_line) {
+		if (p->data_need) {
+			if (n + len < p->data_need) {
+				for (i = 0; i < len; i++)
+					p->line[n + i] = buf[i];
+				p->len = n + len;
+				return;
+			}
+		} else if (n + len <= ATP_LINE_MAX) {
+			for (i = 0; i < len; i++) {
+				if (buf[i] == '\r' || buf[i] == '\n')
+					break;
+				p->line[n + i] = buf[i];
+			}
+			p->len = n + i;
+			if (i == len)
+				return;
+			buf += i;
+			len -= i;
+		}
+	}
+	atp_feed_lines(p, buf, len);
 }
 
 int atp_fields(const char *s, size_t len, struct atp_field *f, int max)
