@@ -153,14 +153,19 @@ static void logv(const char *dir, const char *s, size_t n)
  * -B: a UART at this rate, 8N1 (10 bits a byte), each direction on its own
  * line.  The bytes of a write() arrive once the line would have carried
  * them; those read from the host are taken once they would have arrived.
+ * A sleep is taken only when the line is more than PACE_SLACK_NS behind,
+ * so that each sleep's overshoot (a millisecond in a TCG VM) does not add
+ * up over the many small writes of an exchange: the rate is exact, a byte
+ * may arrive up to PACE_SLACK_NS early.
  */
+#define PACE_SLACK_NS	2000000LL
 static long baud;
 static long long tx_line_ns, rx_line_ns;	/* when each line is free */
 
 static void pace(long long *line, size_t n)
 {
 	struct timespec ts;
-	long long t;
+	long long t, until;
 
 	if (!baud)
 		return;
@@ -169,8 +174,11 @@ static void pace(long long *line, size_t n)
 	if (*line < t)
 		*line = t;
 	*line += (long long)n * 10 * 1000000000LL / baud;
-	ts.tv_sec = *line / 1000000000LL;
-	ts.tv_nsec = *line % 1000000000LL;
+	if (*line - t <= PACE_SLACK_NS)
+		return;
+	until = *line - PACE_SLACK_NS;
+	ts.tv_sec = until / 1000000000LL;
+	ts.tv_nsec = until % 1000000000LL;
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
 	       EINTR)
 		;
