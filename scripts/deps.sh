@@ -10,7 +10,8 @@ qemu-system-x86 busybox-static
 libnl-3-dev libnl-genl-3-dev
 mosquitto mosquitto-clients libmosquitto-dev
 sparse clang clang-tools perl flex bison libelf-dev
-dkms python3-docutils man-db systemd python3-yaml python3-jsonschema"
+dkms python3-docutils man-db systemd python3-yaml python3-jsonschema
+valgrind gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

@@ -49,7 +49,8 @@ for f in "$@"; do
 done
 
 cp "$top/scripts/vm/init" "$root/init"
-cp "$top/scripts/vm/vm-demo.sh" "$top/scripts/vm/vm-check.sh" "$root/scripts/"
+cp "$top/scripts/vm/vm-demo.sh" "$top/scripts/vm/vm-check.sh" \
+   "$top/scripts/vm/vm-bench.sh" "$root/scripts/"
 chmod +x "$root/init" "$root/scripts/"*.sh
 
 cat >"$root/etc/passwd" <<'PW'

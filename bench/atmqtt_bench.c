@@ -1,0 +1,763 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atmqtt-bench: the VM half of make bench (Documentation/performance.rst).
+ *
+ *   atmqtt-bench [-n LATENCY_SAMPLES] [-m MODEMS]
+ *	runs every workload: latency against a userspace baseline,
+ *	throughput against the line rate, memory per modem, scale.  Prints
+ *	"BENCH <key> <value>" and "LAT <series> <us>" lines for
+ *	bench/report.sh.
+ *   atmqtt-bench agent-kernel HANDLE TOPIC_PREFIX
+ *   atmqtt-bench agent-tty PTY TOPIC_PREFIX
+ *	(internal) the two programs the latency test compares, driven the
+ *	same way through a pipe: "P <n>" publishes n bytes and answers
+ *	"D <err>"; each message received is printed "M <payload>".
+ *
+ * agent-tty is the way a modem is used from userspace today: the tty in
+ * N_TTY raw mode, a read() loop parsing the same responses and URCs,
+ * AT+MQTTREAD after each +MQTTMSGI, one command at a time.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdarg.h>
+#include <termios.h>
+#include <sys/stat.h>
+#include <mosquitto.h>
+
+#include "../selftests/atmqtt/sim.h"
+
+#define TOPIC_LEN 96
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "atmqtt-bench: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(1);
+}
+
+static double now_us(void)
+{
+	return now() * 1e6;
+}
+
+static void fill_binary(unsigned char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = i * 7 + 3;
+}
+
+/* ---- the kernel agent ------------------------------------------------ */
+
+static const char *agent_topic_in;
+
+static int agent_ev_cb(const struct atmqtt_event *e, void *arg)
+{
+	(void)arg;
+	if (e->type == ATMQTT_EVT_MESSAGE && e->topic &&
+	    !strcmp(e->topic, agent_topic_in))
+		printf("M %.*s\n", (int)e->payload_len,
+		       (const char *)e->payload);
+	return 0;
+}
+
+static int agent_kernel(uint32_t h, const char *prefix)
+{
+	char in[TOPIC_LEN], out[TOPIC_LEN], line[64], buf[1024];
+	struct atmqtt_nl *nl = atmqtt_nl_open();
+	struct atmqtt_events *ev = atmqtt_events_open();
+	int n;
+
+	snprintf(in, sizeof(in), "%s/in", prefix);
+	snprintf(out, sizeof(out), "%s/out", prefix);
+	agent_topic_in = in;
+	memset(buf, 'x', sizeof(buf));
+	if (!nl || !ev ||
+	    atmqtt_client_open(nl, h, 1, BROKER, PORT, 1, 60) ||
+	    atmqtt_subscribe(nl, h, 1, in, 0))
+		die("agent-kernel: setup failed");
+	printf("READY\n");
+	fflush(stdout);
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = 0, .events = POLLIN },
+			{ .fd = atmqtt_events_fd(ev), .events = POLLIN },
+		};
+
+		if (poll(p, 2, -1) < 0)
+			continue;
+		if (p[1].revents & POLLIN)
+			atmqtt_events_dispatch(ev, agent_ev_cb, NULL);
+		if (p[0].revents & (POLLIN | POLLHUP)) {
+			if (!fgets(line, sizeof(line), stdin))
+				return 0;
+			if (sscanf(line, "P %d", &n) == 1 && n >= 0 &&
+			    n <= (int)sizeof(buf))
+				printf("D %d\n", atmqtt_publish(nl, h, 1, out, 0,
+								0, buf, n, 0,
+								NULL));
+		}
+		fflush(stdout);
+	}
+}
+
+/* ---- the userspace baseline -------------------------------------------- */
+
+struct tty_agent {
+	int fd;
+	char line[2048];
+	size_t len;
+	size_t data_need, data_len, tlen;	/* +MQTTREAD data */
+	bool busy;			/* a command is waiting for its final */
+	bool final_ok;
+	bool read_pending;		/* +MQTTMSGI seen: read */
+	bool read_got;			/* the READ in flight got data */
+	bool reading;			/* the command in flight is a READ */
+	int pub_pending;		/* bytes to publish, -1: none */
+	int urc_open, urc_sub;		/* setup: status of the result URCs */
+	const char *topic_out;
+};
+
+static void tty_send(struct tty_agent *a, const char *fmt, ...)
+{
+	char buf[1200];
+	va_list ap;
+	int n, w;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	a->busy = true;
+	for (w = 0; w < n;) {
+		int r = write(a->fd, buf + w, n - w);
+
+		if (r < 0 && errno != EINTR)
+			die("agent-tty: write: %s", strerror(errno));
+		w += r > 0 ? r : 0;
+	}
+}
+
+static void tty_line(struct tty_agent *a, const char *l, size_t n)
+{
+	int id, q, t, p, st;
+
+	if ((n == 2 && !memcmp(l, "OK", 2)) ||
+	    (n >= 5 && !memcmp(l, "ERROR", 5)) || !strncmp(l, "+CME ERROR", 10)) {
+		a->final_ok = l[0] == 'O';
+		a->busy = false;
+		if (a->reading) {
+			a->reading = false;
+			a->read_pending |= a->read_got;
+		}
+	} else if (sscanf(l, "+MQTTMSGI: %d,%d,%d,%d", &id, &q, &t, &p) == 4) {
+		a->read_pending = true;
+	} else if (sscanf(l, "+MQTTREAD: %d,%d,%d,%d", &id, &q, &t, &p) == 4) {
+		a->read_got = t > 0;
+		if (t > 0 && t <= 255 && p >= 0 && p <= 1024) {
+			a->data_need = t + p + 5;
+			a->data_len = 0;
+			a->tlen = t;
+		}
+	} else if (sscanf(l, "+MQTTPUB: %d,%d", &id, &st) == 2) {
+		printf("D %d\n", st == 1 ? 0 : -ECOMM);
+	} else if (sscanf(l, "+MQTTOPEN: %d,%d", &id, &st) == 2) {
+		a->urc_open = st;
+	} else if (sscanf(l, "+MQTTSUB: %d,%d", &id, &st) == 2) {
+		a->urc_sub = st;
+	}
+}
+
+/* Bytes from the modem: lines, and +MQTTREAD data by length. */
+static void tty_input(struct tty_agent *a, const char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = buf[i];
+
+		if (a->data_need) {
+			if (!a->data_len && (c == '\r' || c == '\n'))
+				continue;
+			a->line[a->data_len++] = c;
+			if (a->data_len == a->data_need) {
+				printf("M %.*s\n", (int)(a->data_len - a->tlen - 5),
+				       a->line + a->tlen + 4);
+				a->data_need = 0;
+			}
+			continue;
+		}
+		if (c == '\r' || c == '\n') {
+			if (a->len)
+				tty_line(a, a->line, a->len);
+			a->len = 0;
+		} else if (a->len < sizeof(a->line) - 1) {
+			a->line[a->len++] = c;
+			a->line[a->len] = '\0';
+		}
+	}
+}
+
+static void tty_pump(struct tty_agent *a, int ms)
+{
+	struct pollfd p = { .fd = a->fd, .events = POLLIN };
+	char buf[4096];
+	ssize_t r;
+
+	if (poll(&p, 1, ms) <= 0)
+		return;
+	r = read(a->fd, buf, sizeof(buf));
+	if (r <= 0)
+		die("agent-tty: the tty went away");
+	tty_input(a, buf, r);
+}
+
+/* Setup: one command, its final, and optionally its result URC. */
+static void tty_cmd(struct tty_agent *a, int *urc, const char *fmt,
+		    const char *arg)
+{
+	double end = now() + 15;
+
+	if (urc)
+		*urc = -1;
+	tty_send(a, fmt, arg);
+	while ((a->busy || (urc && *urc < 0)) && now() < end)
+		tty_pump(a, 100);
+	if (a->busy || !a->final_ok || (urc && *urc != 1))
+		die("agent-tty: setup command failed: %s", fmt);
+}
+
+/* Idle: start what is pending, a READ before a publish. */
+static void tty_next(struct tty_agent *a)
+{
+	static char payload[1025];
+
+	if (a->busy)
+		return;
+	if (a->read_pending) {
+		a->read_pending = false;
+		a->read_got = false;
+		a->reading = true;
+		tty_send(a, "AT+MQTTREAD=1\r");
+	} else if (a->pub_pending >= 0) {
+		memset(payload, 'x', a->pub_pending);
+		payload[a->pub_pending] = '\0';
+		tty_send(a, "AT+MQTTPUB=1,\"%s\",0,0,\"%s\"\r", a->topic_out,
+			 payload);
+		a->pub_pending = -1;
+	}
+}
+
+static int agent_tty(const char *pty, const char *prefix)
+{
+	static struct tty_agent a = { .pub_pending = -1 };
+	char in[TOPIC_LEN], out[TOPIC_LEN], line[64];
+	struct termios tio;
+	int n;
+
+	snprintf(in, sizeof(in), "%s/in", prefix);
+	snprintf(out, sizeof(out), "%s/out", prefix);
+	a.topic_out = out;
+	a.fd = open(pty, O_RDWR | O_NOCTTY);
+	if (a.fd < 0 || tcgetattr(a.fd, &tio))
+		die("agent-tty: %s: %s", pty, strerror(errno));
+	cfmakeraw(&tio);
+	tio.c_cc[VMIN] = 1;
+	tio.c_cc[VTIME] = 0;
+	tcsetattr(a.fd, TCSANOW, &tio);
+	tty_cmd(&a, NULL, "AT+MQTTCONF=1\r", NULL);
+	tty_cmd(&a, &a.urc_open, "AT+MQTTOPEN=1,\"%s\",1883,1,60\r", BROKER);
+	tty_cmd(&a, &a.urc_sub, "AT+MQTTSUB=1,\"%s\",0\r", in);
+	printf("READY\n");
+	fflush(stdout);
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = 0, .events = POLLIN },
+			{ .fd = a.fd, .events = POLLIN },
+		};
+		char buf[4096];
+		ssize_t r;
+
+		if (poll(p, 2, -1) < 0)
+			continue;
+		if (p[1].revents & POLLIN) {
+			r = read(a.fd, buf, sizeof(buf));
+			if (r <= 0)
+				return 1;
+			tty_input(&a, buf, r);
+		}
+		if (p[0].revents & (POLLIN | POLLHUP)) {
+			if (!fgets(line, sizeof(line), stdin))
+				return 0;
+			if (sscanf(line, "P %d", &n) == 1 && n >= 0 && n <= 1024)
+				a.pub_pending = n;
+		}
+		tty_next(&a);
+		fflush(stdout);
+	}
+}
+
+/* ---- the latency test ---------------------------------------------------- */
+
+struct agent {
+	pid_t pid;
+	FILE *in, *out;
+};
+
+static void agent_start(struct agent *ag, const char *self, const char *kind,
+			const char *arg, const char *prefix)
+{
+	int to[2], from[2];
+	char line[64];
+
+	if (pipe(to) || pipe(from))
+		die("pipe");
+	ag->pid = fork();
+	if (ag->pid == 0) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close(to[1]);
+		close(from[0]);
+		execl(self, self, kind, arg, prefix, NULL);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	ag->in = fdopen(to[1], "w");
+	ag->out = fdopen(from[0], "r");
+	if (!fgets(line, sizeof(line), ag->out) || strcmp(line, "READY\n"))
+		die("%s did not start", kind);
+}
+
+static void agent_stop(struct agent *ag)
+{
+	fclose(ag->in);
+	fclose(ag->out);
+	kill(ag->pid, SIGTERM);
+	waitpid(ag->pid, NULL, 0);
+}
+
+/* Wait for the agent's line starting with want. */
+static int agent_wait(struct agent *ag, const char *want, char *line,
+		      size_t size)
+{
+	while (fgets(line, size, ag->out))
+		if (!strncmp(line, want, strlen(want)))
+			return 0;
+	return -1;
+}
+
+static struct mosquitto *mosq_connect(void)
+{
+	struct mosquitto *mq = mosquitto_new(NULL, true, NULL);
+
+	if (!mq || mosquitto_connect(mq, BROKER, PORT, 60) ||
+	    mosquitto_loop_start(mq))
+		die("cannot connect to mosquitto");
+	return mq;
+}
+
+/* mosquitto -> agent ("rx") and agent -> +MQTTPUB done ("pub"). */
+static void latency(struct agent *ag, struct mosquitto *mq, const char *name,
+		    const char *prefix, int samples)
+{
+	char topic[TOPIC_LEN], payload[32], want[40], line[1200];
+	double t0;
+	int i;
+
+	snprintf(topic, sizeof(topic), "%s/in", prefix);
+	for (i = -20; i < samples; i++) {	/* 20 to warm up */
+		int n = snprintf(payload, sizeof(payload), "%d", i);
+
+		snprintf(want, sizeof(want), "M %s\n", payload);
+		t0 = now_us();
+		mosquitto_publish(mq, NULL, topic, n, payload, 0, false);
+		do {
+			if (agent_wait(ag, "M ", line, sizeof(line)))
+				die("%s: agent gone", name);
+		} while (strcmp(line, want));
+		if (i >= 0)
+			printf("LAT %s-rx %.1f\n", name, now_us() - t0);
+	}
+	for (i = -20; i < samples; i++) {
+		t0 = now_us();
+		fprintf(ag->in, "P 16\n");
+		fflush(ag->in);
+		if (agent_wait(ag, "D ", line, sizeof(line)))
+			die("%s: agent gone", name);
+		if (strcmp(line, "D 0\n"))
+			die("%s: publish failed: %s", name, line);
+		if (i >= 0)
+			printf("LAT %s-pub %.1f\n", name, now_us() - t0);
+	}
+	fflush(stdout);
+}
+
+static void bench_latency(const char *self, struct atmqtt_nl *nl,
+			  struct mosquitto *mq, int samples)
+{
+	struct sim k = { .fd = -1 }, u = { .fd = -1 };
+	struct agent ag;
+	char handle[16];
+
+	if (sim_start(&k, 100) || sim_attach(&k, nl))
+		die("latency: kernel modem");
+	snprintf(handle, sizeof(handle), "%u", k.handle);
+	agent_start(&ag, self, "agent-kernel", handle, "bench/lat/k");
+	latency(&ag, mq, "kernel", "bench/lat/k", samples);
+	agent_stop(&ag);
+	sim_stop(&k);
+
+	/* The baseline: the same simulator, the tty left in N_TTY. */
+	if (sim_start(&u, 101))
+		die("latency: userspace modem");
+	agent_start(&ag, self, "agent-tty", u.tty, "bench/lat/u");
+	latency(&ag, mq, "user", "bench/lat/u", samples);
+	agent_stop(&ag);
+	sim_stop(&u);
+}
+
+/* ---- throughput against the line rate ------------------------------------ */
+
+struct rx_count {
+	uint32_t modem;		/* 0: any */
+	const char *topic;	/* NULL: any */
+	unsigned long n;
+	unsigned long per_modem[64];
+	double first, last;
+};
+
+static int rx_cb(const struct atmqtt_event *e, void *arg)
+{
+	struct rx_count *c = arg;
+
+	if (e->type != ATMQTT_EVT_MESSAGE || (c->modem && e->modem != c->modem) ||
+	    (c->topic && (!e->topic || strcmp(e->topic, c->topic))))
+		return 0;
+	c->last = now();
+	if (!c->n++)
+		c->first = c->last;
+	if (e->modem < 64)
+		c->per_modem[e->modem]++;
+	return 0;
+}
+
+static void rx_pump(struct atmqtt_events *ev, struct rx_count *c, int ms)
+{
+	struct pollfd p = { .fd = atmqtt_events_fd(ev), .events = POLLIN };
+
+	if (poll(&p, 1, ms) > 0)
+		atmqtt_events_dispatch(ev, rx_cb, c);
+}
+
+/*
+ * The bytes one exchange puts on the busier direction of the line: a UART
+ * is full duplex, so the line allows at most baud / 10 / these exchanges a
+ * second, however well the exchanges overlap.
+ */
+static int wire_max(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static int wire_pub(int size)
+{
+	int cmd = snprintf(NULL, 0, "AT+MQTTPUB=1,\"bench/tp/pub\",0,0,%d\r",
+			   size);
+
+	/* out: the command, the data; back: its echo, >\r\n, OK, the URC */
+	return wire_max(cmd + size,
+			cmd + 3 + 6 + strlen("\r\n+MQTTPUB: 1,1\r\n"));
+}
+
+static int wire_rx(int size)
+{
+	const int tlen = strlen("bench/tp/rx");
+	int msgi = snprintf(NULL, 0, "\r\n+MQTTMSGI: 1,0,%d,%d\r\n", tlen,
+			    size);
+
+	/* out: AT+MQTTREAD=1\r; back: +MQTTMSGI, the echo, the +MQTTREAD
+	 * header (as long as +MQTTMSGI less an 'I'), "topic","data"\r\n, OK
+	 */
+	return wire_max(14, msgi + 14 + msgi - 1 + tlen + size + 7 + 6);
+}
+
+/* Publish in a loop from its own socket (two run at once). */
+struct tp_pub {
+	uint32_t h;
+	int size;
+	double until;
+	unsigned long n;
+	int err;
+	pthread_t th;
+};
+
+static void *tp_pub_run(void *arg)
+{
+	static unsigned char buf[1024];
+	struct tp_pub *t = arg;
+	struct atmqtt_nl *nl = atmqtt_nl_open();
+
+	fill_binary(buf, sizeof(buf));
+	while (nl && !t->err && now() < t->until) {
+		t->err = atmqtt_publish(nl, t->h, 1, "bench/tp/pub", 0, 0, buf,
+					t->size, 0, NULL);
+		t->n += !t->err;
+	}
+	atmqtt_nl_close(nl);
+	return NULL;
+}
+
+static void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq)
+{
+	static const long bauds[] = { 115200, 921600, 0 };
+	static const int sizes[] = { 16, 256, 1024 };
+	static unsigned char buf[1024];
+	unsigned int b, s;
+
+	fill_binary(buf, sizeof(buf));
+	for (b = 0; b < 3; b++) {
+		struct atmqtt_events *ev = atmqtt_events_open();
+		struct sim m = { .fd = -1 };
+		char rate[16];
+		const char *opts[] = { "-B", rate, NULL };
+
+		snprintf(rate, sizeof(rate), "%ld", bauds[b]);
+		if (!ev || sim_start_opts(&m, 200 + b, bauds[b] ? opts : NULL) ||
+		    sim_attach(&m, nl) ||
+		    atmqtt_client_open(nl, m.handle, 1, BROKER, PORT, 1, 60) ||
+		    atmqtt_subscribe(nl, m.handle, 1, "bench/tp/rx", 0))
+			die("throughput: setup at %ld baud", bauds[b]);
+		for (s = 0; s < 3; s++) {
+			struct rx_count c = { .topic = "bench/tp/rx" };
+			int size = sizes[s], i, want = 30;
+			double t0 = now(), end;
+			struct tp_pub t[2];
+			unsigned long n = 0;
+
+			/* Publish for 2 s, two requests in flight: the next
+			 * command goes out while the last waits for its URC.
+			 */
+			for (i = 0; i < 2; i++) {
+				t[i] = (struct tp_pub){ .h = m.handle,
+							.size = size,
+							.until = t0 + 2 };
+				pthread_create(&t[i].th, NULL, tp_pub_run, &t[i]);
+			}
+			for (i = 0; i < 2; i++) {
+				pthread_join(t[i].th, NULL);
+				if (t[i].err)
+					die("throughput: publish: %d", t[i].err);
+				n += t[i].n;
+			}
+			printf("BENCH tp_pub_%s_%d_msgs %.2f\n", rate, size,
+			       n / (now() - t0));
+			printf("BENCH tp_pub_%s_%d_wire %d\n", rate, size,
+			       wire_pub(size));
+
+			/* Receive: 30 messages at once (the simulator keeps
+			 * 64), from the first delivered to the last.
+			 */
+			c.modem = m.handle;
+			for (i = 0; i < want; i++)
+				mosquitto_publish(mq, NULL, "bench/tp/rx", size,
+						  buf, 0, false);
+			end = now() + 5 + (bauds[b] ? want * wire_rx(size) *
+					   10.0 / bauds[b] * 2 : 5);
+			while (c.n < (unsigned long)want && now() < end)
+				rx_pump(ev, &c, 100);
+			printf("BENCH tp_rx_%s_%d_msgs %.2f\n", rate, size,
+			       c.n > 1 ? (c.n - 1) / (c.last - c.first) : 0);
+			printf("BENCH tp_rx_%s_%d_wire %d\n", rate, size,
+			       wire_rx(size));
+			printf("BENCH tp_rx_%s_%d_got %lu/%d\n", rate, size,
+			       c.n, want);
+			fflush(stdout);
+		}
+		atmqtt_events_close(ev);
+		sim_stop(&m);
+	}
+}
+
+/* ---- memory per modem ---------------------------------------------------- */
+
+static int mem_cb(const struct atmqtt_modem_info *m, void *arg)
+{
+	*(uint32_t *)arg = m->mem_bytes;
+	return 1;
+}
+
+static void bench_memory(struct atmqtt_nl *nl)
+{
+	struct sim m = { .fd = -1 };
+	uint32_t idle = 0, busy = 0;
+	char topic[TOPIC_LEN];
+	int i;
+
+	if (sim_start(&m, 300) || sim_attach(&m, nl))
+		die("memory: setup");
+	atmqtt_modem_list(nl, m.handle, mem_cb, &idle);
+	if (atmqtt_client_open(nl, m.handle, 1, BROKER, PORT, 1, 60) ||
+	    atmqtt_client_open(nl, m.handle, 2, BROKER, PORT, 1, 60))
+		die("memory: open");
+	for (i = 0; i < 100; i++) {
+		snprintf(topic, sizeof(topic), "bench/mem/some/topic/%d", i);
+		if (atmqtt_subscribe(nl, m.handle, 1 + i % 2, topic, 0))
+			die("memory: subscribe");
+	}
+	atmqtt_modem_list(nl, m.handle, mem_cb, &busy);
+	printf("BENCH mem_idle_bytes %u\n", idle);
+	printf("BENCH mem_busy_bytes %u\n", busy);
+	fflush(stdout);
+	sim_stop(&m);
+}
+
+/* ---- scale: many modems at once ------------------------------------------ */
+
+struct pub_loop {
+	struct sim *sim;
+	int size;
+	double until;
+	unsigned long n, failed;
+	pthread_t th;
+};
+
+static void *pub_loop_run(void *arg)
+{
+	static unsigned char buf[1024];
+	struct pub_loop *p = arg;
+	struct atmqtt_nl *nl = atmqtt_nl_open();
+	char topic[TOPIC_LEN];
+
+	fill_binary(buf, sizeof(buf));
+	snprintf(topic, sizeof(topic), "bench/sc/%u", p->sim->handle);
+	while (nl && now() < p->until) {
+		if (atmqtt_publish(nl, p->sim->handle, 1, topic, 0, 0, buf,
+				   p->size, 0, NULL))
+			p->failed++;
+		else
+			p->n++;
+	}
+	atmqtt_nl_close(nl);
+	return NULL;
+}
+
+static double cpu_seconds(void)
+{
+	unsigned long long v[8] = {};
+	FILE *f = fopen("/proc/stat", "r");
+
+	if (!f || fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+			 &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			 &v[7]) != 8)
+		die("/proc/stat");
+	fclose(f);
+	/* user nice system [idle iowait] irq softirq steal */
+	return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) /
+	       (double)sysconf(_SC_CLK_TCK);
+}
+
+/* n modems at 115200 baud, each publishing 256 bytes in a loop into a
+ * topic it subscribes to: every message goes out and comes back.
+ */
+static void scale_run(struct sim *sims, int n, double secs,
+		      const char *name)
+{
+	struct atmqtt_events *ev = atmqtt_events_open();
+	struct rx_count c = {};
+	struct pub_loop p[64];
+	double t0, cpu0, t1;
+	unsigned long pubs = 0;
+	int i;
+
+	if (!ev)
+		die("scale: events");
+	cpu0 = cpu_seconds();
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		p[i] = (struct pub_loop){ .sim = &sims[i], .size = 256,
+					  .until = t0 + secs };
+		pthread_create(&p[i].th, NULL, pub_loop_run, &p[i]);
+	}
+	while (now() < t0 + secs)
+		rx_pump(ev, &c, 50);
+	t1 = now();
+	for (i = 0; i < n; i++) {
+		pthread_join(p[i].th, NULL);
+		pubs += p[i].n;
+	}
+	printf("BENCH scale_%s_modems %d\n", name, n);
+	printf("BENCH scale_%s_rx_msgs %.2f\n", name, c.n / (t1 - t0));
+	printf("BENCH scale_%s_pub_msgs %.2f\n", name, pubs / (t1 - t0));
+	printf("BENCH scale_%s_cpu_ms_per_msg %.3f\n", name,
+	       (cpu_seconds() - cpu0) * 1000 / (c.n + pubs ?: 1));
+	fflush(stdout);
+	atmqtt_events_close(ev);
+}
+
+static void bench_scale(struct atmqtt_nl *nl, int modems)
+{
+	static const char *const opts[] = { "-B", "115200", NULL };
+	struct sim sims[64];
+	char topic[TOPIC_LEN];
+	int i;
+
+	for (i = 0; i < modems; i++) {
+		sims[i] = (struct sim){ .fd = -1 };
+		if (sim_start_opts(&sims[i], 400 + i, opts) ||
+		    sim_attach(&sims[i], nl))
+			die("scale: modem %d", i);
+		snprintf(topic, sizeof(topic), "bench/sc/%u", sims[i].handle);
+		if (atmqtt_client_open(nl, sims[i].handle, 1, BROKER, PORT, 1,
+				       60) ||
+		    atmqtt_subscribe(nl, sims[i].handle, 1, topic, 0))
+			die("scale: setup of modem %d", i);
+	}
+	scale_run(sims, 1, 5, "one");
+	scale_run(sims, modems, 5, "all");
+	for (i = 0; i < modems; i++)
+		sim_stop(&sims[i]);
+}
+
+int main(int argc, char **argv)
+{
+	struct atmqtt_nl *nl;
+	struct mosquitto *mq;
+	int samples = 1000, modems = 16, c;
+
+	if (argc == 4 && !strcmp(argv[1], "agent-kernel"))
+		return agent_kernel(strtoul(argv[2], NULL, 10), argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "agent-tty"))
+		return agent_tty(argv[2], argv[3]);
+	while ((c = getopt(argc, argv, "n:m:")) != -1) {
+		if (c == 'n')
+			samples = atoi(optarg);
+		else if (c == 'm')
+			modems = atoi(optarg);
+		else
+			die("usage: atmqtt-bench [-n SAMPLES] [-m MODEMS]");
+	}
+	if (samples < 1 || modems < 1 || modems > 64)
+		die("usage: atmqtt-bench [-n SAMPLES] [-m MODEMS]");
+	signal(SIGPIPE, SIG_IGN);
+	mosquitto_lib_init();
+	nl = atmqtt_nl_open();
+	if (!nl)
+		die("the atmqtt family is not there");
+	mq = mosq_connect();
+	printf("BENCH start 1\n");
+	bench_memory(nl);
+	bench_latency(argv[0], nl, mq, samples);
+	bench_throughput(nl, mq);
+	bench_scale(nl, modems);
+	printf("BENCH done 1\n");
+	mosquitto_loop_stop(mq, true);
+	mosquitto_destroy(mq);
+	atmqtt_nl_close(nl);
+	return 0;
+}

@@ -1,0 +1,161 @@
+#!/bin/sh
+# report.sh DIR: make bench's report from DIR/vm.log (the BENCH and LAT
+# lines atmqtt-bench printed in the VM) and DIR/parser.csv (bench/Makefile):
+# DIR/table.md (printed), DIR/bench.csv, DIR/bench.json, and the plots
+# DIR/throughput.svg and DIR/latency-cdf.svg (gnuplot).
+set -eu
+dir=$1
+log=$dir/vm.log
+[ -r "$log" ] || { echo "report.sh: no $log"; exit 1; }
+grep -q '^BENCH done 1' "$log" || { echo "report.sh: the VM run did not finish"; exit 1; }
+
+# key -> value of the BENCH lines
+sed -n 's/^BENCH \([^ ]*\) \(.*\)$/\1 \2/p' "$log" >"$dir/bench.kv"
+val() { awk -v k="$1" '$1 == k { print $2; exit }' "$dir/bench.kv"; }
+
+# Latency samples, one file per series, sorted.
+for s in kernel-rx user-rx kernel-pub user-pub; do
+	awk -v s="$s" '$1 == "LAT" && $2 == s { print $3 }' "$log" |
+		sort -n >"$dir/lat-$s.txt"
+done
+pct() {	# pct FILE P: the P-th percentile (nearest rank)
+	awk -v p="$2" '{ v[NR] = $1 } END {
+		if (!NR) { print "nan"; exit }
+		r = int(p / 100 * NR + 0.999999); if (r < 1) r = 1
+		printf "%.0f", v[r] }' "$1"
+}
+
+csv=$dir/bench.csv
+echo "workload,figure,value,unit,goal,met" >"$csv"
+row() {	# row WORKLOAD FIGURE VALUE UNIT GOAL MET
+	echo "$1,$2,$3,$4,$5,$6" >>"$csv"
+}
+met() {	# met VALUE OP LIMIT
+	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
+		if (v == "nan") { print "n/a"; exit }
+		ok = op == "le" ? v <= l : v >= l; print ok ? "yes" : "no" }'
+}
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+# 1. Parser cost (instructions per byte, callgrind)
+if [ -r "$dir/parser.csv" ]; then
+	big=$(awk -F, '$1 == 4096 { print $4 }' "$dir/parser.csv")
+	for c in 4096 16 1; do
+		ipb=$(awk -F, -v c="$c" '$1 == c { print $4 }' "$dir/parser.csv")
+		if [ "$c" = 4096 ]; then
+			row "parser: 1 MiB stream in 4096-byte chunks" instructions/byte \
+				"$ipb" instr/B "<= 10" "$(met "$ipb" le 10)"
+		else
+			r=$(calc "%.2f" "$ipb / $big")
+			row "parser: 1 MiB stream in $c-byte chunks" \
+				"instructions/byte (${r}x the 4096-byte figure)" \
+				"$ipb" instr/B "<= 2x" "$(met "$r" le 2)"
+		fi
+	done
+fi
+
+# 2. Throughput against the line rate (binary payloads: <Datasize> out,
+#    +MQTTREAD in)
+for rate in 115200 921600 0; do
+	for size in 16 256 1024; do
+		for dirn in pub rx; do
+			msgs=$(val "tp_${dirn}_${rate}_${size}_msgs")
+			wire=$(val "tp_${dirn}_${rate}_${size}_wire")
+			[ -n "$msgs" ] || continue
+			name=$( [ "$dirn" = pub ] && echo publish || echo receive)
+			if [ "$rate" = 0 ]; then
+				row "$name ${size} B on an unpaced pty" "messages/s (line rate: none)" "$msgs" msg/s \
+					"" ""
+				continue
+			fi
+			p=$(calc "%.1f" "$msgs / ($rate / 10 / $wire) * 100")
+			goal=""; ok=""
+			if [ "$size" = 1024 ]; then goal=">= 90 %"; ok=$(met "$p" ge 90); fi
+			row "$name ${size} B at $rate baud" \
+				"% of the line rate ($msgs msg/s = $(calc "%.0f" "$msgs * $size") payload B/s; $wire B/exchange on the busier direction)" \
+				"$p" % "$goal" "$ok"
+		done
+	done
+done
+
+# 3. Latency: kernel / userspace
+for d in rx pub; do
+	name=$( [ "$d" = rx ] && echo "mosquitto_pub -> listener" || echo "publish -> +MQTTPUB done")
+	for p in 50 99; do
+		k=$(pct "$dir/lat-kernel-$d.txt" $p)
+		u=$(pct "$dir/lat-user-$d.txt" $p)
+		r=$(awk -v k="$k" -v u="$u" 'BEGIN { if (u + 0 == 0) print "nan"; else printf "%.2f", k / u }')
+		row "latency $name p$p" "kernel/userspace ($k us / $u us; n=$(wc -l <"$dir/lat-kernel-$d.txt"))" \
+			"$r" ratio "<= 1.0" "$(met "$r" le 1.0)"
+	done
+done
+
+# 4. Memory per modem (MEM_BYTES: the modem's allocations, ksize)
+idle=$(val mem_idle_bytes)
+busy=$(val mem_busy_bytes)
+row "memory per modem: idle" "kernel memory (MEM_BYTES)" "$(calc "%.2f" "$idle / 1024")" KiB "<= 8" \
+	"$(met "$(calc "%.2f" "$idle / 1024")" le 8)"
+row "memory per modem: 2 clients open and 100 subscriptions" "kernel memory (MEM_BYTES)" \
+	"$(calc "%.2f" "$busy / 1024")" KiB "" ""
+
+# 5. Scale
+n=$(val scale_all_modems)
+one=$(val scale_one_rx_msgs)
+all=$(val scale_all_rx_msgs)
+r=$(calc "%.2f" "$all / ($n * $one)")
+row "$n modems at 115200 baud: 256 B out and back" \
+	"aggregate / ($n x one modem) ($all vs $one msg/s)" "$r" ratio ">= 0.9" "$(met "$r" ge 0.9)"
+row "$n modems: VM CPU time" "ms per message (out or in)" "$(val scale_all_cpu_ms_per_msg)" ms \
+	"" ""
+row "1 modem: VM CPU time" "ms per message (out or in)" "$(val scale_one_cpu_ms_per_msg)" ms "" ""
+
+# The table, and JSON of the same rows.
+{
+	echo "| workload | figure | value | goal | met |"
+	echo "|---|---|---|---|---|"
+	tail -n +2 "$csv" | awk -F, '{ printf "| %s | %s | %s %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }'
+} >"$dir/table.md"
+awk -F, 'NR == 1 { next } {
+	printf "%s{\"workload\":\"%s\",\"figure\":\"%s\",\"value\":%s,\"unit\":\"%s\",\"goal\":\"%s\",\"met\":\"%s\"}",
+		NR == 2 ? "[" : ",", $1, $2, ($3 == "nan" || $3 == "") ? "null" : $3, $4, $5, $6 }
+	END { print "]" }' "$csv" >"$dir/bench.json"
+
+# Plots: payload throughput vs size, and the latency CDFs.
+if command -v gnuplot >/dev/null; then
+	for rate in 115200 921600 0; do
+		for size in 16 256 1024; do
+			echo "$size $(val "tp_pub_${rate}_${size}_msgs") $(val "tp_rx_${rate}_${size}_msgs")"
+		done >"$dir/tp-$rate.dat"
+	done
+	for s in kernel-rx user-rx kernel-pub user-pub; do
+		awk '{ v[NR] = $1 } END { for (i = 1; i <= NR; i++) print v[i], i / NR }' \
+			"$dir/lat-$s.txt" >"$dir/cdf-$s.dat"
+	done
+	gnuplot <<EOF
+set terminal svg size 800,500
+set output "$dir/throughput.svg"
+set title "atmqtt payload throughput (binary: <Datasize> out, +MQTTREAD in)"
+set xlabel "payload (bytes)"
+set ylabel "payload bytes/s"
+set logscale xy
+set key left top
+plot "$dir/tp-115200.dat" using 1:(\$1*\$2) with linespoints title "publish, 115200 baud", \
+     "$dir/tp-115200.dat" using 1:(\$1*\$3) with linespoints title "receive, 115200 baud", \
+     "$dir/tp-921600.dat" using 1:(\$1*\$2) with linespoints title "publish, 921600 baud", \
+     "$dir/tp-921600.dat" using 1:(\$1*\$3) with linespoints title "receive, 921600 baud", \
+     "$dir/tp-0.dat" using 1:(\$1*\$2) with linespoints title "publish, unpaced", \
+     "$dir/tp-0.dat" using 1:(\$1*\$3) with linespoints title "receive, unpaced"
+set output "$dir/latency-cdf.svg"
+set title "latency CDF: kernel line discipline vs userspace N_TTY program"
+set xlabel "latency (us)"
+set ylabel "fraction"
+unset logscale
+set logscale x
+set key right bottom
+plot "$dir/cdf-kernel-rx.dat" with lines title "receive, kernel", \
+     "$dir/cdf-user-rx.dat" with lines title "receive, userspace", \
+     "$dir/cdf-kernel-pub.dat" with lines title "publish, kernel", \
+     "$dir/cdf-user-pub.dat" with lines title "publish, userspace"
+EOF
+fi
+cat "$dir/table.md"

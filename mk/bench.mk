@@ -1,0 +1,27 @@
+# make bench: the performance figures of Documentation/performance.rst.
+# The parser's cost on the host (callgrind, bench/Makefile), then one VM run
+# of atmqtt-bench (latency against a userspace baseline, throughput against
+# the line rate, memory per modem, 16 modems), then bench/report.sh: one
+# markdown table, CSV, JSON and plots under bench/results/.
+BENCH_BIN := bench/atmqtt-bench
+
+$(BENCH_BIN): bench/atmqtt_bench.c selftests/atmqtt/sim.h lib/libatmqtt.a
+	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -Ilib \
+		$(shell pkg-config --cflags libnl-genl-3.0) -o $@ $< \
+		lib/libatmqtt.a $(shell pkg-config --libs libnl-genl-3.0) \
+		-lmosquitto -lpthread
+
+bench: deps
+	@$(MAKE) --no-print-directory all modules KVERS=$(KVER)
+	@$(MAKE) --no-print-directory $(BENCH_BIN)
+	@mkdir -p bench/results
+	@echo "==> parser cost on the host (callgrind)"
+	@$(MAKE) --no-print-directory -s -C bench parser >bench/results/parser.out
+	@echo "==> atmqtt-bench in the VM, kernel $(KVER)"
+	@ATMQTT_KVER=$(KVER) sh scripts/vm/run.sh bench \
+		build/ko-$(KVER)/atmqtt.ko tools/sim/atmqtt-sim $(BENCH_BIN) \
+		>bench/results/vm.log 2>&1 || \
+		{ tail -40 bench/results/vm.log; exit 1; }
+	@sh bench/report.sh bench/results
+
+.PHONY: bench
