@@ -28,7 +28,8 @@
 
 #define TOPIC_LEN 96
 
-static void die(const char *fmt, ...)
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -5,15 +5,9 @@
 # markdown table, CSV, JSON and plots under bench/results/.
 BENCH_BIN := bench/atmqtt-bench
 
-$(BENCH_BIN): bench/atmqtt_bench.c selftests/atmqtt/sim.h lib/libatmqtt.a
-	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -Ilib \
-		$(shell pkg-config --cflags libnl-genl-3.0) -o $@ $< \
-		lib/libatmqtt.a $(shell pkg-config --libs libnl-genl-3.0) \
-		-lmosquitto -lpthread
-
 bench: deps
 	@$(MAKE) --no-print-directory all modules KVERS=$(KVER)
-	@$(MAKE) --no-print-directory $(BENCH_BIN)
+	@$(MAKE) --no-print-directory -s -C bench atmqtt-bench
 	@mkdir -p bench/results
 	@echo "==> parser cost on the host (callgrind)"
 	@$(MAKE) --no-print-directory -s -C bench parser >bench/results/parser.out

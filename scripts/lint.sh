@@ -55,8 +55,9 @@ userspace() {
 	dir=$2
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	cp -r include kernel lib tools selftests VERSION "$dir/"
-	for sub in lib tools/atmqtt tools/sim selftests/unit; do
+	cp -r include kernel lib tools selftests bench VERSION "$dir/"
+	rm -rf "$dir/bench/results"
+	for sub in lib tools/atmqtt tools/sim selftests/unit bench; do
 		make -s -C "$dir/$sub" clean >/dev/null 2>&1
 	done
 	{
@@ -64,6 +65,7 @@ userspace() {
 		make -s -C "$dir/tools/atmqtt" CC="$cc" atmqtt &&
 		make -s -C "$dir/tools/sim" CC="$cc" &&
 		make -s -C "$dir/selftests/unit" CC="$cc" atp_test atp_dump &&
+		make -s -C "$dir/bench" CC="$cc" atp_bench atmqtt-bench &&
 		make -s -C "$dir/selftests/atmqtt" CC="$cc" KSFT_DIR="$KSFT"
 	} 2>&1
 }
@@ -79,7 +81,8 @@ SCAN_CC=clang
 scan-build --use-cc="$SCAN_CC" --status-bugs -o "$work/scan" \
 	sh -c "make -s -C '$work/clang/lib' clean all &&
 	       make -s -C '$work/clang/tools/atmqtt' clean atmqtt &&
-	       make -s -C '$work/clang/tools/sim' clean atmqtt-sim" \
+	       make -s -C '$work/clang/tools/sim' clean atmqtt-sim &&
+	       make -s -C '$work/clang/bench' clean atp_bench atmqtt-bench" \
 	>"$work/scan.log" 2>&1
 if [ $? -ne 0 ]; then
 	grep -E "warning:|error:|bugs? found" "$work/scan.log" >"$work/scan.out"
