@@ -488,9 +488,12 @@ static int wire_rx(int size)
 	return wire_max(14, msgi + 14 + msgi - 1 + tlen + size + 7 + 6);
 }
 
-/* Publish in a loop from its own socket (two run at once). */
-struct tp_pub {
+/* Publish binary payloads in a loop from a socket of its own until a time;
+ * the first error ends it.
+ */
+struct pub_loop {
 	uint32_t h;
+	char topic[TOPIC_LEN];
 	int size;
 	double until;
 	unsigned long n;
@@ -498,20 +501,28 @@ struct tp_pub {
 	pthread_t th;
 };
 
-static void *tp_pub_run(void *arg)
+static void *pub_loop_run(void *arg)
 {
 	static unsigned char buf[1024];
-	struct tp_pub *t = arg;
+	struct pub_loop *p = arg;
 	struct atmqtt_nl *nl = atmqtt_nl_open();
 
 	fill_binary(buf, sizeof(buf));
-	while (nl && !t->err && now() < t->until) {
-		t->err = atmqtt_publish(nl, t->h, 1, "bench/tp/pub", 0, 0, buf,
-					t->size, 0, NULL);
-		t->n += !t->err;
+	while (nl && !p->err && now() < p->until) {
+		p->err = atmqtt_publish(nl, p->h, 1, p->topic, 0, 0, buf,
+					p->size, 0, NULL);
+		p->n += !p->err;
 	}
 	atmqtt_nl_close(nl);
 	return NULL;
+}
+
+static void pub_loop_start(struct pub_loop *p, uint32_t h, const char *topic,
+			   int size, double until)
+{
+	*p = (struct pub_loop){ .h = h, .size = size, .until = until };
+	snprintf(p->topic, sizeof(p->topic), "%s", topic);
+	pthread_create(&p->th, NULL, pub_loop_run, p);
 }
 
 static void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq)
@@ -538,18 +549,15 @@ static void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq)
 			struct rx_count c = { .topic = "bench/tp/rx" };
 			int size = sizes[s], i, want = 30;
 			double t0 = now(), end;
-			struct tp_pub t[2];
+			struct pub_loop t[2];
 			unsigned long n = 0;
 
 			/* Publish for 2 s, two requests in flight: the next
 			 * command goes out while the last waits for its URC.
 			 */
-			for (i = 0; i < 2; i++) {
-				t[i] = (struct tp_pub){ .h = m.handle,
-							.size = size,
-							.until = t0 + 2 };
-				pthread_create(&t[i].th, NULL, tp_pub_run, &t[i]);
-			}
+			for (i = 0; i < 2; i++)
+				pub_loop_start(&t[i], m.handle, "bench/tp/pub",
+					       size, t0 + 2);
 			for (i = 0; i < 2; i++) {
 				pthread_join(t[i].th, NULL);
 				if (t[i].err)
@@ -620,34 +628,6 @@ static void bench_memory(struct atmqtt_nl *nl)
 
 /* ---- scale: many modems at once ------------------------------------------ */
 
-struct pub_loop {
-	struct sim *sim;
-	int size;
-	double until;
-	unsigned long n, failed;
-	pthread_t th;
-};
-
-static void *pub_loop_run(void *arg)
-{
-	static unsigned char buf[1024];
-	struct pub_loop *p = arg;
-	struct atmqtt_nl *nl = atmqtt_nl_open();
-	char topic[TOPIC_LEN];
-
-	fill_binary(buf, sizeof(buf));
-	snprintf(topic, sizeof(topic), "bench/sc/%u", p->sim->handle);
-	while (nl && now() < p->until) {
-		if (atmqtt_publish(nl, p->sim->handle, 1, topic, 0, 0, buf,
-				   p->size, 0, NULL))
-			p->failed++;
-		else
-			p->n++;
-	}
-	atmqtt_nl_close(nl);
-	return NULL;
-}
-
 static double cpu_seconds(void)
 {
 	unsigned long long v[8] = {};
@@ -674,16 +654,17 @@ static void scale_run(struct sim *sims, int n, double secs,
 	struct pub_loop p[64];
 	double t0, cpu0, t1;
 	unsigned long pubs = 0;
-	int i;
+	int i, errors = 0;
 
 	if (!ev)
 		die("scale: events");
 	cpu0 = cpu_seconds();
 	t0 = now();
 	for (i = 0; i < n; i++) {
-		p[i] = (struct pub_loop){ .sim = &sims[i], .size = 256,
-					  .until = t0 + secs };
-		pthread_create(&p[i].th, NULL, pub_loop_run, &p[i]);
+		char topic[TOPIC_LEN];
+
+		snprintf(topic, sizeof(topic), "bench/sc/%u", sims[i].handle);
+		pub_loop_start(&p[i], sims[i].handle, topic, 256, t0 + secs);
 	}
 	while (now() < t0 + secs)
 		rx_pump(ev, &c, 50);
@@ -691,8 +672,10 @@ static void scale_run(struct sim *sims, int n, double secs,
 	for (i = 0; i < n; i++) {
 		pthread_join(p[i].th, NULL);
 		pubs += p[i].n;
+		errors += p[i].err != 0;
 	}
 	printf("BENCH scale_%s_modems %d\n", name, n);
+	printf("BENCH scale_%s_publishers_failed %d\n", name, errors);
 	printf("BENCH scale_%s_rx_msgs %.2f\n", name, c.n / (t1 - t0));
 	printf("BENCH scale_%s_pub_msgs %.2f\n", name, pubs / (t1 - t0));
 	printf("BENCH scale_%s_cpu_ms_per_msg %.3f\n", name,

@@ -104,7 +104,7 @@ one=$(val scale_one_rx_msgs)
 all=$(val scale_all_rx_msgs)
 r=$(calc "%.2f" "$all / ($n * $one)")
 row "$n modems at 115200 baud: 256 B out and back" \
-	"aggregate / ($n x one modem) ($all vs $one msg/s)" "$r" ratio ">= 0.9" "$(met "$r" ge 0.9)"
+	"aggregate / ($n x one modem) ($all vs $one msg/s; $(val scale_all_publishers_failed) publishers failed)" "$r" ratio ">= 0.9" "$(met "$r" ge 0.9)"
 row "$n modems: VM CPU time" "ms per message (out or in)" "$(val scale_all_cpu_ms_per_msg)" ms \
 	"" ""
 row "1 modem: VM CPU time" "ms per message (out or in)" "$(val scale_one_cpu_ms_per_msg)" ms "" ""
