@@ -75,7 +75,10 @@ static inline int sim_start_opts(struct sim *s, int n,
 	if (!len)
 		return -1;
 	snprintf(s->tty, sizeof(s->tty), "%s", buf);
-	s->fd = open(s->tty, O_RDWR | O_NOCTTY);
+	/* Close-on-exec: a forked helper (mosquitto_pub, a flood loop) must
+	 * not keep the tty, and with it the module, in use.
+	 */
+	s->fd = open(s->tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	return s->fd < 0 ? -1 : 0;
 }
 
@@ -90,11 +93,16 @@ static inline int init_cb(const struct atmqtt_modem_info *m, void *arg)
 	return 1;
 }
 
+/*
+ * The module's two commands after attach wait their turn behind any other
+ * request to the modem: under load (the stress test) that can take a few
+ * command timeouts.  Normally it is a few milliseconds.
+ */
 static inline int sim_wait_init(struct atmqtt_nl *nl, uint32_t handle)
 {
 	int i, state = ATMQTT_MODEM_INIT;
 
-	for (i = 0; i < 200 && state == ATMQTT_MODEM_INIT; i++) {
+	for (i = 0; i < 1000 && state == ATMQTT_MODEM_INIT; i++) {
 		if (atmqtt_modem_list(nl, handle, init_cb, &state) < 0)
 			return -1;
 		if (state == ATMQTT_MODEM_INIT)
