@@ -560,7 +560,8 @@ void atmqtt_modem_receive(struct atmqtt_modem *m, const u8 *buf, size_t len)
 {
 	if (READ_ONCE(m->dead))
 		return;
-	if (atomic_xchg(&m->rx_resync, 0))
+	/* A plain read first: no locked exchange on every buffer. */
+	if (atomic_read(&m->rx_resync) && atomic_xchg(&m->rx_resync, 0))
 		atp_abort_data(&m->parser);
 	atp_feed(&m->parser, buf, len);
 }
