@@ -595,22 +595,16 @@ static void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq)
 
 /* ---- memory per modem ---------------------------------------------------- */
 
-static int mem_cb(const struct atmqtt_modem_info *m, void *arg)
-{
-	*(uint32_t *)arg = m->mem_bytes;
-	return 1;
-}
-
 static void bench_memory(struct atmqtt_nl *nl)
 {
+	struct atmqtt_modem_info idle = {}, busy = {};
 	struct sim m = { .fd = -1 };
-	uint32_t idle = 0, busy = 0;
 	char topic[TOPIC_LEN];
 	int i;
 
 	if (sim_start(&m, 300) || sim_attach(&m, nl))
 		die("memory: setup");
-	atmqtt_modem_list(nl, m.handle, mem_cb, &idle);
+	sim_info(nl, m.handle, &idle);
 	if (atmqtt_client_open(nl, m.handle, 1, BROKER, PORT, 1, 60) ||
 	    atmqtt_client_open(nl, m.handle, 2, BROKER, PORT, 1, 60))
 		die("memory: open");
@@ -619,9 +613,9 @@ static void bench_memory(struct atmqtt_nl *nl)
 		if (atmqtt_subscribe(nl, m.handle, 1 + i % 2, topic, 0))
 			die("memory: subscribe");
 	}
-	atmqtt_modem_list(nl, m.handle, mem_cb, &busy);
-	printf("BENCH mem_idle_bytes %u\n", idle);
-	printf("BENCH mem_busy_bytes %u\n", busy);
+	sim_info(nl, m.handle, &busy);
+	printf("BENCH mem_idle_bytes %u\n", idle.mem_bytes);
+	printf("BENCH mem_busy_bytes %u\n", busy.mem_bytes);
 	fflush(stdout);
 	sim_stop(&m);
 }

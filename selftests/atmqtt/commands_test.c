@@ -648,12 +648,6 @@ static int count_cb(const struct atmqtt_event *e, void *arg)
 	return 0;
 }
 
-static int info_cb(const struct atmqtt_modem_info *m, void *arg)
-{
-	*(struct atmqtt_modem_info *)arg = *m;
-	return 1;
-}
-
 TEST_F(modem, flood_drops_counted)
 {
 	struct atmqtt_modem_info before = {}, after = {};
@@ -672,7 +666,7 @@ TEST_F(modem, flood_drops_counted)
 	ASSERT_EQ(0, atmqtt_conf_set(NL, H, 0));
 	ASSERT_EQ(0, open1(NL, H, 1));
 	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, topic, 0));
-	atmqtt_modem_list(NL, H, info_cb, &before);
+	sim_info(NL, H, &before);
 
 	snprintf(cmd, sizeof(cmd),
 		 "seq 1 %d | mosquitto_pub -h %s -t '%s' -q 1 -l", sent,
@@ -682,7 +676,7 @@ TEST_F(modem, flood_drops_counted)
 	end = now() + 30;
 	do {
 		usleep(200000);
-		atmqtt_modem_list(NL, H, info_cb, &after);
+		sim_info(NL, H, &after);
 	} while (after.rx_seq - before.rx_seq < (uint64_t)sent && now() < end);
 	ASSERT_EQ((uint64_t)sent, after.rx_seq - before.rx_seq);
 
@@ -770,7 +764,7 @@ TEST_F_TIMEOUT(modem, flood_10k_two_modems_accounted, 240)
 		ASSERT_EQ(0, atmqtt_conf_set(NL, h[i], 0));
 		ASSERT_EQ(0, open1(NL, h[i], 1));
 		ASSERT_EQ(0, atmqtt_subscribe(NL, h[i], 1, topic, 1));
-		atmqtt_modem_list(NL, h[i], info_cb, &before[i]);
+		sim_info(NL, h[i], &before[i]);
 	}
 	ASSERT_EQ(0, pthread_create(&th, NULL, slow_run, &r));
 	snprintf(cmd, sizeof(cmd),
@@ -781,7 +775,7 @@ TEST_F_TIMEOUT(modem, flood_10k_two_modems_accounted, 240)
 	for (i = 0; i < 2; i++) {
 		do {
 			usleep(200000);
-			atmqtt_modem_list(NL, h[i], info_cb, &after[i]);
+			sim_info(NL, h[i], &after[i]);
 		} while (after[i].rx_seq - before[i].rx_seq < (uint64_t)sent &&
 			 now() < end);
 	}

@@ -35,17 +35,12 @@ static void short_timeouts(void)
 	set_param("urc_timeout_ms", v);
 }
 
-static int info_cb(const struct atmqtt_modem_info *m, void *arg)
-{
-	*(struct atmqtt_modem_info *)arg = *m;
-	return 1;
-}
-
+/* sim_info() as a value, for comparisons of counters. */
 static struct atmqtt_modem_info info(struct atmqtt_nl *nl, uint32_t h)
 {
 	struct atmqtt_modem_info mi = {};
 
-	atmqtt_modem_list(nl, h, info_cb, &mi);
+	sim_info(nl, h, &mi);
 	return mi;
 }
 

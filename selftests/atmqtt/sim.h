@@ -87,10 +87,20 @@ static inline int sim_start(struct sim *s, int n)
 	return sim_start_opts(s, n, NULL);
 }
 
-static inline int init_cb(const struct atmqtt_modem_info *m, void *arg)
+static inline int sim_info_cb(const struct atmqtt_modem_info *m, void *arg)
 {
-	*(int *)arg = m->state;
+	*(struct atmqtt_modem_info *)arg = *m;
 	return 1;
+}
+
+/* The modem's entry of the GET_MODEM dump into *mi (left as it was when
+ * the modem is not there): its state and counters.  Returns 1, 0 when not
+ * found, or -errno.
+ */
+static inline int sim_info(struct atmqtt_nl *nl, uint32_t handle,
+			   struct atmqtt_modem_info *mi)
+{
+	return atmqtt_modem_list(nl, handle, sim_info_cb, mi);
 }
 
 /*
@@ -100,15 +110,16 @@ static inline int init_cb(const struct atmqtt_modem_info *m, void *arg)
  */
 static inline int sim_wait_init(struct atmqtt_nl *nl, uint32_t handle)
 {
-	int i, state = ATMQTT_MODEM_INIT;
+	struct atmqtt_modem_info mi = { .state = ATMQTT_MODEM_INIT };
+	int i;
 
-	for (i = 0; i < 1000 && state == ATMQTT_MODEM_INIT; i++) {
-		if (atmqtt_modem_list(nl, handle, init_cb, &state) < 0)
+	for (i = 0; i < 1000 && mi.state == ATMQTT_MODEM_INIT; i++) {
+		if (sim_info(nl, handle, &mi) < 0)
 			return -1;
-		if (state == ATMQTT_MODEM_INIT)
+		if (mi.state == ATMQTT_MODEM_INIT)
 			usleep(20000);
 	}
-	return state == ATMQTT_MODEM_INIT ? -ETIMEDOUT : 0;
+	return mi.state == ATMQTT_MODEM_INIT ? -ETIMEDOUT : 0;
 }
 
 static inline int sim_attach(struct sim *s, struct atmqtt_nl *nl)
