@@ -20,10 +20,15 @@
  */
 extern const struct nla_policy aqi_policy[ATMQTT_A_MAX + 1];
 
+/* Every datagram the family sends fits: 32 KiB, the kernel's cap for a
+ * dump's datagrams (the largest), and room to spare.
+ */
+#define AQI_MSG_BUF	(64 * 1024)
+
 /* A generic netlink socket with the family (and, when group is not NULL,
- * the events group) resolved, extended acks requested and MSG_PEEK
- * reception (replies larger than a page are not truncated).  NULL with
- * errno set on failure.
+ * the events group) resolved, extended acks requested and one recvmsg()
+ * per datagram into a buffer of AQI_MSG_BUF bytes.  NULL with errno set on
+ * failure.
  */
 struct nl_sock *aqi_sock(int *family, int *group);
 

@@ -96,10 +96,13 @@ struct nl_sock *aqi_sock(int *family, int *group)
 		   sizeof(one));
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one,
 		   sizeof(one));
-	/* Peek at each datagram's size first: a RAW reply (up to 8 KiB of
-	 * lines) is larger than libnl's default one-page buffer.
+	/* One recvmsg() per datagram, into a buffer no message of the
+	 * family exceeds: the kernel caps a dump's datagrams at 32 KiB and
+	 * sizes each reply (a RAW reply: up to 8 KiB of lines).  Peeking at
+	 * each datagram's size first would double the system calls.
 	 */
-	nl_socket_enable_msg_peek(sk);
+	nl_socket_disable_msg_peek(sk);
+	nl_socket_set_msg_buf_size(sk, AQI_MSG_BUF);
 	/* Acks are asked for explicitly (NLM_F_ACK), and the sequence
 	 * numbers are checked by the callers.  (After the resolution above,
 	 * which relies on libnl's defaults.)
