@@ -1195,7 +1195,12 @@ void atmqtt_event_result(struct atmqtt_modem *m, const struct atp_item *it)
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = atmqtt_event_new(m, ATMQTT_EVT_RESULT, NLMSG_DEFAULT_SIZE, &hdr);
+	/* Sized to fit: netlink_broadcast() would copy a mostly empty skb
+	 * into a smaller one (netlink_trim()) on every result URC.
+	 */
+	skb = atmqtt_event_new(m, ATMQTT_EVT_RESULT,
+			       nla_total_size(sizeof(u32)) +
+			       3 * nla_total_size(sizeof(u8)), &hdr);
 	if (!skb)
 		return;
 	if (nla_put_u8(skb, ATMQTT_A_URC, atmqtt_urc_of[it->result]) ||
@@ -1212,7 +1217,9 @@ void atmqtt_event_break(struct atmqtt_modem *m, const struct atp_item *it)
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = atmqtt_event_new(m, ATMQTT_EVT_BREAK, NLMSG_DEFAULT_SIZE, &hdr);
+	skb = atmqtt_event_new(m, ATMQTT_EVT_BREAK,
+			       nla_total_size(sizeof(u32)) +
+			       2 * nla_total_size(sizeof(u8)), &hdr);
 	if (!skb)
 		return;
 	if (nla_put_u8(skb, ATMQTT_A_CLIENT, it->client) ||
