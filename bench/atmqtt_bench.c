@@ -2,9 +2,12 @@
 /*
  * atmqtt-bench: the VM half of make bench (Documentation/performance.rst).
  *
- *   atmqtt-bench [-n LATENCY_SAMPLES] [-m MODEMS]
- *	runs every workload: latency against a userspace baseline,
- *	throughput against the line rate, memory per modem, scale.  Prints
+ *   atmqtt-bench [-n LATENCY_SAMPLES] [-m MODEMS] [-w WORKLOAD,...] [-t]
+ *	runs the workloads (all by default): memory per modem, latency
+ *	against a userspace baseline (latency; latency-kernel or
+ *	latency-user run one side alone, for make bench-profile),
+ *	throughput against the line rate, scale.  -t marks each sample of
+ *	the publish latency in ftrace's trace_marker.  Prints
  *	"BENCH <key> <value>" and "LAT <series> <us>" lines for
  *	bench/report.sh.
  *   atmqtt-bench agent-kernel HANDLE TOPIC_PREFIX
@@ -27,6 +30,7 @@
 #include "../selftests/atmqtt/sim.h"
 
 #define TOPIC_LEN 96
+#define TRACE_MARKER "/sys/kernel/tracing/trace_marker"
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
@@ -310,11 +314,17 @@ struct agent {
 	FILE *in, *out;
 };
 
-static void agent_start(struct agent *ag, const char *self, const char *kind,
+/* The agent is this program again, found by /proc (argv[0] may be a name). */
+static void agent_start(struct agent *ag, const char *kind,
 			const char *arg, const char *prefix)
 {
 	int to[2], from[2];
-	char line[64];
+	char line[64], self[512];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		die("/proc/self/exe: %s", strerror(errno));
+	self[n] = '\0';
 
 	if (pipe(to) || pipe(from))
 		die("pipe");
@@ -324,7 +334,7 @@ static void agent_start(struct agent *ag, const char *self, const char *kind,
 		dup2(from[1], 1);
 		close(to[1]);
 		close(from[0]);
-		execl(self, self, kind, arg, prefix, NULL);
+		execl(self, "atmqtt-bench", kind, arg, prefix, NULL);
 		_exit(127);
 	}
 	close(to[0]);
@@ -363,64 +373,103 @@ static struct mosquitto *mosq_connect(void)
 	return mq;
 }
 
-/* mosquitto -> agent ("rx") and agent -> +MQTTPUB done ("pub"). */
-static void latency(struct agent *ag, struct mosquitto *mq, const char *name,
-		    const char *prefix, int samples)
+/* One side of the latency test: an agent, its simulator, its topics. */
+struct lat_side {
+	const char *name;	/* "kernel" or "user" */
+	struct sim sim;
+	struct agent ag;
+	char topic_in[TOPIC_LEN];
+	bool on;
+};
+
+/* mosquitto -> the agent's "M" line; prints LAT <name>-rx when counted. */
+static void lat_rx(struct lat_side *s, struct mosquitto *mq, int i)
 {
-	char topic[TOPIC_LEN], payload[32], want[40], line[1200];
+	char payload[32], want[40], line[1200];
+	int n = snprintf(payload, sizeof(payload), "%d", i);
 	double t0;
-	int i;
 
-	snprintf(topic, sizeof(topic), "%s/in", prefix);
-	for (i = -20; i < samples; i++) {	/* 20 to warm up */
-		int n = snprintf(payload, sizeof(payload), "%d", i);
-
-		snprintf(want, sizeof(want), "M %s\n", payload);
-		t0 = now_us();
-		mosquitto_publish(mq, NULL, topic, n, payload, 0, false);
-		do {
-			if (agent_wait(ag, "M ", line, sizeof(line)))
-				die("%s: agent gone", name);
-		} while (strcmp(line, want));
-		if (i >= 0)
-			printf("LAT %s-rx %.1f\n", name, now_us() - t0);
-	}
-	for (i = -20; i < samples; i++) {
-		t0 = now_us();
-		fprintf(ag->in, "P 16\n");
-		fflush(ag->in);
-		if (agent_wait(ag, "D ", line, sizeof(line)))
-			die("%s: agent gone", name);
-		if (strcmp(line, "D 0\n"))
-			die("%s: publish failed: %s", name, line);
-		if (i >= 0)
-			printf("LAT %s-pub %.1f\n", name, now_us() - t0);
-	}
-	fflush(stdout);
+	snprintf(want, sizeof(want), "M %s\n", payload);
+	t0 = now_us();
+	mosquitto_publish(mq, NULL, s->topic_in, n, payload, 0, false);
+	do {
+		if (agent_wait(&s->ag, "M ", line, sizeof(line)))
+			die("%s: agent gone", s->name);
+	} while (strcmp(line, want));
+	if (i >= 0)
+		printf("LAT %s-rx %.1f\n", s->name, now_us() - t0);
 }
 
-static void bench_latency(const char *self, struct atmqtt_nl *nl,
-			  struct mosquitto *mq, int samples)
+/* -t: ftrace's trace_marker, for bench/phases.py (make bench-profile). */
+static int trace_fd = -1;
+
+/* "P 16" -> the agent's "D 0" once +MQTTPUB: 1,1 came. */
+static void lat_pub(struct lat_side *s, int i)
 {
-	struct sim k = { .fd = -1 }, u = { .fd = -1 };
-	struct agent ag;
+	char line[64];
+	double t0;
+
+	if (trace_fd >= 0)
+		dprintf(trace_fd, "PUBSTART %s %d", s->name, i);
+	t0 = now_us();
+	fprintf(s->ag.in, "P 16\n");
+	fflush(s->ag.in);
+	if (agent_wait(&s->ag, "D ", line, sizeof(line)))
+		die("%s: agent gone", s->name);
+	if (strcmp(line, "D 0\n"))
+		die("%s: publish failed: %s", s->name, line);
+	if (i >= 0)
+		printf("LAT %s-pub %.1f\n", s->name, now_us() - t0);
+	if (trace_fd >= 0)
+		dprintf(trace_fd, "PUBDONE %s %d", s->name, i);
+}
+
+/*
+ * The kernel path (libatmqtt's events and PUBLISH op) and the baseline (the
+ * same simulator, the tty left in N_TTY), each with its own simulator, run
+ * at the same time and sampled in turn, the first of each pair alternating:
+ * drift in a shared machine's speed then hits both sides alike.
+ */
+static void bench_latency(struct atmqtt_nl *nl, struct mosquitto *mq,
+			  int samples, bool kernel, bool user)
+{
+	struct lat_side side[2] = {
+		{ .name = "kernel", .sim = { .fd = -1 }, .on = kernel },
+		{ .name = "user", .sim = { .fd = -1 }, .on = user },
+	};
 	char handle[16];
+	int i, j;
 
-	if (sim_start(&k, 100) || sim_attach(&k, nl))
-		die("latency: kernel modem");
-	snprintf(handle, sizeof(handle), "%u", k.handle);
-	agent_start(&ag, self, "agent-kernel", handle, "bench/lat/k");
-	latency(&ag, mq, "kernel", "bench/lat/k", samples);
-	agent_stop(&ag);
-	sim_stop(&k);
-
-	/* The baseline: the same simulator, the tty left in N_TTY. */
-	if (sim_start(&u, 101))
-		die("latency: userspace modem");
-	agent_start(&ag, self, "agent-tty", u.tty, "bench/lat/u");
-	latency(&ag, mq, "user", "bench/lat/u", samples);
-	agent_stop(&ag);
-	sim_stop(&u);
+	if (kernel) {
+		if (sim_start(&side[0].sim, 100) ||
+		    sim_attach(&side[0].sim, nl))
+			die("latency: kernel modem");
+		snprintf(handle, sizeof(handle), "%u", side[0].sim.handle);
+		agent_start(&side[0].ag, "agent-kernel", handle, "bench/lat/k");
+		snprintf(side[0].topic_in, TOPIC_LEN, "bench/lat/k/in");
+	}
+	if (user) {
+		if (sim_start(&side[1].sim, 101))
+			die("latency: userspace modem");
+		agent_start(&side[1].ag, "agent-tty", side[1].sim.tty,
+			    "bench/lat/u");
+		snprintf(side[1].topic_in, TOPIC_LEN, "bench/lat/u/in");
+	}
+	for (i = -20; i < samples; i++)		/* 20 to warm up */
+		for (j = 0; j < 2; j++)
+			if (side[(i + j) & 1].on)
+				lat_rx(&side[(i + j) & 1], mq, i);
+	for (i = -20; i < samples; i++)
+		for (j = 0; j < 2; j++)
+			if (side[(i + j) & 1].on)
+				lat_pub(&side[(i + j) & 1], i);
+	fflush(stdout);
+	for (j = 0; j < 2; j++) {
+		if (!side[j].on)
+			continue;
+		agent_stop(&side[j].ag);
+		sim_stop(&side[j].sim);
+	}
 }
 
 /* ---- throughput against the line rate ------------------------------------ */
@@ -702,26 +751,81 @@ static void bench_scale(struct atmqtt_nl *nl, int modems)
 		sim_stop(&sims[i]);
 }
 
+/* -w: the workloads to run, comma-separated; all of them by default. */
+static const char *const workloads[] = {
+	"memory", "latency", "latency-kernel", "latency-user", "throughput",
+	"scale",
+};
+
+static bool wanted(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	if (!list)
+		return true;
+	for (p = list; (p = strstr(p, w)); p += n)
+		if ((p == list || p[-1] == ',') && (!p[n] || p[n] == ','))
+			return true;
+	return false;
+}
+
+static void usage(void)
+{
+	die("usage: atmqtt-bench [-n SAMPLES] [-m MODEMS] [-w WORKLOAD,...] [-t]\n"
+	    "  workloads: memory latency throughput scale; latency-kernel and\n"
+	    "  latency-user run one side of the latency test alone");
+}
+
 int main(int argc, char **argv)
 {
 	struct atmqtt_nl *nl;
 	struct mosquitto *mq;
+	const char *only = NULL;
 	int samples = 1000, modems = 16, c;
+	bool lat_k, lat_u;
+	size_t i;
 
 	if (argc == 4 && !strcmp(argv[1], "agent-kernel"))
 		return agent_kernel(strtoul(argv[2], NULL, 10), argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "agent-tty"))
 		return agent_tty(argv[2], argv[3]);
-	while ((c = getopt(argc, argv, "n:m:")) != -1) {
-		if (c == 'n')
+	while ((c = getopt(argc, argv, "n:m:w:t")) != -1) {
+		switch (c) {
+		case 'n':
 			samples = atoi(optarg);
-		else if (c == 'm')
+			break;
+		case 'm':
 			modems = atoi(optarg);
-		else
-			die("usage: atmqtt-bench [-n SAMPLES] [-m MODEMS]");
+			break;
+		case 'w':
+			only = optarg;
+			break;
+		case 't':
+			trace_fd = open(TRACE_MARKER, O_WRONLY);
+			if (trace_fd < 0)
+				die("%s: %s", TRACE_MARKER, strerror(errno));
+			break;
+		default:
+			usage();
+		}
 	}
 	if (samples < 1 || modems < 1 || modems > 64)
-		die("usage: atmqtt-bench [-n SAMPLES] [-m MODEMS]");
+		usage();
+	if (only) {
+		char copy[128], *tok, *save;
+		bool known;
+
+		snprintf(copy, sizeof(copy), "%s", only);
+		for (tok = strtok_r(copy, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			known = false;
+			for (i = 0; i < sizeof(workloads) / sizeof(*workloads); i++)
+				known |= !strcmp(tok, workloads[i]);
+			if (!known)
+				usage();
+		}
+	}
 	signal(SIGPIPE, SIG_IGN);
 	mosquitto_lib_init();
 	nl = atmqtt_nl_open();
@@ -729,10 +833,16 @@ int main(int argc, char **argv)
 		die("the atmqtt family is not there");
 	mq = mosq_connect();
 	printf("BENCH start 1\n");
-	bench_memory(nl);
-	bench_latency(argv[0], nl, mq, samples);
-	bench_throughput(nl, mq);
-	bench_scale(nl, modems);
+	if (wanted(only, "memory"))
+		bench_memory(nl);
+	lat_k = wanted(only, "latency") || wanted(only, "latency-kernel");
+	lat_u = wanted(only, "latency") || wanted(only, "latency-user");
+	if (lat_k || lat_u)
+		bench_latency(nl, mq, samples, lat_k, lat_u);
+	if (wanted(only, "throughput"))
+		bench_throughput(nl, mq);
+	if (wanted(only, "scale"))
+		bench_scale(nl, modems);
 	printf("BENCH done 1\n");
 	mosquitto_loop_stop(mq, true);
 	mosquitto_destroy(mq);
