@@ -19,3 +19,21 @@ bench: deps
 	@sh bench/report.sh bench/results
 
 .PHONY: bench
+
+# make bench-profile: where the latency test's time goes (ftrace and perf in
+# the VM, bench/phases.py on the host): bench/results/profile.txt.
+bench-profile: deps
+	@$(MAKE) --no-print-directory all modules KVERS=$(KVER)
+	@$(MAKE) --no-print-directory -s -C bench atmqtt-bench
+	@mkdir -p bench/results
+	@echo "==> atmqtt-bench under ftrace and perf in the VM, kernel $(KVER)"
+	@ATMQTT_KVER=$(KVER) sh scripts/vm/run.sh profile \
+		build/ko-$(KVER)/atmqtt.ko tools/sim/atmqtt-sim $(BENCH_BIN) \
+		/usr/bin/perf >bench/results/profile.log 2>&1 || \
+		{ tail -40 bench/results/profile.log; exit 1; }
+	@{ python3 bench/phases.py bench/results/profile.log && \
+	   sed -n 's/^PROFILE //p' bench/results/profile.log | \
+		grep -v '^LAT '; } >bench/results/profile.txt
+	@cat bench/results/profile.txt
+
+.PHONY: bench-profile

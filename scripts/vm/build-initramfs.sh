@@ -50,7 +50,8 @@ done
 
 cp "$top/scripts/vm/init" "$root/init"
 cp "$top/scripts/vm/vm-demo.sh" "$top/scripts/vm/vm-check.sh" \
-   "$top/scripts/vm/vm-bench.sh" "$root/scripts/"
+   "$top/scripts/vm/vm-bench.sh" "$top/scripts/vm/vm-profile.sh" \
+   "$root/scripts/"
 chmod +x "$root/init" "$root/scripts/"*.sh
 
 cat >"$root/etc/passwd" <<'PW'
