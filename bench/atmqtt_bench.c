@@ -376,6 +376,7 @@ static struct mosquitto *mosq_connect(void)
 /* One side of the latency test: an agent, its simulator, its topics. */
 struct lat_side {
 	const char *name;	/* "kernel" or "user" */
+	const char *prefix;	/* its topics: <prefix>/in, <prefix>/out */
 	struct sim sim;
 	struct agent ag;
 	char topic_in[TOPIC_LEN];
@@ -434,26 +435,30 @@ static void bench_latency(struct atmqtt_nl *nl, struct mosquitto *mq,
 			  int samples, bool kernel, bool user)
 {
 	struct lat_side side[2] = {
-		{ .name = "kernel", .sim = { .fd = -1 }, .on = kernel },
-		{ .name = "user", .sim = { .fd = -1 }, .on = user },
+		{ .name = "kernel", .prefix = "bench/lat/k",
+		  .sim = { .fd = -1 }, .on = kernel },
+		{ .name = "user", .prefix = "bench/lat/u",
+		  .sim = { .fd = -1 }, .on = user },
 	};
 	char handle[16];
 	int i, j;
+
+	for (j = 0; j < 2; j++)
+		snprintf(side[j].topic_in, TOPIC_LEN, "%s/in", side[j].prefix);
 
 	if (kernel) {
 		if (sim_start(&side[0].sim, 100) ||
 		    sim_attach(&side[0].sim, nl))
 			die("latency: kernel modem");
 		snprintf(handle, sizeof(handle), "%u", side[0].sim.handle);
-		agent_start(&side[0].ag, "agent-kernel", handle, "bench/lat/k");
-		snprintf(side[0].topic_in, TOPIC_LEN, "bench/lat/k/in");
+		agent_start(&side[0].ag, "agent-kernel", handle,
+			    side[0].prefix);
 	}
 	if (user) {
 		if (sim_start(&side[1].sim, 101))
 			die("latency: userspace modem");
 		agent_start(&side[1].ag, "agent-tty", side[1].sim.tty,
-			    "bench/lat/u");
-		snprintf(side[1].topic_in, TOPIC_LEN, "bench/lat/u/in");
+			    side[1].prefix);
 	}
 	for (i = -20; i < samples; i++)		/* 20 to warm up */
 		for (j = 0; j < 2; j++)
