@@ -30,9 +30,7 @@ bool atp_abort_data(struct atp_parser *p)
 	if (!p->data_need)
 		return false;
 	p->stats.malformed++;
-	p->len = 0;
-	p->data_need = 0;
-	p->data_started = false;
+	atp_reset(p);
 	return true;
 }
 
