@@ -6,8 +6,17 @@
  * line is classified once.  The scan for the line end runs over the whole
  * chunk with memchr-like loops and copies runs with memcpy, so the cost per
  * byte is a compare and a copy.
+ *
+ * Short chunks (a slow UART hands bytes over one at a time) cost a call
+ * each instead.  Most of their bytes only need storing, which atp_feed()
+ * does itself as long as fast_end and fast_min allow it (see atp.h).  The
+ * code that changes the parser's state in any other way sets them again
+ * before atp_feed() returns (atp_set_fast()); atp_reset() clears fast_end.
  */
 #include "atp.h"
+
+/* Chunks up to this long are stored by atp_feed() itself, byte by byte. */
+#define ATP_SHORT	16
 
 void atp_init(struct atp_parser *p, atp_emit_t emit, void *ctx)
 {
@@ -16,9 +25,25 @@ void atp_init(struct atp_parser *p, atp_emit_t emit, void *ctx)
 	p->ctx = ctx;
 }
 
+/* What atp_feed() may store without the general code: see atp.h. */
+static void atp_set_fast(struct atp_parser *p)
+{
+	if (!p->len || p->overflow || p->skip_line ||
+	    (p->data_need && !p->data_started)) {
+		p->fast_end = 0;
+	} else if (p->data_need) {
+		p->fast_end = p->data_need - 1;
+		p->fast_min = 0;
+	} else {
+		p->fast_end = ATP_LINE_MAX;
+		p->fast_min = '\r' + 1;
+	}
+}
+
 void atp_reset(struct atp_parser *p)
 {
 	p->len = 0;
+	p->fast_end = 0;
 	p->overflow = false;
 	p->skip_line = false;
 	p->data_need = 0;
@@ -241,23 +266,41 @@ static void atp_classify(struct atp_parser *p, const char *line, size_t len)
 	atp_emit(p, &it);
 }
 
-static void atp_end_line(struct atp_parser *p)
+/* Report the line that a CR or LF ended: its item, or its overflow. */
+static noinline void atp_emit_line(struct atp_parser *p)
 {
 	struct atp_item it;
 
+	p->stats.lines++;
 	if (p->overflow) {
 		memset(&it, 0, sizeof(it));
 		it.kind = ATP_OVERFLOW;
-		p->stats.lines++;
 		p->stats.overflows++;
 		atp_emit(p, &it);
-	} else if (p->len) {
-		p->stats.lines++;
+	} else {
 		atp_classify(p, p->line, p->len);
 	}
+}
+
+/* CR or LF outside +MQTTREAD data: empty lines (CRLF pairs) end nothing. */
+static void atp_end_line(struct atp_parser *p)
+{
+	if (p->len || p->overflow)
+		atp_emit_line(p);
 	p->len = 0;
 	p->overflow = false;
 	p->skip_line = false;
+}
+
+/* The data prompt is reported at once; the rest of its line is skipped. */
+static noinline void atp_prompt(struct atp_parser *p)
+{
+	struct atp_item it;
+
+	memset(&it, 0, sizeof(it));
+	it.kind = ATP_PROMPT;
+	atp_emit(p, &it);
+	p->skip_line = true;
 }
 
 /* The data line of +MQTTREAD is complete in line[]: check its frame. */
@@ -319,7 +362,6 @@ static noinline void atp_feed_lines(struct atp_parser *p, const u8 *buf,
 				    size_t len)
 {
 	const u8 *end = buf + len;
-	struct atp_item it;
 
 	while (buf < end) {
 		const u8 *q = buf;
@@ -330,12 +372,8 @@ static noinline void atp_feed_lines(struct atp_parser *p, const u8 *buf,
 			continue;
 		}
 
-		/* The data prompt is reported as soon as it is seen. */
 		if (!p->len && !p->overflow && !p->skip_line && *buf == '>') {
-			memset(&it, 0, sizeof(it));
-			it.kind = ATP_PROMPT;
-			atp_emit(p, &it);
-			p->skip_line = true;
+			atp_prompt(p);
 			buf++;
 			continue;
 		}
@@ -343,7 +381,7 @@ static noinline void atp_feed_lines(struct atp_parser *p, const u8 *buf,
 		while (q < end && *q != '\r' && *q != '\n')
 			q++;
 		run = q - buf;
-		if (!p->skip_line && !p->overflow) {
+		if (run && !p->skip_line && !p->overflow) {
 			if (run > ATP_LINE_MAX - p->len) {
 				p->overflow = true;
 			} else if (run == 1) {
@@ -355,43 +393,82 @@ static noinline void atp_feed_lines(struct atp_parser *p, const u8 *buf,
 		}
 		buf = q;
 		if (buf < end) {
-			/* A line end: empty lines (CRLF pairs) end nothing. */
 			atp_end_line(p);
 			buf++;
 		}
 	}
+	atp_set_fast(p);
+}
+
+/*
+ * Between lines, a CR or LF changes nothing (the LF of CRLF, empty lines,
+ * line ends before +MQTTREAD data): half the bytes that atp_feed() cannot
+ * store, so they are worth a test of their own.
+ */
+static bool atp_idle_end(struct atp_parser *p, u8 c)
+{
+	return !p->len && !p->overflow && !p->skip_line &&
+	       (c == '\r' || c == '\n');
+}
+
+/*
+ * One byte that atp_feed() cannot just store: what atp_feed_lines() does with
+ * a chunk of one byte, without its loop.
+ */
+static noinline void atp_feed_byte(struct atp_parser *p, u8 c)
+{
+	if (p->data_need) {
+		if (!p->data_started && (c == '\r' || c == '\n'))
+			return;		/* before the data: skipped */
+		p->data_started = true;
+		p->line[p->len++] = c;
+		if (p->len == p->data_need)
+			atp_end_data(p);
+	} else if (c == '\r' || c == '\n') {
+		atp_end_line(p);
+	} else if (p->overflow || p->skip_line) {
+		return;		/* dropped: nothing changes */
+	} else if (!p->len && c == '>') {
+		atp_prompt(p);
+	} else if (p->len == ATP_LINE_MAX) {
+		p->overflow = true;
+	} else {
+		p->line[p->len++] = c;
+	}
+	atp_set_fast(p);
 }
 
 /*
  * Short pieces (a slow UART hands bytes over one at a time) mostly fall
- * inside a line or inside +MQTTREAD data, where a byte only needs a copy:
- * do that here, without the frame of the general loop.
+ * inside a line or inside +MQTTREAD data, where a byte only needs storing:
+ * fast_end and fast_min say when (see atp.h).  Anything else goes to
+ * atp_feed_byte() for a single byte, to the general loop for the rest of a
+ * longer chunk.
  */
 void atp_feed(struct atp_parser *p, const u8 *buf, size_t len)
 {
-	size_t i, n = p->len;
+	size_t n, i, lim;
 
 	p->stats.bytes += len;
-	if (len <= 8 && n && !p->overflow && !p->skip_line) {
-		if (p->data_need) {
-			if (n + len < p->data_need) {
-				for (i = 0; i < len; i++)
-					p->line[n + i] = buf[i];
-				p->len = n + len;
-				return;
-			}
-		} else if (n + len <= ATP_LINE_MAX) {
-			for (i = 0; i < len; i++) {
-				if (buf[i] == '\r' || buf[i] == '\n')
-					break;
-				p->line[n + i] = buf[i];
-			}
-			p->len = n + i;
-			if (i == len)
-				return;
-			buf += i;
-			len -= i;
-		}
+	if (len == 1) {
+		if (p->len < p->fast_end && *buf >= p->fast_min)
+			p->line[p->len++] = *buf;
+		else if (!atp_idle_end(p, *buf))
+			atp_feed_byte(p, *buf);
+		return;
+	}
+	if (len <= ATP_SHORT) {
+		n = p->len;
+		lim = n < p->fast_end ? p->fast_end - n : 0;
+		if (lim > len)
+			lim = len;
+		for (i = 0; i < lim && buf[i] >= p->fast_min; i++)
+			p->line[n + i] = buf[i];
+		p->len = n + i;
+		if (i == len)
+			return;
+		buf += i;
+		len -= i;
 	}
 	atp_feed_lines(p, buf, len);
 }

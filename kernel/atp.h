@@ -107,6 +107,17 @@ struct atp_parser {
 	atp_emit_t emit;
 	void *ctx;
 	size_t len;		/* bytes in line[] */
+	/*
+	 * For the short-chunk path of atp_feed(): while len < fast_end, a
+	 * byte >= fast_min fed next only goes to line[len++].  In a line:
+	 * ATP_LINE_MAX and '\r' + 1 (CR, LF and the other control bytes
+	 * take the general code).  In +MQTTREAD data: data_need - 1 (the
+	 * last byte ends the data) and 0.  fast_end is 0 at the start of a
+	 * line (a '>' there is the prompt), while a line is dropped or
+	 * skipped, and before the first data byte.
+	 */
+	size_t fast_end;
+	u8 fast_min;
 	bool overflow;		/* current line is being dropped */
 	bool skip_line;		/* rest of line after a '>' prompt */
 	bool data_started;	/* reading +MQTTREAD data: first byte seen */

@@ -476,6 +476,140 @@ TEST(abort_long_data)
 	check(l.n == 2 && l.r[1].kind == ATP_OK, "lines again");
 }
 
+/* Fed in pieces of @step bytes. */
+static void parse_step(struct log *l, const char *s, size_t len, size_t step)
+{
+	size_t pos, n;
+
+	memset(l, 0, sizeof(*l));
+	atp_init(&parser, record, l);
+	for (pos = 0; pos < len; pos += n) {
+		n = len - pos < step ? len - pos : step;
+		atp_feed(&parser, (const u8 *)s + pos, n);
+	}
+}
+
+/* Every piece size of the short-chunk paths, and more, against the whole. */
+static void check_steps(const char *what, const char *s, size_t len, int items)
+{
+	static const size_t steps[] = { 1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 64 };
+	struct log whole, split;
+	size_t i;
+
+	parse(&whole, s, len);
+	check(whole.n == items, "%s: %d items, want %d", what, whole.n, items);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		parse_step(&split, s, len, steps[i]);
+		if (!same(&whole, &split)) {
+			check(0, "%s: pieces of %zu differ", what, steps[i]);
+			return;
+		}
+	}
+}
+
+/*
+ * The edges of what atp_feed() stores without the general code: a line of
+ * exactly ATP_LINE_MAX bytes and one more, control bytes inside a line,
+ * prompts, and +MQTTREAD data whose bytes are line ends and NULs, up to its
+ * last byte.
+ */
+TEST(short_chunk_edges)
+{
+	static const char *const ends[] = { "\r", "\n", "\r\n", "\0\r" };
+	static char buf[4 * ATP_LINE_MAX];
+	static struct log l;
+	char data[16], stream[128];
+	size_t n, e;
+	int i;
+
+	/* ATP_LINE_MAX bytes, one more, one less and a control byte. */
+	memset(buf, 'x', ATP_LINE_MAX);
+	n = ATP_LINE_MAX;
+	n += sprintf(buf + n, "\r\n");
+	memset(buf + n, 'y', ATP_LINE_MAX + 1);
+	buf[n + 100] = '\t';
+	buf[n + 1000] = '\0';
+	n += ATP_LINE_MAX + 1;
+	n += sprintf(buf + n, "z\r\nOK\r\n");
+	memset(buf + n, 'w', ATP_LINE_MAX - 1);
+	n += ATP_LINE_MAX - 1;
+	buf[n++] = 1;
+	n += sprintf(buf + n, "\n");
+	check_steps("line lengths", buf, n, 4);
+	parse(&l, buf, n);
+	check(l.r[0].kind == ATP_INFO &&
+	      strlen(l.r[0].line) == ATP_LINE_MAX &&
+	      l.r[1].kind == ATP_OVERFLOW &&
+	      l.r[2].kind == ATP_OK &&
+	      l.r[3].kind == ATP_INFO, "line lengths: kinds");
+
+	check_steps("prompts",
+		    S(">\r\n> abc\r\n>>x\r>OK\n\r\nOK\r\n\r\n> \x01\t\r\nOK\r\n"),
+		    7);
+	check_steps("control bytes",
+		    S("A\x01" "B\x00" "C\x0c\x0e\r\n\x01OK\r\n\x00\r\nOK\r\n"),
+		    4);
+
+	/* tlen 1, plen 0: six bytes of data, the shortest. */
+	check_steps("shortest data",
+		    S("+MQTTREAD: 1,0,1,0\r\n\r\n\r\"t\",\"\"\r\nOK\r\n"), 3);
+	/* Line ends and NULs at either end of the payload. */
+	for (i = 0; i < 4; i++) {
+		e = i == 3 ? 2 : strlen(ends[i]);
+		memcpy(data, ends[i], e);
+		memcpy(data + e, "ab", 2);
+		memcpy(data + e + 2, ends[i], e);
+		n = sprintf(stream, "+MQTTREAD: 1,0,2,%zu\r\n\"t\r\",\"",
+			    2 * e + 2);
+		memcpy(stream + n, data, 2 * e + 2);
+		n += 2 * e + 2;
+		n += sprintf(stream + n, "\"\r\nOK\r\n");
+		check_steps("data with line ends", stream, n, 3);
+		parse(&l, stream, n);
+		check(l.r[1].kind == ATP_MSG &&
+		      l.r[1].payload_len == 2 * e + 2 &&
+		      !memcmp(l.r[1].payload, data, 2 * e + 2),
+		      "data with line ends %d", i);
+	}
+	/* Data that ends early: its frame fails where its length ends. */
+	check_steps("short data",
+		    S("+MQTTREAD: 1,0,1,3\r\n\"t\",\"\"\r\nOK\r\nOK\r\n"), 4);
+}
+
+/* Feed one byte at a time, as a slow UART does. */
+static void feed_bytes(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		atp_feed(&parser, (const u8 *)s + i, 1);
+}
+
+/* atp_reset() and atp_abort_data() between bytes of a line or of data. */
+TEST(reset_between_bytes)
+{
+	struct log l;
+
+	memset(&l, 0, sizeof(l));
+	atp_init(&parser, record, &l);
+	feed_bytes(S("+MQTTSUB: 1"));
+	atp_reset(&parser);
+	feed_bytes(S(">\r\nOK\r\n"));
+	check(l.n == 2 && l.r[0].kind == ATP_PROMPT && l.r[1].kind == ATP_OK,
+	      "prompt after a reset: %d items", l.n);
+
+	memset(&l, 0, sizeof(l));
+	atp_init(&parser, record, &l);
+	feed_bytes(S("+MQTTREAD: 1,0,1,60\r\n\"t\",\"ab"));
+	check(atp_abort_data(&parser), "aborted");
+	feed_bytes(S("\r\nOK\r\n>"));
+	check(l.n == 3 && l.r[0].kind == ATP_READ && l.r[1].kind == ATP_OK &&
+	      l.r[2].kind == ATP_PROMPT, "lines after an abort: %d items",
+	      l.n);
+	check(parser.stats.bytes == 35, "bytes %llu",
+	      (unsigned long long)parser.stats.bytes);
+}
+
 TEST(fields)
 {
 	struct atp_field f[6];
@@ -501,7 +635,7 @@ TEST(fields)
 
 int main(void)
 {
-	printf("TAP version 13\n1..17\n");
+	printf("TAP version 13\n1..19\n");
 	RUN(manual_transcript);
 	RUN(split_at_every_boundary);
 	RUN(one_byte_at_a_time_and_random_chunks);
@@ -518,6 +652,8 @@ int main(void)
 	RUN(read_data_by_length);
 	RUN(read_data_that_lies);
 	RUN(abort_long_data);
+	RUN(short_chunk_edges);
+	RUN(reset_between_bytes);
 	RUN(fields);
 	printf("# Totals: pass:%d fail:%d skip:0\n", tests - failed, failed);
 	return failed ? 1 : 0;
