@@ -423,7 +423,7 @@ int main(int argc, char **argv)
 		     (unsigned long long)p.stats.overflows);
 
 	printf("chunk=%zu bytes=%llu items=%llu msgs=%llu malformed=%llu\n",
-	       chunk, (unsigned long long)p.stats.bytes,
+	       chunk, (unsigned long long)sizeof(stream) * repeat,
 	       (unsigned long long)c.items,
 	       (unsigned long long)c.kind[ATP_MSG],
 	       (unsigned long long)c.kind[ATP_MALFORMED]);

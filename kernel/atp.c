@@ -445,18 +445,11 @@ static noinline void atp_feed_byte(struct atp_parser *p, u8 c)
  * atp_feed_byte() for a single byte, to the general loop for the rest of a
  * longer chunk.
  */
-void atp_feed(struct atp_parser *p, const u8 *buf, size_t len)
+static noinline void atp_feed_chunk(struct atp_parser *p, const u8 *buf,
+				    size_t len)
 {
 	size_t n, i, lim;
 
-	p->stats.bytes += len;
-	if (len == 1) {
-		if (p->len < p->fast_end && *buf >= p->fast_min)
-			p->line[p->len++] = *buf;
-		else if (!atp_idle_end(p, *buf))
-			atp_feed_byte(p, *buf);
-		return;
-	}
 	if (len <= ATP_SHORT) {
 		n = p->len;
 		lim = n < p->fast_end ? p->fast_end - n : 0;
@@ -471,6 +464,19 @@ void atp_feed(struct atp_parser *p, const u8 *buf, size_t len)
 		len -= i;
 	}
 	atp_feed_lines(p, buf, len);
+}
+
+/* A byte at a time is the common case of a slow UART: it stays inline. */
+void atp_feed(struct atp_parser *p, const u8 *buf, size_t len)
+{
+	if (len == 1) {
+		if (p->len < p->fast_end && *buf >= p->fast_min)
+			p->line[p->len++] = *buf;
+		else if (!atp_idle_end(p, *buf))
+			atp_feed_byte(p, *buf);
+		return;
+	}
+	atp_feed_chunk(p, buf, len);
 }
 
 int atp_fields(const char *s, size_t len, struct atp_field *f, int max)

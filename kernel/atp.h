@@ -96,8 +96,11 @@ struct atp_field {
 
 typedef void (*atp_emit_t)(void *ctx, const struct atp_item *item);
 
+/*
+ * What the parser counts as it goes.  Not the bytes fed: the caller knows
+ * those, and a count here would cost every one-byte call an instruction.
+ */
 struct atp_stats {
-	u64 bytes;		/* bytes fed */
 	u64 lines;		/* non-empty lines seen, overflowed ones included */
 	u64 overflows;		/* lines dropped for length */
 	u64 malformed;		/* ATP_MALFORMED items */

@@ -67,6 +67,7 @@ static void emit(void *ctx, const struct atp_item *it)
 int main(int argc, char **argv)
 {
 	static struct atp_parser p;
+	unsigned long long bytes = 0;
 	size_t chunk = 4096;
 	unsigned char *buf;
 	FILE *f = stdin;
@@ -87,10 +88,12 @@ int main(int argc, char **argv)
 	if (!buf)
 		return 1;
 	atp_init(&p, emit, NULL);
-	while ((n = fread(buf, 1, chunk, f)) > 0)
+	while ((n = fread(buf, 1, chunk, f)) > 0) {
 		atp_feed(&p, buf, n);
+		bytes += n;
+	}
 	fprintf(stderr, "bytes=%llu lines=%llu overflows=%llu malformed=%llu\n",
-		(unsigned long long)p.stats.bytes,
+		bytes,
 		(unsigned long long)p.stats.lines,
 		(unsigned long long)p.stats.overflows,
 		(unsigned long long)p.stats.malformed);
