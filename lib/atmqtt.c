@@ -11,6 +11,11 @@
  *   - then the ack (or NLMSG_DONE for a dump), whose error is the result
  *     and whose extended ack TLVs give atmqtt_ext_error() and
  *     atmqtt_ext_error_attr().
+ * A request that reaches the modem (every do command but SET_CLIENT) is
+ * sent without NLM_F_ACK: the kernel answers its success with a reply of
+ * the request's command (see the UAPI header), which then ends it, and an
+ * error with an NLMSG_ERROR all the same.  That spares an ack message and
+ * a recvmsg() per request.
  * Messages of an earlier request (another sequence number) are skipped.
  *
  * Ranges are the kernel's business: it answers with -EINVAL and a message
@@ -19,6 +24,7 @@
  * -EINVAL and a message in the same style, rather than sent truncated.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +39,12 @@ typedef void (*reply_fn)(struct nlmsghdr *nlh, struct nlattr **tb,
 
 struct atmqtt_nl {
 	struct nl_sock *sk;
+	struct nl_cb *cb;	/* the answer's callbacks, for every request */
 	int family;
 	/* the request in flight */
 	int err;		/* 1 while waiting, then the result */
 	uint32_t seq;
+	bool reply_ends;	/* no NLM_F_ACK: a success reply is the last */
 	reply_fn reply;
 	void *reply_arg;
 	unsigned int attr_off[ATMQTT_A_MAX + 1];
@@ -45,6 +53,8 @@ struct atmqtt_nl {
 	uint32_t modem_err;
 	char ext_msg[256];
 };
+
+static struct nl_cb *atmqtt_nl_cb(struct atmqtt_nl *nl);
 
 struct atmqtt_nl *atmqtt_nl_open(void)
 {
@@ -60,6 +70,13 @@ struct atmqtt_nl *atmqtt_nl_open(void)
 		errno = e;
 		return NULL;
 	}
+	nl->cb = atmqtt_nl_cb(nl);
+	if (!nl->cb) {
+		nl_socket_free(nl->sk);
+		free(nl);
+		errno = ENOMEM;
+		return NULL;
+	}
 	return nl;
 }
 
@@ -67,6 +84,7 @@ void atmqtt_nl_close(struct atmqtt_nl *nl)
 {
 	if (!nl)
 		return;
+	nl_cb_put(nl->cb);
 	nl_socket_free(nl->sk);
 	free(nl);
 }
@@ -186,12 +204,31 @@ static int atmqtt_valid_cb(struct nl_msg *msg, void *arg)
 	if (genlmsg_parse(nlh, 0, tb, ATMQTT_A_MAX, aqi_policy))
 		return NL_SKIP;
 	if (tb[ATMQTT_A_MODEM_ERROR]) {
+		/* The error ack follows. */
 		nl->modem_err = nla_get_u32(tb[ATMQTT_A_MODEM_ERROR]);
 		return NL_OK;
 	}
 	if (nl->reply)
 		nl->reply(nlh, tb, nl->reply_arg);
-	return NL_OK;
+	if (!nl->reply_ends)
+		return NL_OK;
+	nl->err = 0;
+	return NL_STOP;
+}
+
+/* The callbacks of every answer; their argument is the handle. */
+static struct nl_cb *atmqtt_nl_cb(struct atmqtt_nl *nl)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
+
+	if (!cb)
+		return NULL;
+	nl_cb_err(cb, NL_CB_CUSTOM, atmqtt_err_cb, nl);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, atmqtt_seq_cb, nl);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, atmqtt_ack_cb, nl);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, atmqtt_finish_cb, nl);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, atmqtt_valid_cb, nl);
+	return cb;
 }
 
 /* ---- the request ---- */
@@ -325,47 +362,41 @@ static void put_bin(struct req *r, int type, const void *data, size_t len)
 static int req_send(struct req *r, reply_fn reply, void *arg)
 {
 	struct atmqtt_nl *nl = r->nl;
-	struct nl_cb *cb;
+	struct nlmsghdr *nlh;
 	int ret;
 
 	if (r->err) {
 		nlmsg_free(r->msg);
 		return r->err;
 	}
-	cb = nl_cb_alloc(NL_CB_CUSTOM);
-	if (!cb) {
-		nlmsg_free(r->msg);
-		return -ENOMEM;
-	}
+	nlh = nlmsg_hdr(r->msg);
 	nl->err = 1;
 	nl->reply = reply;
 	nl->reply_arg = arg;
-	nl_cb_err(cb, NL_CB_CUSTOM, atmqtt_err_cb, nl);
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, atmqtt_seq_cb, nl);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, atmqtt_ack_cb, nl);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, atmqtt_finish_cb, nl);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, atmqtt_valid_cb, nl);
+	nl->reply_ends = !(nlh->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP));
 
 	ret = nl_send_auto(nl->sk, r->msg);
-	nl->seq = nlmsg_hdr(r->msg)->nlmsg_seq;
+	nl->seq = nlh->nlmsg_seq;
 	nlmsg_free(r->msg);
 	if (ret < 0)
 		nl->err = aqi_nlerr(ret);
 	while (nl->err > 0) {
-		ret = nl_recvmsgs(nl->sk, cb);
+		ret = nl_recvmsgs(nl->sk, nl->cb);
 		if (ret < 0 && nl->err > 0)
 			nl->err = aqi_nlerr(ret);
 	}
-	nl_cb_put(cb);
 	nl->reply = NULL;
 	return nl->err;
 }
 
-/* A do request: MODEM, then the caller's attributes. */
+/*
+ * A do request: MODEM, then the caller's attributes.  Every do command but
+ * SET_CLIENT reaches the modem and is answered by a reply: no ack.
+ */
 static void req_modem(struct req *r, struct atmqtt_nl *nl, uint8_t cmd,
 		      uint32_t modem)
 {
-	req_init(r, nl, cmd, NLM_F_ACK);
+	req_init(r, nl, cmd, cmd == ATMQTT_CMD_SET_CLIENT ? NLM_F_ACK : 0);
 	put_u32(r, ATMQTT_A_MODEM, modem);
 }
 

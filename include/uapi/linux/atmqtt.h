@@ -23,9 +23,13 @@
  * URC arrives; the modem takes other commands meanwhile, so a request for
  * client 2 does not wait for client 1's broker.
  *
- * Every request that reaches the modem is answered with a message of the
- * request's command carrying ATMQTT_A_MODEM (and ATMQTT_A_CLIENT where the
- * request has one) plus what is listed for the command.  When the modem
+ * Every request that reaches the modem (every do command but
+ * ATMQTT_CMD_SET_CLIENT) is answered with a message of the request's
+ * command carrying ATMQTT_A_MODEM (and ATMQTT_A_CLIENT where the request
+ * has one) plus what is listed for the command.  On success that reply is
+ * the request's last message, so NLM_F_ACK is not needed (libatmqtt does
+ * not set it: one message and one recvmsg() less per request); an error is
+ * acked whether NLM_F_ACK was set or not.  When the modem
  * answered "ERROR: <n>" or "+CME ERROR: <n>", a reply carrying
  * ATMQTT_A_MODEM_ERROR (u32, <n>) comes before the error ack.  Errors are
  * negative errno values in the ack, with an extended ack message that names

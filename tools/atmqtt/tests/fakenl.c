@@ -8,13 +8,19 @@
  * sockets are real (genl_connect), the library and libnl's message
  * handling are the real ones; only the kernel's side is replaced:
  *   - every request is decoded and logged, one line, to $FAKENL_LOG:
- *       CMD flags=ack|dump ATTR=value ...
+ *       CMD flags=ack|dump|none ATTR=value ...
  *     (integers in decimal, with "(lenN)" when the size is not the
  *     attribute's; strings and binaries %-encoded: bytes outside
  *     0x21-0x7e and '%' as %XX; a string's terminating NUL left out);
  *   - the answer comes from $FAKENL_SCRIPT, lines of
  *       CMD reply ATTR=value ...      a reply message
  *       CMD ack ERRNO [msg=TEXT] [attr=ATTR] [miss=ATTR]
+ *                                     (a success is acked only when the
+ *                                     request asked, NLM_F_ACK; without,
+ *                                     a bare reply stands for it unless
+ *                                     the script gave one, as the kernel
+ *                                     replies to every request that
+ *                                     reaches the modem)
  *       CMD done ERRNO [msg=TEXT]     end of a dump
  *       CMD stale                     an ack of an older request first
  *       event EVT ATTR=value ...      for the events socket
@@ -506,6 +512,38 @@ static void push_answer(struct fsock *fs, struct nlmsghdr *req, uint32_t seq,
 	nlmsg_free(msg);
 }
 
+/*
+ * The ack of a do request, as the kernel sends it: an error always; a
+ * success only when asked for (NLM_F_ACK), and otherwise the reply that
+ * every request reaching the modem gets, here a bare one (MODEM, CLIENT)
+ * unless the script gave one.
+ */
+static void push_ack(struct fsock *fs, struct nlmsghdr *req, int replied,
+		     char *text)
+{
+	struct genlmsghdr *gh = nlmsg_data(req);
+	struct nlattr *a;
+	struct nl_msg *msg;
+
+	if ((req->nlmsg_flags & NLM_F_ACK) || strtol(text, NULL, 0)) {
+		push_answer(fs, req, req->nlmsg_seq, 0, text);
+		return;
+	}
+	if (replied)
+		return;
+	msg = build_genl(req->nlmsg_pid, req->nlmsg_seq, 0, gh->cmd, NULL);
+	a = nla_find(genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
+		     ATMQTT_A_MODEM);
+	if (a)
+		nla_put_u32(msg, ATMQTT_A_MODEM, nla_get_u32(a));
+	a = nla_find(genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
+		     ATMQTT_A_CLIENT);
+	if (a)
+		nla_put_u8(msg, ATMQTT_A_CLIENT, nla_get_u8(a));
+	fs_push(fs, nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len, 0);
+	nlmsg_free(msg);
+}
+
 static void push_default(struct fsock *fs, struct nlmsghdr *req, int ci)
 {
 	char text[] = "MODEM=1 TTY=pts3 MODEM_STATE=0 MODE=1";
@@ -518,13 +556,16 @@ static void push_default(struct fsock *fs, struct nlmsghdr *req, int ci)
 		fs_push(fs, nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len, 0);
 		nlmsg_free(msg);
 	}
-	push_answer(fs, req, req->nlmsg_seq, cmds[ci].dump, zero);
+	if (cmds[ci].dump)
+		push_answer(fs, req, req->nlmsg_seq, 1, zero);
+	else
+		push_ack(fs, req, 0, zero);
 }
 
 static void answer(struct fsock *fs, struct nlmsghdr *req)
 {
 	struct genlmsghdr *gh = nlmsg_data(req);
-	int ci = cmd_index(gh->cmd), dump, first = 1;
+	int ci = cmd_index(gh->cmd), dump, first = 1, replied = 0;
 	unsigned char multi[65536];
 	size_t mlen = 0;
 	struct nl_msg *msg;
@@ -536,7 +577,8 @@ static void answer(struct fsock *fs, struct nlmsghdr *req)
 	dump = !!(req->nlmsg_flags & NLM_F_DUMP);
 	if (dump != cmds[ci].dump)
 		die("%s sent %s", cmds[ci].name, dump ? "as a dump" : "not as a dump");
-	if (!dump && !(req->nlmsg_flags & NLM_F_ACK))
+	/* The one do request the kernel does not answer with a reply. */
+	if (gh->cmd == ATMQTT_CMD_SET_CLIENT && !(req->nlmsg_flags & NLM_F_ACK))
 		die("%s sent without NLM_F_ACK", cmds[ci].name);
 	for (;;) {
 		l = script_take(ci);
@@ -555,6 +597,7 @@ static void answer(struct fsock *fs, struct nlmsghdr *req)
 
 			push_answer(fs, req, req->nlmsg_seq - 1, 0, err);
 		} else if (!strcmp(verb, "reply")) {
+			replied = 1;
 			msg = build_genl(req->nlmsg_pid, req->nlmsg_seq,
 					 dump ? NLM_F_MULTI : 0, gh->cmd,
 					 text);
@@ -568,6 +611,9 @@ static void answer(struct fsock *fs, struct nlmsghdr *req)
 					nlmsg_hdr(msg)->nlmsg_len, 0);
 			}
 			nlmsg_free(msg);
+		} else if (!strcmp(verb, "ack") && !dump) {
+			push_ack(fs, req, replied, text);
+			return;
 		} else if (!strcmp(verb, "ack") || !strcmp(verb, "done")) {
 			if (mlen)
 				fs_push(fs, multi, mlen, 0);

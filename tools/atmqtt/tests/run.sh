@@ -89,9 +89,9 @@ script 'OPEN reply MODEM=1 CLIENT=1 MODEM_ERROR=702' \
        'CLOSE stale' 'CLOSE ack 0' \
        'GET_SUB done -95 msg=dump%20failed'
 "$LIBTEST" errors && ok || bad "$CASE"
-expect "$T/log" 'OPEN flags=ack MODEM=1 CLIENT=1 HOST=h PORT=1883
-SUBSCRIBE flags=ack MODEM=1 CLIENT=1 TOPIC=t QOS=0
-CLOSE flags=ack MODEM=1 CLIENT=1
+expect "$T/log" 'OPEN flags=none MODEM=1 CLIENT=1 HOST=h PORT=1883
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=t QOS=0
+CLOSE flags=none MODEM=1 CLIENT=1
 GET_SUB flags=dump'
 
 CASE="lib modems"
@@ -114,17 +114,17 @@ script 'GET_USER reply MODEM=1 ENTRY=CLIENT:1,USERNAME:bob,PASSWORD:pw,CLIENT_ID
        'GET_OPENABLE reply MODEM=1 CLIENTS=6' 'GET_OPENABLE ack 0' \
        'GET_CLOSABLE reply MODEM=1 CLIENTS=0' 'GET_CLOSABLE ack 0'
 "$LIBTEST" user_will_conf && ok || bad "$CASE"
-expect "$T/log" 'SET_USER flags=ack MODEM=1 CLIENT=1 USERNAME=bob PASSWORD=pw CLIENT_ID=dev1
-SET_USER flags=ack MODEM=1 CLIENT=2
-GET_USER flags=ack MODEM=1
-SET_WILL flags=ack MODEM=1 CLIENT=1 TOPIC=w/t QOS=1 RETAIN=1 PAYLOAD=bye
-SET_WILL flags=ack MODEM=1 CLIENT=2 TOPIC=w/t QOS=0 RETAIN=0
-GET_WILL flags=ack MODEM=1
-SET_CONF flags=ack MODEM=1 MODE=0
-GET_CONF flags=ack MODEM=1
-GET_CONF flags=ack MODEM=1
-GET_OPENABLE flags=ack MODEM=1
-GET_CLOSABLE flags=ack MODEM=1'
+expect "$T/log" 'SET_USER flags=none MODEM=1 CLIENT=1 USERNAME=bob PASSWORD=pw CLIENT_ID=dev1
+SET_USER flags=none MODEM=1 CLIENT=2
+GET_USER flags=none MODEM=1
+SET_WILL flags=none MODEM=1 CLIENT=1 TOPIC=w/t QOS=1 RETAIN=1 PAYLOAD=bye
+SET_WILL flags=none MODEM=1 CLIENT=2 TOPIC=w/t QOS=0 RETAIN=0
+GET_WILL flags=none MODEM=1
+SET_CONF flags=none MODEM=1 MODE=0
+GET_CONF flags=none MODEM=1
+GET_CONF flags=none MODEM=1
+GET_OPENABLE flags=none MODEM=1
+GET_CLOSABLE flags=none MODEM=1'
 
 CASE="lib publish read"
 script 'PUBLISH reply MODEM=1 CLIENT=1 STATUS=1 DATASIZE=1' 'PUBLISH ack 0' \
@@ -144,10 +144,10 @@ assert raw.encode("latin-1") == bytes((i * 7) & 255 for i in range(1024))
 assert " RETAIN=1 " in line and " QOS=1 " in line
 EOF
 sed 1d "$T/log" >"$T/log2"
-expect "$T/log2" 'PUBLISH flags=ack MODEM=1 CLIENT=2 TOPIC=t QOS=0 RETAIN=0 PAYLOAD=hi DATASIZE=1
-PUBLISH flags=ack MODEM=1 CLIENT=1 TOPIC=t QOS=0 RETAIN=0
-READ flags=ack MODEM=1 CLIENT=1
-READ flags=ack MODEM=1 CLIENT=2'
+expect "$T/log2" 'PUBLISH flags=none MODEM=1 CLIENT=2 TOPIC=t QOS=0 RETAIN=0 PAYLOAD=hi DATASIZE=1
+PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=t QOS=0 RETAIN=0
+READ flags=none MODEM=1 CLIENT=1
+READ flags=none MODEM=1 CLIENT=2'
 
 CASE="lib test raw"
 {
@@ -167,11 +167,11 @@ CASE="lib test raw"
 } >"$T/script"
 : >"$T/log"
 "$LIBTEST" test_raw && ok || bad "$CASE"
-expect "$T/log" 'TEST flags=ack MODEM=1 AT_CMD=4
-TEST flags=ack MODEM=1 AT_CMD=6
-RAW flags=ack MODEM=1 LINE=AT+COPS?
-RAW flags=ack MODEM=1 LINE=AT+X TIMEOUT_MS=5000
-RAW flags=ack MODEM=1 LINE=AT+Y'
+expect "$T/log" 'TEST flags=none MODEM=1 AT_CMD=4
+TEST flags=none MODEM=1 AT_CMD=6
+RAW flags=none MODEM=1 LINE=AT+COPS?
+RAW flags=none MODEM=1 LINE=AT+X TIMEOUT_MS=5000
+RAW flags=none MODEM=1 LINE=AT+Y'
 
 CASE="lib clients subs policy"
 script 'GET_CLIENT reply MODEM=1 CLIENT=1 CLIENT_STATE=1 SUB_COUNT=2 RECONNECT=1 RECONNECT_MIN_MS=1000 RECONNECT_MAX_MS=60000 HOST=broker PORT=8883 CLEAN=1 KEEPALIVE=60' \
@@ -185,7 +185,7 @@ SET_CLIENT flags=ack MODEM=1 CLIENT=1 RECONNECT=1 RECONNECT_MIN_MS=500 RECONNECT
 SET_CLIENT flags=ack MODEM=1 CLIENT=2 RECONNECT=0
 SET_CLIENT flags=ack MODEM=1 CLIENT=2 RECONNECT_MIN_MS=200
 GET_SUB flags=dump MODEM=1
-UNSUBSCRIBE flags=ack MODEM=1 CLIENT=1 TOPIC=a/+'
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/+'
 
 CASE="lib events"
 script 'event MESSAGE MODEM=1 CLIENT=2 QOS=1 TOPIC=x/y PAYLOAD=a%00b%ff RX_SEQ=7 RX_DROPS=3' \
@@ -262,15 +262,15 @@ CASE="-M by tty"
 script 'GET_MODEM reply MODEM=1 TTY=pts3' 'GET_MODEM reply MODEM=2 TTY=ttyUSB2' 'GET_MODEM done 0'
 run 0 close -M /dev/ttyUSB2 -c 2
 expect "$T/log" 'GET_MODEM flags=dump
-CLOSE flags=ack MODEM=2 CLIENT=2'
+CLOSE flags=none MODEM=2 CLIENT=2'
 CASE="-M unknown tty"; script; run 1 close -M ttyACM0
 has "$T/err" "atmqtt: no modem attached on ttyACM0"
 
 CASE="open"
 script; run 0 open -M 3 -c 2 -h broker.example.org -p 8883 --clean 0 -k 30
-expect "$T/log" "OPEN flags=ack MODEM=3 CLIENT=2 HOST=broker.example.org PORT=8883 CLEAN=0 KEEPALIVE=30"
+expect "$T/log" "OPEN flags=none MODEM=3 CLIENT=2 HOST=broker.example.org PORT=8883 CLEAN=0 KEEPALIVE=30"
 CASE="open --host, -i and defaults"; script; run 0 open -M 1 -i 2 --host b
-expect "$T/log" "OPEN flags=ack MODEM=1 CLIENT=2 HOST=b PORT=1883 CLEAN=1"
+expect "$T/log" "OPEN flags=none MODEM=1 CLIENT=2 HOST=b PORT=1883 CLEAN=1"
 CASE="open fails"
 script 'OPEN reply MODEM=1 CLIENT=1 MODEM_ERROR=702' \
        'OPEN ack -111 msg=Server%20unavailable attr=HOST'
@@ -289,19 +289,19 @@ empty "$T/log"
 
 CASE="sub --no-wait"; script
 run 0 sub -M 1 -c 2 -t a/# -t b -q 1 --no-wait
-expect "$T/log" 'SUBSCRIBE flags=ack MODEM=1 CLIENT=2 TOPIC=a/# QOS=1
-SUBSCRIBE flags=ack MODEM=1 CLIENT=2 TOPIC=b QOS=1'
+expect "$T/log" 'SUBSCRIBE flags=none MODEM=1 CLIENT=2 TOPIC=a/# QOS=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=2 TOPIC=b QOS=1'
 CASE="sub fails"; script 'SUBSCRIBE ack -28 msg=128%20topics'
 run 1 sub -M 1 -t a --no-wait
 expect "$T/err" "atmqtt: subscribe: No space left on device: 128 topics"
 CASE="unsub"; script; run 0 unsub -M 1 -t a -t b/+
-expect "$T/log" 'UNSUBSCRIBE flags=ack MODEM=1 CLIENT=1 TOPIC=a
-UNSUBSCRIBE flags=ack MODEM=1 CLIENT=1 TOPIC=b/+'
+expect "$T/log" 'UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=b/+'
 
 CASE="pub -m"; script; run 0 pub -M 1 -t a/b -m 'hello world' -q 1 -r
-expect "$T/log" "PUBLISH flags=ack MODEM=1 CLIENT=1 TOPIC=a/b QOS=1 RETAIN=1 PAYLOAD=hello%20world"
+expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a/b QOS=1 RETAIN=1 PAYLOAD=hello%20world"
 CASE="pub -n -D"; script; run 0 pub -M 1 -t a -n -D
-expect "$T/log" "PUBLISH flags=ack MODEM=1 CLIENT=1 TOPIC=a QOS=0 RETAIN=0 DATASIZE=1"
+expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0 RETAIN=0 DATASIZE=1"
 CASE="pub -j"
 script 'PUBLISH reply MODEM=1 CLIENT=1 STATUS=1 DATASIZE=1' 'PUBLISH ack 0'
 run 0 -j pub -M 1 -t a -m 'x"y'
@@ -317,7 +317,7 @@ assert raw.encode("latin-1") == bytes(range(256)) * 4
 EOF
 CASE="pub -s"; script
 printf 'a\000b\n' | "$CLI" pub -M 1 -t a -s >"$T/out" 2>"$T/err" && ok || bad "$CASE"
-expect "$T/log" "PUBLISH flags=ack MODEM=1 CLIENT=1 TOPIC=a QOS=0 RETAIN=0 PAYLOAD=a%00b%0a"
+expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0 RETAIN=0 PAYLOAD=a%00b%0a"
 CASE="pub -f 1025 bytes"; script
 { cat "$T/bin1024"; printf x; } >"$T/bin1025"
 run 1 pub -M 1 -t a -f "$T/bin1025"
@@ -329,13 +329,13 @@ has "$T/err" "atmqtt: pub: stdin: payload longer than 1024 bytes"
 CASE="pub -f missing"; script; run 1 pub -M 1 -t a -f "$T/nope"
 expect "$T/err" "atmqtt: $T/nope: No such file or directory"
 CASE="pub -f empty"; script; : >"$T/empty"; run 0 pub -M 1 -t a -f "$T/empty"
-expect "$T/log" "PUBLISH flags=ack MODEM=1 CLIENT=1 TOPIC=a QOS=0 RETAIN=0"
+expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0 RETAIN=0"
 
 CASE="user set"; script
 run 0 user -M 1 -c 2 -u bob -P 'p w' -i dev1
-expect "$T/log" "SET_USER flags=ack MODEM=1 CLIENT=2 USERNAME=bob PASSWORD=p%20w CLIENT_ID=dev1"
+expect "$T/log" "SET_USER flags=none MODEM=1 CLIENT=2 USERNAME=bob PASSWORD=p%20w CLIENT_ID=dev1"
 CASE="user set (defaults)"; script; run 0 user set -M 1
-expect "$T/log" "SET_USER flags=ack MODEM=1 CLIENT=1"
+expect "$T/log" "SET_USER flags=none MODEM=1 CLIENT=1"
 USERS='GET_USER reply MODEM=1 ENTRY=CLIENT:1,USERNAME:bob,PASSWORD:p%22w,CLIENT_ID:dev1 ENTRY=CLIENT:2,USERNAME:'
 for form in "user" "user get" "user --get" "user -g"; do
 	CASE="$form"; script "$USERS" 'GET_USER ack 0'
@@ -350,7 +350,7 @@ jq 'o == [{"modem":1,"client":1,"username":"bob","client_id":"dev1","password":"
 CASE="user get and set"; run 2 user get -u x
 
 CASE="will set"; script; run 0 will -M 1 -c 1 -t w/t -m bye -q 2 -r
-expect "$T/log" "SET_WILL flags=ack MODEM=1 CLIENT=1 TOPIC=w/t QOS=2 RETAIN=1 PAYLOAD=bye"
+expect "$T/log" "SET_WILL flags=none MODEM=1 CLIENT=1 TOPIC=w/t QOS=2 RETAIN=1 PAYLOAD=bye"
 CASE="will set without topic"; run 2 will -m x
 CASE="will get"
 script 'GET_WILL reply MODEM=1 ENTRY=CLIENT:1,TOPIC:w/t,QOS:1,RETAIN:0,PAYLOAD:bye' 'GET_WILL ack 0'
@@ -362,7 +362,7 @@ run 0 -j will -M 1
 jq 'o == [{"modem":1,"client":1,"topic":"w/t","qos":1,"retain":False,"payload_len":3,"payload_hex":"627965","payload":"bye"}]'
 
 CASE="conf set"; script; run 0 conf -M 1 0
-expect "$T/log" "SET_CONF flags=ack MODEM=1 MODE=0"
+expect "$T/log" "SET_CONF flags=none MODEM=1 MODE=0"
 CASE="conf get"; script 'GET_CONF reply MODEM=1 MODE=1' 'GET_CONF ack 0'; run 0 conf -M 1
 expect "$T/out" "mode 1"
 CASE="conf -j"; script 'GET_CONF reply MODEM=1 MODE=0' 'GET_CONF ack 0'; run 0 conf -j -M 1
@@ -381,7 +381,7 @@ run 0 -j openable -M 1; jq 'o == [{"modem":1,"mask":4,"clients":[2]}]'
 
 CASE="read none"; script 'READ reply MODEM=1 CLIENT=2 STATUS=0' 'READ ack 0'
 run 0 read -M 1 -c 2; expect "$T/out" "no message"
-expect "$T/log" "READ flags=ack MODEM=1 CLIENT=2"
+expect "$T/log" "READ flags=none MODEM=1 CLIENT=2"
 CASE="read"
 script 'READ reply MODEM=1 CLIENT=1 STATUS=1 QOS=1 TOPIC=a/b PAYLOAD=hi%00%ff"%5c RX_SEQ=9' 'READ ack 0'
 run 0 read -M 1
@@ -394,7 +394,7 @@ jq 'o == [{"modem":1,"client":1,"message":True,"qos":1,"seq":9,"topic":"a/b","pa
 CASE="test"; script 'TEST reply MODEM=1 LINE=+MQTTSUB:%20(1,2),255,(0-2)' 'TEST ack 0'
 run 0 test -M 1 sub
 expect "$T/out" "+MQTTSUB: (1,2),255,(0-2)"
-expect "$T/log" "TEST flags=ack MODEM=1 AT_CMD=4"
+expect "$T/log" "TEST flags=none MODEM=1 AT_CMD=4"
 CASE="test -j"; script 'TEST reply MODEM=1 LINE=+MQTTOPEN:%20(1,2)' 'TEST ack 0'
 run 0 -j test -M 1 OPEN; jq 'o == [{"modem":1,"at":"open","line":"+MQTTOPEN: (1,2)"}]'
 
@@ -404,7 +404,7 @@ run 0 at -M 1 'AT+COPS?' -T 2000
 expect "$T/out" '+COPS: 0,0,"NET",7
 x
 OK'
-expect "$T/log" "RAW flags=ack MODEM=1 LINE=AT+COPS? TIMEOUT_MS=2000"
+expect "$T/log" "RAW flags=none MODEM=1 LINE=AT+COPS? TIMEOUT_MS=2000"
 CASE="at ERROR"; script 'RAW reply MODEM=1 FINAL=+CME%20ERROR:%2010' 'RAW ack 0'
 run 1 at -M 1 'AT+CPIN?'; expect "$T/out" "+CME ERROR: 10"
 CASE="at -j"
@@ -492,8 +492,8 @@ run 0 sub -M 1 -t a/# -t c -C 3
 printf 'one\n\000two\377\n\nthree\n' >"$T/want.bin"
 cmp -s "$T/out" "$T/want.bin" && ok || { bad "$CASE: not byte-exact"; od -c "$T/out"; }
 expect "$T/err" "atmqtt: sub: 2 message(s) lost"
-expect "$T/log" 'SUBSCRIBE flags=ack MODEM=1 CLIENT=1 TOPIC=a/# QOS=0
-SUBSCRIBE flags=ack MODEM=1 CLIENT=1 TOPIC=c QOS=0'
+expect "$T/log" 'SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/# QOS=0
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c QOS=0'
 CASE="sub -v -N"; printf '%s\n' "$SUBEV" >"$T/script"; run 0 sub -M 1 -t a/+ -v -N -C 1
 printf 'a/x one' >"$T/want.bin"
 cmp -s "$T/out" "$T/want.bin" && ok || bad "$CASE"
