@@ -87,6 +87,9 @@ void atmqtt_modem_kill(struct atmqtt_modem *m)
 	xa_erase(&atmqtt_modems, m->handle);
 	/* The works see dead and end their command at once. */
 	atmqtt_clients_stop(m);
+	/* A requester writing to the tty finishes; later ones see dead. */
+	mutex_lock(&m->tx_mutex);
+	mutex_unlock(&m->tx_mutex);
 	cancel_work_sync(&m->tx_work);
 	atmqtt_event_modem(m);
 }
@@ -146,14 +149,17 @@ void atmqtt_modem_exit(void)
 
 /* ---- transmit ---------------------------------------------------------- */
 
-void atmqtt_modem_tx_work(struct work_struct *work)
+/*
+ * Write what the tty takes of the tx buffer; it asks for write_wakeup,
+ * which schedules the tx work, for the rest.  Under tx_mutex, which kill()
+ * takes after setting dead: the tty is not used once kill() returned.
+ */
+static void atmqtt_tx_push(struct atmqtt_modem *m)
 {
-	struct atmqtt_modem *m = container_of(work, struct atmqtt_modem,
-					      tx_work);
 	struct tty_struct *tty = m->tty;
 	int n;
 
-	mutex_lock(&m->tx_mutex);
+	lockdep_assert_held(&m->tx_mutex);
 	while (m->tx_off < m->tx_len && !READ_ONCE(m->dead)) {
 		/* Ask for write_wakeup before writing, so none is missed. */
 		set_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
@@ -168,6 +174,15 @@ void atmqtt_modem_tx_work(struct work_struct *work)
 		/* It may have held a password or a private payload. */
 		memzero_explicit(m->tx_buf, m->tx_len);
 	}
+}
+
+void atmqtt_modem_tx_work(struct work_struct *work)
+{
+	struct atmqtt_modem *m = container_of(work, struct atmqtt_modem,
+					      tx_work);
+
+	mutex_lock(&m->tx_mutex);
+	atmqtt_tx_push(m);
 	mutex_unlock(&m->tx_mutex);
 }
 
@@ -179,18 +194,19 @@ static int atmqtt_tx_start(struct atmqtt_modem *m, const void *buf,
 	if (len > sizeof(m->tx_buf))
 		return -EMSGSIZE;
 
+	/* Written from the requester's context: no work to wake up for a
+	 * command the tty takes at once, which is every one of a pty and
+	 * most of a UART's (its transmit buffer holds one).
+	 */
 	mutex_lock(&m->tx_mutex);
-	memcpy(m->tx_buf, buf, len);
-	m->tx_len = len;
-	m->tx_off = 0;
+	dead = READ_ONCE(m->dead);
+	if (!dead) {
+		memcpy(m->tx_buf, buf, len);
+		m->tx_len = len;
+		m->tx_off = 0;
+		atmqtt_tx_push(m);
+	}
 	mutex_unlock(&m->tx_mutex);
-
-	/* Under the lock, so that kill() cancels whatever we schedule. */
-	spin_lock(&m->lock);
-	dead = m->dead;
-	if (!dead)
-		schedule_work(&m->tx_work);
-	spin_unlock(&m->lock);
 	return dead ? -ENODEV : 0;
 }
 

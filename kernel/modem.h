@@ -4,15 +4,17 @@
  *
  * Lifetime: the ldisc owns one reference from open to close; every netlink
  * request and every work item holds its own while it works.  The tty pointer
- * is only used while the modem is alive (!dead): by the tx work, which kill
- * cancels after setting dead, and by the ldisc callbacks themselves.
+ * is only used while the modem is alive (!dead): by the requesters and the
+ * tx work, under tx_mutex, which kill takes (and then cancels the work)
+ * after setting dead, and by the ldisc callbacks themselves.
  *
  * Locking, outermost first:
  *   state_mutex  the clients' parameters and subscription lists.
  *   cmd_mutex    one AT command in flight per modem; held from sending the
  *                command to its final result (OK/ERROR), not while waiting
  *                for a result URC.
- *   tx_mutex     the tx buffer and the writes to the tty.
+ *   tx_mutex     the tx buffer and the writes to the tty (from the
+ *                requester's context, or the tx work after write_wakeup).
  *   lock         dead, cur, urc_waiters, the clients' state and policy;
  *                taken by the receive path, never held across a sleep.
  */
