@@ -756,10 +756,66 @@ static void bench_scale(struct atmqtt_nl *nl, int modems)
 		sim_stop(&sims[i]);
 }
 
+/* ---- the cost of one round trip, without a modem -------------------- */
+
+#define RT_OPS 2000
+
+/*
+ * What a request through the family costs by itself, against the system
+ * calls the baseline makes: a PUBLISH the policy refuses (client 3: the
+ * generic netlink round trip, an error ack), and one write() and read()
+ * through a pipe and through a pty in N_TTY raw mode.  Microseconds per
+ * operation; no goal, they explain the latency figures.
+ */
+static void bench_roundtrip(struct atmqtt_nl *nl)
+{
+	char buf[64] = "AT+MQTTPUB=1,\"t\",0,0,\"xxxxxxxxxxxxxxxx\"\r";
+	int pfd[2], master, slave, i;
+	struct termios tio;
+	double t0;
+
+	t0 = now_us();
+	for (i = 0; i < RT_OPS; i++)
+		if (atmqtt_publish(nl, 1, 3, "t", 0, 0, "x", 1, 0, NULL) != -EINVAL)
+			die("roundtrip: the refused PUBLISH was not refused");
+	printf("BENCH rt_genl_us %.1f\n", (now_us() - t0) / RT_OPS);
+
+	if (pipe(pfd))
+		die("pipe");
+	t0 = now_us();
+	for (i = 0; i < RT_OPS; i++)
+		if (write(pfd[1], buf, 40) != 40 || read(pfd[0], buf, 40) != 40)
+			die("roundtrip: pipe");
+	printf("BENCH rt_pipe_us %.1f\n", (now_us() - t0) / RT_OPS);
+	close(pfd[0]);
+	close(pfd[1]);
+
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) || unlockpt(master))
+		die("roundtrip: pty");
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	if (slave < 0 || tcgetattr(slave, &tio))
+		die("roundtrip: pty slave");
+	cfmakeraw(&tio);
+	tcsetattr(slave, TCSANOW, &tio);
+	t0 = now_us();
+	for (i = 0; i < RT_OPS; i++) {
+		ssize_t got = 0, r;
+
+		if (write(master, buf, 40) != 40)
+			die("roundtrip: pty write");
+		while (got < 40 && (r = read(slave, buf + got, 40 - got)) > 0)
+			got += r;
+	}
+	printf("BENCH rt_pty_us %.1f\n", (now_us() - t0) / RT_OPS);
+	close(slave);
+	close(master);
+}
+
 /* -w: the workloads to run, comma-separated; all of them by default. */
 static const char *const workloads[] = {
 	"memory", "latency", "latency-kernel", "latency-user", "throughput",
-	"scale",
+	"scale", "roundtrip",
 };
 
 static bool wanted(const char *list, const char *w)
@@ -778,8 +834,9 @@ static bool wanted(const char *list, const char *w)
 static void usage(void)
 {
 	die("usage: atmqtt-bench [-n SAMPLES] [-m MODEMS] [-w WORKLOAD,...] [-t]\n"
-	    "  workloads: memory latency throughput scale; latency-kernel and\n"
-	    "  latency-user run one side of the latency test alone");
+	    "  workloads: memory latency throughput scale roundtrip;\n"
+	    "  latency-kernel and latency-user run one side of the latency\n"
+	    "  test alone");
 }
 
 int main(int argc, char **argv)
@@ -848,6 +905,8 @@ int main(int argc, char **argv)
 		bench_throughput(nl, mq);
 	if (wanted(only, "scale"))
 		bench_scale(nl, modems);
+	if (wanted(only, "roundtrip"))
+		bench_roundtrip(nl);
 	printf("BENCH done 1\n");
 	mosquitto_loop_stop(mq, true);
 	mosquitto_destroy(mq);

@@ -109,6 +109,14 @@ row "$n modems: VM CPU time" "ms per message (out or in)" "$(val scale_all_cpu_m
 	"" ""
 row "1 modem: VM CPU time" "ms per message (out or in)" "$(val scale_one_cpu_ms_per_msg)" ms "" ""
 
+# 6. What one round trip costs by itself, no modem (explains section 3)
+row "round trip: a request the policy refuses (genetlink and libnl)" \
+	"us per request" "$(val rt_genl_us)" us "" ""
+row "round trip: write() and read() of 40 bytes through a pipe" \
+	"us per pair" "$(val rt_pipe_us)" us "" ""
+row "round trip: write() and read() of 40 bytes through a pty in N_TTY raw mode" \
+	"us per pair" "$(val rt_pty_us)" us "" ""
+
 # The table, and JSON of the same rows.
 {
 	echo "| workload | figure | value | goal | met |"
