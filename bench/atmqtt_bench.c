@@ -258,23 +258,31 @@ static void tty_next(struct tty_agent *a)
 	}
 }
 
+/* The tty as the baseline uses it: N_TTY raw mode, a read() per byte run. */
+static int tty_raw(int fd)
+{
+	struct termios tio;
+
+	if (tcgetattr(fd, &tio))
+		return -1;
+	cfmakeraw(&tio);
+	tio.c_cc[VMIN] = 1;
+	tio.c_cc[VTIME] = 0;
+	return tcsetattr(fd, TCSANOW, &tio);
+}
+
 static int agent_tty(const char *pty, const char *prefix)
 {
 	static struct tty_agent a = { .pub_pending = -1 };
 	char in[TOPIC_LEN], out[TOPIC_LEN], line[64];
-	struct termios tio;
 	int n;
 
 	snprintf(in, sizeof(in), "%s/in", prefix);
 	snprintf(out, sizeof(out), "%s/out", prefix);
 	a.topic_out = out;
 	a.fd = open(pty, O_RDWR | O_NOCTTY);
-	if (a.fd < 0 || tcgetattr(a.fd, &tio))
+	if (a.fd < 0 || tty_raw(a.fd))
 		die("agent-tty: %s: %s", pty, strerror(errno));
-	cfmakeraw(&tio);
-	tio.c_cc[VMIN] = 1;
-	tio.c_cc[VTIME] = 0;
-	tcsetattr(a.fd, TCSANOW, &tio);
 	tty_cmd(&a, NULL, "AT+MQTTCONF=1\r", NULL);
 	tty_cmd(&a, &a.urc_open, "AT+MQTTOPEN=1,\"%s\",1883,1,60\r", BROKER);
 	tty_cmd(&a, &a.urc_sub, "AT+MQTTSUB=1,\"%s\",0\r", in);
@@ -771,7 +779,6 @@ static void bench_roundtrip(struct atmqtt_nl *nl)
 {
 	char buf[64] = "AT+MQTTPUB=1,\"t\",0,0,\"xxxxxxxxxxxxxxxx\"\r";
 	int pfd[2], master, slave, i;
-	struct termios tio;
 	double t0;
 
 	t0 = now_us();
@@ -794,10 +801,8 @@ static void bench_roundtrip(struct atmqtt_nl *nl)
 	if (master < 0 || grantpt(master) || unlockpt(master))
 		die("roundtrip: pty");
 	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
-	if (slave < 0 || tcgetattr(slave, &tio))
-		die("roundtrip: pty slave");
-	cfmakeraw(&tio);
-	tcsetattr(slave, TCSANOW, &tio);
+	if (slave < 0 || tty_raw(slave))
+		die("roundtrip: pty slave: %s", strerror(errno));
 	t0 = now_us();
 	for (i = 0; i < RT_OPS; i++) {
 		ssize_t got = 0, r;
@@ -806,6 +811,8 @@ static void bench_roundtrip(struct atmqtt_nl *nl)
 			die("roundtrip: pty write");
 		while (got < 40 && (r = read(slave, buf + got, 40 - got)) > 0)
 			got += r;
+		if (got < 40)
+			die("roundtrip: pty read");
 	}
 	printf("BENCH rt_pty_us %.1f\n", (now_us() - t0) / RT_OPS);
 	close(slave);
