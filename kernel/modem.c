@@ -285,7 +285,12 @@ static long atmqtt_wait(struct atmqtt_modem *m, bool *flag, bool *flag2,
 						READ_ONCE(m->dead), timeout);
 }
 
-/* Send the command, and its data after the prompt; wait for the final. */
+/*
+ * Send the command and wait for the final result.  The receive path sends
+ * the data at the '>' prompt (atmqtt_modem_prompt()): the line does not
+ * wait for this task to wake up.  The prompt and then the final result
+ * each get cmd_timeout_ms.
+ */
 static int atmqtt_exec_final(struct atmqtt_modem *m, struct atmqtt_req *c,
 			     struct netlink_ext_ack *extack)
 {
@@ -297,21 +302,12 @@ static int atmqtt_exec_final(struct atmqtt_modem *m, struct atmqtt_req *c,
 	err = atmqtt_tx_start(m, c->line, c->len);
 	if (err)
 		return err;
-	if (c->data) {
-		t = atmqtt_wait(m, &c->prompt, &c->done, timeout);
-		if (t <= 0 || READ_ONCE(m->dead))
-			return atmqtt_wait_errno(m, t,
-						 "modem: no '>' prompt within cmd_timeout_ms",
-						 extack);
-		if (!READ_ONCE(c->done)) {
-			err = atmqtt_tx_start(m, c->data, c->data_len);
-			if (err)
-				return err;
-		}
-	}
 	t = atmqtt_wait(m, &c->done, NULL, timeout);
+	if (!t && c->data && READ_ONCE(c->prompt))
+		t = atmqtt_wait(m, &c->done, NULL, timeout);
 	if (t <= 0 || READ_ONCE(m->dead))
-		return atmqtt_wait_errno(m, t,
+		return atmqtt_wait_errno(m, t, c->data && !READ_ONCE(c->prompt) ?
+					 "modem: no '>' prompt within cmd_timeout_ms" :
 					 "modem: no final result within cmd_timeout_ms",
 					 extack);
 	return atmqtt_final_errno(c, extack);
@@ -416,19 +412,32 @@ static void atmqtt_modem_final(struct atmqtt_modem *m,
 		atomic64_inc(&m->rx_stray);
 }
 
+/*
+ * The data prompt: send the data of the command in flight from here, with
+ * no wake-up of its requester.  The data is copied while the request is
+ * m->cur under the lock, which its requester takes to give it up.  A '>'
+ * before the command went out whole is not its prompt (tx_off < tx_len).
+ */
 static void atmqtt_modem_prompt(struct atmqtt_modem *m)
 {
 	struct atmqtt_req *c;
+	bool send = false;
 
+	mutex_lock(&m->tx_mutex);
 	spin_lock(&m->lock);
 	c = m->cur;
-	if (c && c->data && !c->done && !c->prompt)
+	if (c && c->data && !c->done && !c->prompt && !m->dead &&
+	    m->tx_off >= m->tx_len && c->data_len <= sizeof(m->tx_buf)) {
+		memcpy(m->tx_buf, c->data, c->data_len);
+		m->tx_len = c->data_len;
+		m->tx_off = 0;
 		WRITE_ONCE(c->prompt, true);
-	else
-		c = NULL;
+		send = true;
+	}
 	spin_unlock(&m->lock);
-	if (c)
-		wake_up_all(&m->wq);
+	if (send)
+		atmqtt_tx_push(m);
+	mutex_unlock(&m->tx_mutex);
 }
 
 static bool atmqtt_has_prefix(const struct atp_item *it, const char *pfx)

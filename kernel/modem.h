@@ -4,9 +4,9 @@
  *
  * Lifetime: the ldisc owns one reference from open to close; every netlink
  * request and every work item holds its own while it works.  The tty pointer
- * is only used while the modem is alive (!dead): by the requesters and the
- * tx work, under tx_mutex, which kill takes (and then cancels the work)
- * after setting dead, and by the ldisc callbacks themselves.
+ * is only used while the modem is alive (!dead): by the requesters, the
+ * receive path and the tx work, under tx_mutex, which kill takes (and then
+ * cancels the work) after setting dead, and by the ldisc callbacks.
  *
  * Locking, outermost first:
  *   state_mutex  the clients' parameters and subscription lists.
@@ -14,7 +14,8 @@
  *                command to its final result (OK/ERROR), not while waiting
  *                for a result URC.
  *   tx_mutex     the tx buffer and the writes to the tty (from the
- *                requester's context, or the tx work after write_wakeup).
+ *                requester's context, the receive path at a data prompt,
+ *                or the tx work after write_wakeup).
  *   lock         dead, cur, urc_waiters, the clients' state and policy;
  *                taken by the receive path, never held across a sleep.
  */
@@ -74,7 +75,7 @@ struct atmqtt_req {
 	/* in */
 	const char *line;		/* the command line with its CR */
 	size_t len;
-	const u8 *data;			/* <Datasize> bytes, sent after '>' */
+	const u8 *data;			/* <Datasize> bytes, sent at '>' */
 	size_t data_len;
 	enum atp_result urc;		/* result URC to wait for, 0: none */
 	int client;
@@ -183,8 +184,8 @@ void atmqtt_modem_tx_work(struct work_struct *work);
 void atmqtt_modem_exit(void);
 
 /*
- * Send c->line, wait for the final result (and the '>' prompt first when
- * c->data is set), then for the result URC when c->urc is set.  Returns 0 or
+ * Send c->line (and c->data at the '>' prompt, from the receive path), wait
+ * for the final result, then for the result URC when c->urc is set.  Returns 0 or
  * a negative errno as documented in the UAPI header; c->has_code tells that
  * the modem gave an error code.
  */
