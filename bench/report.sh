@@ -13,11 +13,23 @@ grep -q '^BENCH done 1' "$log" || { echo "report.sh: the VM run did not finish";
 sed -n 's/^BENCH \([^ ]*\) \(.*\)$/\1 \2/p' "$log" >"$dir/bench.kv"
 val() { awk -v k="$1" '$1 == k { print $2; exit }' "$dir/bench.kv"; }
 
-# Latency samples, one file per series, sorted.
-for s in kernel-rx user-rx kernel-pub user-pub; do
-	awk -v s="$s" '$1 == "LAT" && $2 == s { print $3 }' "$log" |
-		sort -n >"$dir/lat-$s.txt"
-done
+# Latency samples, one file per series, sorted: lat-* from vm.log (2 vCPUs),
+# lat1-* from vm-1cpu.log (1 vCPU) when make bench ran that too.
+lat_files() {	# lat_files LOG PREFIX
+	for s in kernel-rx user-rx kernel-pub user-pub; do
+		awk -v s="$s" '$1 == "LAT" && $2 == s { print $3 }' "$1" |
+			sort -n >"$dir/$2-$s.txt"
+	done
+}
+lat_files "$log" lat
+log1=$dir/vm-1cpu.log
+if [ -r "$log1" ] && grep -q '^BENCH done 1' "$log1"; then
+	lat_files "$log1" lat1
+	sed -n 's/^BENCH \([^ ]*\) \(.*\)$/\1 \2/p' "$log1" >"$dir/bench1.kv"
+else
+	log1=
+fi
+val1() { awk -v k="$1" '$1 == k { print $2; exit }' "$dir/bench1.kv"; }
 pct() {	# pct FILE P: the P-th percentile (nearest rank)
 	awk -v p="$2" '{ v[NR] = $1 } END {
 		if (!NR) { print "nan"; exit }
@@ -78,17 +90,22 @@ for rate in 115200 921600 0; do
 	done
 done
 
-# 3. Latency: kernel / userspace
-for d in rx pub; do
-	name=$( [ "$d" = rx ] && echo "mosquitto_pub -> listener" || echo "publish -> +MQTTPUB done")
-	for p in 50 99; do
-		k=$(pct "$dir/lat-kernel-$d.txt" $p)
-		u=$(pct "$dir/lat-user-$d.txt" $p)
-		r=$(awk -v k="$k" -v u="$u" 'BEGIN { if (u + 0 == 0) print "nan"; else printf "%.2f", k / u }')
-		row "latency $name p$p" "kernel/userspace ($k us / $u us; n=$(wc -l <"$dir/lat-kernel-$d.txt"))" \
-			"$r" ratio "<= 1.0" "$(met "$r" le 1.0)"
+# 3. Latency: kernel / userspace; the same on 1 vCPU, where no wake-up
+#    crosses CPUs and the ratio is the CPU cost of each path.
+lat_rows() {	# lat_rows PREFIX SUFFIX
+	for d in rx pub; do
+		name=$( [ "$d" = rx ] && echo "mosquitto_pub -> listener" || echo "publish -> +MQTTPUB done")
+		for p in 50 99; do
+			k=$(pct "$dir/$1-kernel-$d.txt" $p)
+			u=$(pct "$dir/$1-user-$d.txt" $p)
+			r=$(awk -v k="$k" -v u="$u" 'BEGIN { if (u + 0 == 0) print "nan"; else printf "%.2f", k / u }')
+			row "latency $name p$p$2" "kernel/userspace ($k us / $u us; n=$(wc -l <"$dir/$1-kernel-$d.txt"))" \
+				"$r" ratio "<= 1.0" "$(met "$r" le 1.0)"
+		done
 	done
-done
+}
+lat_rows lat ""
+[ -z "$log1" ] || lat_rows lat1 " (1 vCPU)"
 
 # 4. Memory per modem (MEM_BYTES: the modem's allocations, ksize)
 idle=$(val mem_idle_bytes)
@@ -116,6 +133,13 @@ row "round trip: write() and read() of 40 bytes through a pipe" \
 	"us per pair" "$(val rt_pipe_us)" us "" ""
 row "round trip: write() and read() of 40 bytes through a pty in N_TTY raw mode" \
 	"us per pair" "$(val rt_pty_us)" us "" ""
+if [ -n "$log1" ]; then
+	row "round trip on 1 vCPU: a request the policy refuses" "us per request" \
+		"$(val1 rt_genl_us)" us "" ""
+	row "round trip on 1 vCPU: pipe" "us per pair" "$(val1 rt_pipe_us)" us "" ""
+	row "round trip on 1 vCPU: pty in N_TTY raw mode" "us per pair" \
+		"$(val1 rt_pty_us)" us "" ""
+fi
 
 # The table, and JSON of the same rows.
 {

@@ -1,7 +1,8 @@
 # make bench: the performance figures of Documentation/performance.rst.
 # The parser's cost on the host (callgrind, bench/Makefile), then one VM run
 # of atmqtt-bench (latency against a userspace baseline, throughput against
-# the line rate, memory per modem, 16 modems), then bench/report.sh: one
+# the line rate, memory per modem, 16 modems), the latency and round trip
+# workloads once more in a VM with 1 vCPU, then bench/report.sh: one
 # markdown table, CSV, JSON and plots under bench/results/.
 BENCH_BIN := bench/atmqtt-bench
 
@@ -16,6 +17,13 @@ bench: deps
 		build/ko-$(KVER)/atmqtt.ko tools/sim/atmqtt-sim $(BENCH_BIN) \
 		>bench/results/vm.log 2>&1 || \
 		{ tail -40 bench/results/vm.log; exit 1; }
+	@echo "==> the latency and round trip workloads again on 1 vCPU"
+	@ATMQTT_KVER=$(KVER) ATMQTT_VM_SMP=1 \
+		ATMQTT_VM_APPEND="atmqtt.bench_workloads=latency,roundtrip" \
+		sh scripts/vm/run.sh bench \
+		build/ko-$(KVER)/atmqtt.ko tools/sim/atmqtt-sim $(BENCH_BIN) \
+		>bench/results/vm-1cpu.log 2>&1 || \
+		{ tail -40 bench/results/vm-1cpu.log; exit 1; }
 	@sh bench/report.sh bench/results
 
 .PHONY: bench

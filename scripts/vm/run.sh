@@ -24,7 +24,7 @@ sh "$top/scripts/vm/build-initramfs.sh" "$out/initramfs-$mode.cpio.gz" "$@"
 echo "==> booting $(basename "$kernel") under qemu (TCG), mode $mode, timeout ${timeout}s"
 start=$(date +%s.%N)
 set +e
-timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 -cpu "${ATMQTT_VM_CPU:-max}" -smp 2 \
+timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 -cpu "${ATMQTT_VM_CPU:-max}" -smp "${ATMQTT_VM_SMP:-2}" \
 	-m 1024 -nographic -no-reboot -kernel "$kernel" \
 	-initrd "$out/initramfs-$mode.cpio.gz" \
 	-append "console=ttyS0 loglevel=4 panic=-1 atmqtt.mode=$mode ${ATMQTT_VM_APPEND:-}" \
