@@ -19,7 +19,7 @@ bench: deps
 		{ tail -40 bench/results/vm.log; exit 1; }
 	@echo "==> the latency and round trip workloads again on 1 vCPU"
 	@ATMQTT_KVER=$(KVER) ATMQTT_VM_SMP=1 \
-		ATMQTT_VM_APPEND="atmqtt.bench_workloads=latency,roundtrip" \
+		ATMQTT_VM_APPEND="$${ATMQTT_VM_APPEND:-} atmqtt.bench_workloads=latency,roundtrip" \
 		sh scripts/vm/run.sh bench \
 		build/ko-$(KVER)/atmqtt.ko tools/sim/atmqtt-sim $(BENCH_BIN) \
 		>bench/results/vm-1cpu.log 2>&1 || \
