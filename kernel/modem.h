@@ -184,10 +184,10 @@ void atmqtt_modem_tx_work(struct work_struct *work);
 void atmqtt_modem_exit(void);
 
 /*
- * Send c->line (and c->data at the '>' prompt, from the receive path), wait
- * for the final result, then for the result URC when c->urc is set.  Returns 0 or
- * a negative errno as documented in the UAPI header; c->has_code tells that
- * the modem gave an error code.
+ * Send c->line (and c->data at the '>' prompt, from the receive path),
+ * wait for the final result, then for the result URC when c->urc is set.
+ * Returns 0 or a negative errno as documented in the UAPI header;
+ * c->has_code tells that the modem gave an error code.
  */
 int atmqtt_modem_exec(struct atmqtt_modem *m, struct atmqtt_req *c,
 		      struct netlink_ext_ack *extack);
