@@ -186,13 +186,20 @@ void atmqtt_modem_tx_work(struct work_struct *work)
 	mutex_unlock(&m->tx_mutex);
 }
 
+/* A new command or its data in the tx buffer; under tx_mutex. */
+static void atmqtt_tx_load(struct atmqtt_modem *m, const void *buf,
+			   size_t len)
+{
+	lockdep_assert_held(&m->tx_mutex);
+	memcpy(m->tx_buf, buf, len);
+	m->tx_len = len;
+	m->tx_off = 0;
+}
+
 static int atmqtt_tx_start(struct atmqtt_modem *m, const void *buf,
 			   size_t len)
 {
 	bool dead;
-
-	if (len > sizeof(m->tx_buf))
-		return -EMSGSIZE;
 
 	/* Written from the requester's context: no work to wake up for a
 	 * command the tty takes at once, which is every one of a pty and
@@ -201,9 +208,7 @@ static int atmqtt_tx_start(struct atmqtt_modem *m, const void *buf,
 	mutex_lock(&m->tx_mutex);
 	dead = READ_ONCE(m->dead);
 	if (!dead) {
-		memcpy(m->tx_buf, buf, len);
-		m->tx_len = len;
-		m->tx_off = 0;
+		atmqtt_tx_load(m, buf, len);
 		atmqtt_tx_push(m);
 	}
 	mutex_unlock(&m->tx_mutex);
@@ -276,12 +281,10 @@ static int atmqtt_wait_errno(struct atmqtt_modem *m, long t, const char *what,
 	return -ETIMEDOUT;
 }
 
-static long atmqtt_wait(struct atmqtt_modem *m, bool *flag, bool *flag2,
+static long atmqtt_wait(struct atmqtt_modem *m, bool *flag,
 			unsigned long timeout)
 {
-	return wait_event_interruptible_timeout(m->wq,
-						READ_ONCE(*flag) ||
-						(flag2 && READ_ONCE(*flag2)) ||
+	return wait_event_interruptible_timeout(m->wq, READ_ONCE(*flag) ||
 						READ_ONCE(m->dead), timeout);
 }
 
@@ -299,12 +302,15 @@ static int atmqtt_exec_final(struct atmqtt_modem *m, struct atmqtt_req *c,
 	long t;
 	int err;
 
+	/* Both fit the tx buffer (the line, then the data at the prompt). */
+	if (c->len > sizeof(m->tx_buf) || c->data_len > sizeof(m->tx_buf))
+		return -EMSGSIZE;
 	err = atmqtt_tx_start(m, c->line, c->len);
 	if (err)
 		return err;
-	t = atmqtt_wait(m, &c->done, NULL, timeout);
+	t = atmqtt_wait(m, &c->done, timeout);
 	if (!t && c->data && READ_ONCE(c->prompt))
-		t = atmqtt_wait(m, &c->done, NULL, timeout);
+		t = atmqtt_wait(m, &c->done, timeout);
 	if (t <= 0 || READ_ONCE(m->dead))
 		return atmqtt_wait_errno(m, t, c->data && !READ_ONCE(c->prompt) ?
 					 "modem: no '>' prompt within cmd_timeout_ms" :
@@ -364,7 +370,7 @@ int atmqtt_modem_exec(struct atmqtt_modem *m, struct atmqtt_req *c,
 	if (err || !uw)
 		return err;
 
-	t = atmqtt_wait(m, &uw->done, NULL,
+	t = atmqtt_wait(m, &uw->done,
 			msecs_to_jiffies(max(1U, READ_ONCE(atmqtt_urc_timeout_ms))));
 	spin_lock(&m->lock);
 	if (!uw->done)
@@ -427,10 +433,8 @@ static void atmqtt_modem_prompt(struct atmqtt_modem *m)
 	spin_lock(&m->lock);
 	c = m->cur;
 	if (c && c->data && !c->done && !c->prompt && !m->dead &&
-	    m->tx_off >= m->tx_len && c->data_len <= sizeof(m->tx_buf)) {
-		memcpy(m->tx_buf, c->data, c->data_len);
-		m->tx_len = c->data_len;
-		m->tx_off = 0;
+	    m->tx_off >= m->tx_len) {
+		atmqtt_tx_load(m, c->data, c->data_len);
 		WRITE_ONCE(c->prompt, true);
 		send = true;
 	}
