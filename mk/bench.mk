@@ -5,6 +5,10 @@
 # workloads once more in a VM with 1 vCPU, then bench/report.sh: one
 # markdown table, CSV, JSON and plots under bench/results/.
 BENCH_BIN := bench/atmqtt-bench
+# bench_vm LOG: one VM run of the bench image, its console in LOG.
+bench_vm = ATMQTT_KVER=$(KVER) sh scripts/vm/run.sh bench \
+	build/ko-$(KVER)/atmqtt.ko tools/sim/atmqtt-sim $(BENCH_BIN) \
+	>$(1) 2>&1 || { tail -40 $(1); exit 1; }
 
 bench: deps
 	@$(MAKE) --no-print-directory all modules KVERS=$(KVER)
@@ -13,17 +17,11 @@ bench: deps
 	@echo "==> parser cost on the host (callgrind)"
 	@$(MAKE) --no-print-directory -s -C bench parser >bench/results/parser.out
 	@echo "==> atmqtt-bench in the VM, kernel $(KVER)"
-	@ATMQTT_KVER=$(KVER) sh scripts/vm/run.sh bench \
-		build/ko-$(KVER)/atmqtt.ko tools/sim/atmqtt-sim $(BENCH_BIN) \
-		>bench/results/vm.log 2>&1 || \
-		{ tail -40 bench/results/vm.log; exit 1; }
+	@$(call bench_vm,bench/results/vm.log)
 	@echo "==> the latency and round trip workloads again on 1 vCPU"
-	@ATMQTT_KVER=$(KVER) ATMQTT_VM_SMP=1 \
+	@ATMQTT_VM_SMP=1 \
 		ATMQTT_VM_APPEND="$${ATMQTT_VM_APPEND:-} atmqtt.bench_workloads=latency,roundtrip" \
-		sh scripts/vm/run.sh bench \
-		build/ko-$(KVER)/atmqtt.ko tools/sim/atmqtt-sim $(BENCH_BIN) \
-		>bench/results/vm-1cpu.log 2>&1 || \
-		{ tail -40 bench/results/vm-1cpu.log; exit 1; }
+		$(call bench_vm,bench/results/vm-1cpu.log)
 	@sh bench/report.sh bench/results
 
 .PHONY: bench
