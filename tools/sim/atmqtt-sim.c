@@ -9,7 +9,8 @@
  *
  * Threads: the main thread reads the pty and the control FIFO and runs the
  * commands; each open client has a libmosquitto loop thread that runs the
- * callbacks.  out_lock keeps every response and URC in one piece.
+ * callbacks.  out_lock keeps every response and URC in one piece, and one
+ * write() to the pty.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -219,9 +220,30 @@ static char junk_byte(void)
 }
 
 /*
+ * What out() gathered under out_lock.  A modem's UART sends the bytes of a
+ * response back to back: they reach the pty in one write() when out_lock
+ * is let go (out_unlock()), not piece by piece.
+ */
+static char out_buf[4096];
+static size_t out_len;
+
+static void out_flush(void)
+{
+	if (out_len)
+		write_all(out_buf, out_len);
+	out_len = 0;
+}
+
+static void out_unlock(void)
+{
+	out_flush();
+	pthread_mutex_unlock(&out_lock);
+}
+
+/*
  * Every byte of a response or URC goes out here, the caller holding
- * out_lock: with "split" one byte per write(), with "garbage inside" random
- * bytes among them.
+ * out_lock: gathered for one write(); with "split" one byte per write(),
+ * with "garbage inside" random bytes among them.
  */
 static void out(const void *buf, size_t n)
 {
@@ -229,9 +251,17 @@ static void out(const void *buf, size_t n)
 	size_t i;
 
 	if (!hostile.split && !hostile.inside) {
-		write_all(p, n);
+		if (out_len + n > sizeof(out_buf))
+			out_flush();
+		if (n > sizeof(out_buf)) {
+			write_all(p, n);
+			return;
+		}
+		memcpy(out_buf + out_len, p, n);
+		out_len += n;
 		return;
 	}
+	out_flush();
 	for (i = 0; i < n; i++) {
 		if (hostile.inside && !(rand_r(&hostile.seed) % hostile.inside)) {
 			char b = junk_byte();
@@ -291,14 +321,14 @@ static void sendf(const char *fmt, ...)
 		n = sizeof(buf) - 1;
 	pthread_mutex_lock(&out_lock);
 	send_line_locked(buf, n);
-	pthread_mutex_unlock(&out_lock);
+	out_unlock();
 }
 
 static void send_raw(const char *s, size_t n)
 {
 	pthread_mutex_lock(&out_lock);
 	out(s, n);
-	pthread_mutex_unlock(&out_lock);
+	out_unlock();
 }
 
 static long long now_ms(void)
@@ -358,6 +388,7 @@ static void hang_up(void)
 	if (master >= 0)
 		close(master);
 	master = -1;
+	out_len = 0;			/* the line is gone */
 	pthread_mutex_unlock(&out_lock);
 	stop = 1;
 }
@@ -372,7 +403,7 @@ static void send_final(const char *res)
 	}
 	if (res)
 		send_line_locked(res, strlen(res));
-	pthread_mutex_unlock(&out_lock);
+	out_unlock();
 }
 
 /* The OK of a command with a result URC; with "early" after the URC. */
@@ -381,10 +412,10 @@ static void send_ok(int kind)
 	pthread_mutex_lock(&out_lock);
 	if (hostile.early) {
 		ok_owed[kind] = true;
-		pthread_mutex_unlock(&out_lock);
+		out_unlock();
 		return;
 	}
-	pthread_mutex_unlock(&out_lock);
+	out_unlock();
 	send_final("OK");
 }
 
@@ -476,7 +507,7 @@ static void result_urc(struct client *c, int kind, int status)
 	pthread_mutex_lock(&out_lock);
 	owed = ok_owed[kind];
 	ok_owed[kind] = false;
-	pthread_mutex_unlock(&out_lock);
+	out_unlock();
 	if (owed)
 		send_final("OK");
 }
@@ -587,7 +618,7 @@ static void on_message(struct mosquitto *m, void *obj,
 		out(msg->payload, plen);
 		out("\"", 1);
 		out_eol();
-		pthread_mutex_unlock(&out_lock);
+		out_unlock();
 		return;
 	}
 	s = malloc(sizeof(*s) + tlen + plen);
@@ -616,7 +647,7 @@ static void on_message(struct mosquitto *m, void *obj,
 		hostile.lie = LIE_NONE;
 		plen = 99999;
 	}
-	pthread_mutex_unlock(&out_lock);
+	out_unlock();
 	sendf("+MQTTMSGI: %d,%d,%zu,%zu", c->id, s->qos, tlen, plen);
 }
 
@@ -1037,7 +1068,7 @@ static const char *cmd_read(struct arg *a, int n)
 		hostile.readcut = false;
 		out("\"", 1);
 		out(s->data, (s->tlen + s->plen) / 2);
-		pthread_mutex_unlock(&out_lock);
+		out_unlock();
 		free(s);
 		hang_up();
 		return NULL;
@@ -1048,7 +1079,7 @@ static const char *cmd_read(struct arg *a, int n)
 	out(s->data + s->tlen, s->plen);
 	out("\"", 1);
 	out_eol();
-	pthread_mutex_unlock(&out_lock);
+	out_unlock();
 	free(s);
 	return "OK";
 }
@@ -1398,7 +1429,7 @@ static bool hostile_control(int n, const char *verb, const char *word,
 		hostile.seed = strtoul(word, NULL, 10);
 		ok = true;
 	}
-	pthread_mutex_unlock(&out_lock);
+	out_unlock();
 	if (ok && !strcmp(verb, "hangup"))
 		hang_up();
 	return ok;
@@ -1427,7 +1458,7 @@ static void chatter(void)
 			buf[i] = 0x20 + rand_r(&hostile.seed) % 95;
 		out(buf, sizeof(buf));
 	}
-	pthread_mutex_unlock(&out_lock);
+	out_unlock();
 }
 
 static void control(char *cmd)
