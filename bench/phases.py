@@ -10,7 +10,7 @@ userspace baseline):
   request   marker -> the agent's request system call starts
             (kernel: sendmsg on the netlink socket; user: write to the tty)
   to_sim    -> the simulator's read() of the command returns
-  sim       -> the simulator has written "+MQTTPUB: 1,1" and its CRLF
+  sim       -> the simulator has written "\r\n+MQTTPUB: 1,1\r\n" (one write)
               (simulator and broker; the same work on both sides)
   to_agent  -> the agent writes its "D 0" line (the kernel path: parsing,
               wake-up, netlink reply and ack, libnl; the baseline: N_TTY,
@@ -77,12 +77,13 @@ def phases(s):
                      (syscall(e[3], 'exit', SYS_READ) or '= 0').strip('= ') != '0')
     if not sim_read:
         return None
+    # "\r\n+MQTTPUB: 1,1\r\n", 17 (0x11) bytes in one write()
     urc = first(sim_read[0], lambda e: e[2] != agent and
-                re.match(r'sys_enter: NR 1 \([0-9a-f]+, [0-9a-f]+, d,', e[3]))
+                re.match(r'sys_enter: NR 1 \([0-9a-f]+, [0-9a-f]+, 11,', e[3]))
     if not urc:
         return None
     urc_end = first(urc[0], lambda e: e[2] == urc[2] and
-                    e[3].startswith('sys_exit: NR 1 = 2'))
+                    e[3].startswith('sys_exit: NR 1 = 17'))
     if not urc_end:
         return None
     done = first(urc_end[0], lambda e: e[2] == agent and
