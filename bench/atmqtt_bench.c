@@ -6,7 +6,9 @@
  *	runs the workloads (all by default): memory per modem, latency
  *	against a userspace baseline (latency; latency-kernel or
  *	latency-user run one side alone, for make bench-profile),
- *	throughput against the line rate, scale.  -t marks each sample of
+ *	throughput against the line rate, scale (and exchange, only when
+ *	named: the throughput of 1024 bytes at 921600 baud, the simulator
+ *	tracing its I/O, for make bench-profile).  -t marks each sample of
  *	the publish latency in ftrace's trace_marker.  Prints
  *	"BENCH <key> <value>" and "LAT <series> <us>" lines for
  *	bench/report.sh.
@@ -587,7 +589,15 @@ static void pub_loop_start(struct pub_loop *p, uint32_t h, const char *topic,
 	pthread_create(&p->th, NULL, pub_loop_run, p);
 }
 
-static void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq)
+/*
+ * The throughput workload: every rate and size.  "exchange" (make
+ * bench-profile): 1024 bytes at 921600 baud alone, the simulator tracing
+ * its I/O to EXCHANGE_TRACE for bench/exchanges.py.
+ */
+#define EXCHANGE_TRACE "/tmp/exchange.trace"
+
+static void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq,
+			     bool exchange)
 {
 	static const long bauds[] = { 115200, 921600, 0 };
 	static const int sizes[] = { 16, 256, 1024 };
@@ -595,19 +605,21 @@ static void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq)
 	unsigned int b, s;
 
 	fill_binary(buf, sizeof(buf));
-	for (b = 0; b < 3; b++) {
+	for (b = exchange ? 1 : 0; b < (exchange ? 2 : 3); b++) {
 		struct atmqtt_events *ev = atmqtt_events_open();
 		struct sim m = { .fd = -1 };
 		char rate[16];
-		const char *opts[] = { "-B", rate, NULL };
+		const char *opts[] = { "-B", rate, "-T", EXCHANGE_TRACE, NULL };
 
 		snprintf(rate, sizeof(rate), "%ld", bauds[b]);
+		if (!exchange)
+			opts[2] = NULL;
 		if (!ev || sim_start_opts(&m, 200 + b, bauds[b] ? opts : NULL) ||
 		    sim_attach(&m, nl) ||
 		    atmqtt_client_open(nl, m.handle, 1, BROKER, PORT, 1, 60) ||
 		    atmqtt_subscribe(nl, m.handle, 1, "bench/tp/rx", 0))
 			die("throughput: setup at %ld baud", bauds[b]);
-		for (s = 0; s < 3; s++) {
+		for (s = exchange ? 2 : 0; s < 3; s++) {
 			struct rx_count c = { .topic = "bench/tp/rx" };
 			int size = sizes[s], i, want = 30;
 			double t0 = now(), end;
@@ -822,7 +834,7 @@ static void bench_roundtrip(struct atmqtt_nl *nl)
 /* -w: the workloads to run, comma-separated; all of them by default. */
 static const char *const workloads[] = {
 	"memory", "latency", "latency-kernel", "latency-user", "throughput",
-	"scale", "roundtrip",
+	"scale", "roundtrip", "exchange",
 };
 
 static bool wanted(const char *list, const char *w)
@@ -843,7 +855,8 @@ static void usage(void)
 	die("usage: atmqtt-bench [-n SAMPLES] [-m MODEMS] [-w WORKLOAD,...] [-t]\n"
 	    "  workloads: memory latency throughput scale roundtrip;\n"
 	    "  latency-kernel and latency-user run one side of the latency\n"
-	    "  test alone");
+	    "  test alone; exchange (only when named) traces 1024 bytes at\n"
+	    "  921600 baud for make bench-profile");
 }
 
 int main(int argc, char **argv)
@@ -909,7 +922,9 @@ int main(int argc, char **argv)
 	if (lat_k || lat_u)
 		bench_latency(nl, mq, samples, lat_k, lat_u);
 	if (wanted(only, "throughput"))
-		bench_throughput(nl, mq);
+		bench_throughput(nl, mq, false);
+	if (only && wanted(only, "exchange"))
+		bench_throughput(nl, mq, true);
 	if (wanted(only, "scale"))
 		bench_scale(nl, modems);
 	if (wanted(only, "roundtrip"))

@@ -27,7 +27,8 @@ bench: deps
 .PHONY: bench
 
 # make bench-profile: where the latency test's time goes (ftrace and perf in
-# the VM, bench/phases.py on the host): bench/results/profile.txt.
+# the VM, bench/phases.py on the host) and where the line's time goes at
+# 921600 baud (bench/exchanges.py): bench/results/profile.txt.
 bench-profile: deps
 	@$(MAKE) --no-print-directory all modules KVERS=$(KVER)
 	@$(MAKE) --no-print-directory -s -C bench atmqtt-bench
@@ -39,7 +40,9 @@ bench-profile: deps
 		{ tail -40 bench/results/profile.log; exit 1; }
 	@{ python3 bench/phases.py bench/results/profile.log && \
 	   sed -n 's/^PROFILE //p' bench/results/profile.log | \
-		grep -v '^LAT '; } >bench/results/profile.txt
+		grep -v '^LAT ' && \
+	   python3 bench/exchanges.py bench/results/profile.log; } \
+		>bench/results/profile.txt
 	@cat bench/results/profile.txt
 
 .PHONY: bench-profile

@@ -7,7 +7,11 @@
 #  2. each side alone under perf stat -a: CPU time, context switches and
 #     system calls of the whole VM;
 #  3. each side alone under perf record -a -g: where the CPU time goes.
-# Lines for the host start with PROFILE (summaries) or TRACE (ftrace).
+# Then the exchanges of 1024 bytes at 921600 baud (atmqtt-bench -w
+# exchange): the simulator's I/O trace and ftrace's calls of the module's
+# receive and transmit, on one clock, for the host's bench/exchanges.py.
+# Lines for the host start with PROFILE (summaries), TRACE (ftrace) or
+# XTRACE (the exchanges: S the simulator, K the kernel).
 n=${BENCH_SAMPLES:-200}
 T=/sys/kernel/tracing
 mount -t tracefs tracefs $T
@@ -45,4 +49,23 @@ for w in latency-kernel latency-user; do
 		--sort sym -g none --percent-limit 0.5 2>/dev/null |
 		grep . | sed 's/^/PROFILE /' | head -40
 done
+
+echo "PROFILE ==== exchange: 1024 bytes at 921600 baud, traced"
+echo 0 >$T/events/enable
+echo >$T/trace
+echo mono >$T/trace_clock
+if echo atmqtt_modem_receive >$T/set_ftrace_filter &&
+   echo atmqtt_tx_push >>$T/set_ftrace_filter; then
+	echo function >$T/current_tracer
+	echo 1 >$T/tracing_on
+	atmqtt-bench -w exchange >/tmp/exchange.out || rc=1
+	echo 0 >$T/tracing_on
+	sed -n 's/^BENCH tp_/PROFILE exchange tp_/p' /tmp/exchange.out
+	sed 's/^/XTRACE S /' /tmp/exchange.trace
+	grep -v '^#' $T/trace | sed 's/^/XTRACE K /'
+	echo nop >$T/current_tracer	# (this empties the buffer)
+else
+	echo "PROFILE exchange: the module's functions cannot be traced"
+	rc=1
+fi
 exit $rc

@@ -151,6 +151,38 @@ static void logv(const char *dir, const char *s, size_t n)
 }
 
 /*
+ * -T: one line for each move of bytes between the host and the modem, with
+ * its CLOCK_MONOTONIC time: "<s.ns> <what> <n> <up to 24 bytes, escaped>".
+ * R: read from the pty; W: written to it.  With -B also T: the bytes read
+ * are taken, once the line would have carried them; S: the bytes to write
+ * start on the line.  bench/exchanges.py reads it (make bench-profile).
+ */
+static FILE *trace_f;
+
+static void trace_io(char what, const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+	char text[24 * 4 + 1], *t = text;
+	struct timespec ts;
+	size_t i;
+
+	if (!trace_f)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	for (i = 0; i < n && i < 24; i++) {
+		if (p[i] == '\r' || p[i] == '\n')
+			t += sprintf(t, "\\%c", p[i] == '\r' ? 'r' : 'n');
+		else if (p[i] > 0x20 && p[i] < 0x7f && p[i] != '\\')
+			*t++ = p[i];
+		else
+			t += sprintf(t, "\\x%02x", p[i]);
+	}
+	*t = '\0';
+	fprintf(trace_f, "%lld.%09ld %c %zu %s\n", (long long)ts.tv_sec,
+		ts.tv_nsec, what, n, text);
+}
+
+/*
  * -B: a UART at this rate, 8N1 (10 bits a byte), each direction on its own
  * line.  The bytes of a write() arrive once the line would have carried
  * them; those read from the host are taken once they would have arrived.
@@ -190,7 +222,10 @@ static void write_all(const void *buf, size_t n)
 {
 	const char *p = buf;
 
+	if (baud)
+		trace_io('S', buf, n);
 	pace(&tx_line_ns, n);
+	trace_io('W', buf, n);
 	while (n) {
 		ssize_t w = write(master, p, n);
 
@@ -1534,7 +1569,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: atmqtt-sim [-c CONTROL_FIFO] [-l LOG] [-L LINK] [-E] [-k]\n"
-		"                  [-b HOST] [-p PORT] [-B BAUD] [-v]\n"
+		"                  [-b HOST] [-p PORT] [-B BAUD] [-T TRACE] [-v]\n"
 		"Simulates a Fibocom NL668 MQTT AT interface on a pty; prints the\n"
 		"pty path first.  See Documentation/simulator.rst.\n");
 }
@@ -1550,18 +1585,20 @@ int main(int argc, char **argv)
 		{ "broker", required_argument, NULL, 'b' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "baud", required_argument, NULL, 'B' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *link_path = NULL, *ctl_path = NULL, *log_path = NULL;
+	const char *trace_path = NULL;
 	char ctl[512];
 	size_t clen = 0;
 	struct termios tio;
 	struct sigaction sa;
 	int c, ctl_fd = -1, i;
 
-	while ((c = getopt_long(argc, argv, "c:l:L:Ekb:p:B:vh", opts,
+	while ((c = getopt_long(argc, argv, "c:l:L:Ekb:p:B:T:vh", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -1596,6 +1633,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'T':
+			trace_path = optarg;
+			break;
 		case 'v':
 			verbose = true;
 			break;
@@ -1615,6 +1655,13 @@ int main(int argc, char **argv)
 		clients[i].connack = -2;
 		pthread_mutex_init(&clients[i].lock, NULL);
 		pthread_cond_init(&clients[i].cond, NULL);
+	}
+	if (trace_path) {
+		trace_f = fopen(trace_path, "w");
+		if (!trace_f) {
+			perror(trace_path);
+			return 1;
+		}
 	}
 	if (log_path) {
 		log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -1696,7 +1743,10 @@ int main(int argc, char **argv)
 		}
 		if (log_fd >= 0 && write(log_fd, buf, r) != r)
 			perror("atmqtt-sim: log");
+		trace_io('R', buf, r);
 		pace(&rx_line_ns, r);
+		if (baud)
+			trace_io('T', buf, r);
 		if (!muted)
 			feed(buf, r);
 	}
@@ -1711,5 +1761,7 @@ int main(int argc, char **argv)
 	if (ctl_path)
 		unlink(ctl_path);
 	mosquitto_lib_cleanup();
+	if (trace_f)
+		fclose(trace_f);
 	return 0;
 }
