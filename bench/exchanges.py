@@ -9,7 +9,10 @@ and ftrace's calls of atmqtt_modem_receive (K receive) and atmqtt_tx_push
 same points into segments, and each segment is one of:
 
   line    the emulated UART carries bytes (T after R, W after S)
-  modem   the simulator works (from bytes taken to its answer started)
+  modem   the simulator works (from bytes taken to its answer started;
+          that includes waiting while the line carries a URC written
+          just before, such as the +MQTTMSGI of the next message, since
+          the simulator holds its output lock while a write is paced)
   tty     the pty and the scheduler: written on one side -> the other side
           has it (the simulator's W -> the module's receive, the module's
           send -> the simulator's R)
