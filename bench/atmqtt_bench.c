@@ -32,6 +32,7 @@
 #include "../selftests/atmqtt/sim.h"
 
 #define TOPIC_LEN 96
+#define COUNT(a) (sizeof(a) / sizeof(*(a)))
 #define TRACE_MARKER "/sys/kernel/tracing/trace_marker"
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -589,37 +590,43 @@ static void pub_loop_start(struct pub_loop *p, uint32_t h, const char *topic,
 	pthread_create(&p->th, NULL, pub_loop_run, p);
 }
 
-/*
- * The throughput workload: every rate and size.  "exchange" (make
- * bench-profile): 1024 bytes at 921600 baud alone, the simulator tracing
- * its I/O to EXCHANGE_TRACE for bench/exchanges.py.
+/* The throughput workload: every rate (0: unpaced) and payload size. */
+static const long tp_bauds[] = { 115200, 921600, 0 };
+static const int tp_sizes[] = { 16, 256, 1024 };
+/* "exchange" (make bench-profile): one of them, traced for
+ * bench/exchanges.py.
  */
+static const long x_bauds[] = { 921600 };
+static const int x_sizes[] = { 1024 };
 #define EXCHANGE_TRACE "/tmp/exchange.trace"
 
+/*
+ * Publish and receive at each rate and payload size; with trace, the paced
+ * simulators trace their I/O there (atmqtt-sim -T).
+ */
 static void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq,
-			     bool exchange)
+			     const long *bauds, unsigned int nbauds,
+			     const int *sizes, unsigned int nsizes,
+			     const char *trace)
 {
-	static const long bauds[] = { 115200, 921600, 0 };
-	static const int sizes[] = { 16, 256, 1024 };
 	static unsigned char buf[1024];
 	unsigned int b, s;
 
 	fill_binary(buf, sizeof(buf));
-	for (b = exchange ? 1 : 0; b < (exchange ? 2 : 3); b++) {
+	for (b = 0; b < nbauds; b++) {
 		struct atmqtt_events *ev = atmqtt_events_open();
 		struct sim m = { .fd = -1 };
 		char rate[16];
-		const char *opts[] = { "-B", rate, "-T", EXCHANGE_TRACE, NULL };
+		const char *opts[] = { "-B", rate, trace ? "-T" : NULL, trace,
+				       NULL };
 
 		snprintf(rate, sizeof(rate), "%ld", bauds[b]);
-		if (!exchange)
-			opts[2] = NULL;
 		if (!ev || sim_start_opts(&m, 200 + b, bauds[b] ? opts : NULL) ||
 		    sim_attach(&m, nl) ||
 		    atmqtt_client_open(nl, m.handle, 1, BROKER, PORT, 1, 60) ||
 		    atmqtt_subscribe(nl, m.handle, 1, "bench/tp/rx", 0))
 			die("throughput: setup at %ld baud", bauds[b]);
-		for (s = exchange ? 2 : 0; s < 3; s++) {
+		for (s = 0; s < nsizes; s++) {
 			struct rx_count c = { .topic = "bench/tp/rx" };
 			int size = sizes[s], i, want = 30;
 			double t0 = now(), end;
@@ -902,7 +909,7 @@ int main(int argc, char **argv)
 		for (tok = strtok_r(copy, ",", &save); tok;
 		     tok = strtok_r(NULL, ",", &save)) {
 			known = false;
-			for (i = 0; i < sizeof(workloads) / sizeof(*workloads); i++)
+			for (i = 0; i < COUNT(workloads); i++)
 				known |= !strcmp(tok, workloads[i]);
 			if (!known)
 				usage();
@@ -922,9 +929,11 @@ int main(int argc, char **argv)
 	if (lat_k || lat_u)
 		bench_latency(nl, mq, samples, lat_k, lat_u);
 	if (wanted(only, "throughput"))
-		bench_throughput(nl, mq, false);
+		bench_throughput(nl, mq, tp_bauds, COUNT(tp_bauds), tp_sizes,
+				 COUNT(tp_sizes), NULL);
 	if (only && wanted(only, "exchange"))
-		bench_throughput(nl, mq, true);
+		bench_throughput(nl, mq, x_bauds, COUNT(x_bauds), x_sizes,
+				 COUNT(x_sizes), EXCHANGE_TRACE);
 	if (wanted(only, "scale"))
 		bench_scale(nl, modems);
 	if (wanted(only, "roundtrip"))

@@ -27,17 +27,23 @@ import re
 import statistics
 import sys
 
-LINE = 921600
-WIRE = {'publish': 1061, 'receive': 1113}	# bench/atmqtt_bench.c wire_*()
-
 KLINE = re.compile(r'\s([\d.]+):\s+(atmqtt_modem_receive|atmqtt_tx_push)\b')
+# The benchmark's own line: the bytes an exchange puts on the busier
+# direction (atmqtt_bench.c's wire_pub() and wire_rx()), at that rate.
+WLINE = re.compile(r'^PROFILE exchange tp_(pub|rx)_(\d+)_(\d+)_wire (\d+)')
+NAMES = {'pub': 'publish', 'rx': 'receive'}
 
 
 def load(path):
-    ev = []
+    """The events in time order, and {name: (baud, size, wire bytes)}."""
+    ev, wire = [], {}
     for raw in open(path, errors='replace'):
         raw = raw.rstrip('\r\n')
-        if raw.startswith('XTRACE S '):
+        m = WLINE.match(raw)
+        if m:
+            wire[NAMES[m.group(1)]] = (int(m.group(2)), int(m.group(3)),
+                                       int(m.group(4)))
+        elif raw.startswith('XTRACE S '):
             f = raw[9:].split(' ', 3)
             if len(f) < 3:
                 continue
@@ -49,7 +55,7 @@ def load(path):
                 kind = 'KR' if m.group(2) == 'atmqtt_modem_receive' else 'KS'
                 ev.append((float(m.group(1)) * 1e6, kind, 0, ''))
     ev.sort(key=lambda e: e[0])
-    return ev
+    return ev, wire
 
 
 def after(ev, i, test):
@@ -118,17 +124,21 @@ def exchanges(ev, first, steps):
     return out
 
 
-def report(name, exs):
+def report(name, exs, wire):
+    if name not in wire:
+        print('%s: atmqtt-bench printed no wire line' % name)
+        return
     if len(exs) < 2:
         print('%s: %d exchanges traced, too few' % (name, len(exs)))
         return
+    baud, size, nbytes = wire[name]
     periods = [sum(us for _, us in x) for x in exs]
     mean = statistics.mean(periods)
-    ideal = WIRE[name] * 10 / LINE * 1e6
-    print('%s, 1024 bytes at %d baud: %d exchanges, period mean %.0f us, '
+    ideal = nbytes * 10 / baud * 1e6
+    print('%s, %d bytes at %d baud: %d exchanges, period mean %.0f us, '
           'median %.0f us; the line allows %.0f us (%.1f %% of the mean)'
-          % (name, LINE, len(exs), mean, statistics.median(periods), ideal,
-             100 * ideal / mean))
+          % (name, size, baud, len(exs), mean, statistics.median(periods),
+             ideal, 100 * ideal / mean))
     print()
     print('%-30s %8s %8s' % ('segment', 'median', 'mean'))
     labels = [label for label, _ in exs[0]]
@@ -147,15 +157,15 @@ def report(name, exs):
 
 
 def main():
-    ev = load(sys.argv[1] if len(sys.argv) > 1 else
-              'bench/results/profile.log')
+    ev, wire = load(sys.argv[1] if len(sys.argv) > 1 else
+                    'bench/results/profile.log')
     if not ev:
         print('exchanges: no XTRACE lines')
         return 1
     print('==== where the line time goes (bench/exchanges.py; '
           'microseconds, traced)')
-    report('publish', exchanges(ev, kind('T', big=True), PUBLISH))
-    report('receive', exchanges(ev, kind('R', 'AT+MQTTREAD'), RECEIVE))
+    report('publish', exchanges(ev, kind('T', big=True), PUBLISH), wire)
+    report('receive', exchanges(ev, kind('R', 'AT+MQTTREAD'), RECEIVE), wire)
     return 0
 
 
