@@ -23,7 +23,13 @@ deps:
 	@echo "==> checking dependencies (scripts/deps.sh)"
 	@sh scripts/deps.sh
 
-# Variables are evaluated after deps ran, hence the recursive make.
+# The targets that install what is missing first (demo, check, stress,
+# bench, bench-profile) run their work as <target>-run in a second make:
+# KVER and KVERS come from the kernel headers found, which a fresh machine
+# only has once deps ran, and a make expands its variables before that.
+# The -run targets skip the dependency check.
+after_deps = @$(MAKE) --no-print-directory $@-run
+
 module:
 	@echo "==> building atmqtt.ko against $(KDIR)"
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -64,12 +70,14 @@ unit:
 	$(MAKE) -s -C selftests/unit run
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	$(after_deps)
+demo-run: all
 	@echo "==> running the demo in the VM"
 	ATMQTT_KVER=$(KVER) sh scripts/vm/run.sh demo atmqtt.ko $(VM_FILES)
 
 check: deps
-	@$(MAKE) --no-print-directory all modules
+	$(after_deps)
+check-run: all modules
 	@ATMQTT_KVERS="$(KVERS)" sh selftests/run.sh $(VM_FILES)
 
 # libFuzzer on the parser: FUZZ_SECONDS per target (default 300), then the
@@ -81,7 +89,8 @@ fuzz:
 # hangup cycles under load (make check runs 60).
 STRESS_CYCLES ?= 500
 stress: deps
-	@$(MAKE) --no-print-directory all modules
+	$(after_deps)
+stress-run: all modules
 	ATMQTT_VM_APPEND="atmqtt.stress_cycles=$(STRESS_CYCLES)" \
 	ATMQTT_KVER=$(KVER) sh scripts/vm/run.sh check \
 		build/ko-$(KVER)/atmqtt.ko tools/atmqtt/atmqtt \
@@ -106,4 +115,4 @@ clean:
 -include mk/install.mk
 -include mk/bench.mk
 
-.PHONY: all deps module modules fuzz stress lint ynl lib tools selftests unit demo check checkpatch clean
+.PHONY: all deps module modules fuzz stress stress-run lint ynl lib tools selftests unit demo demo-run check check-run checkpatch clean

@@ -11,6 +11,8 @@ bench_vm = ATMQTT_KVER=$(KVER) sh scripts/vm/run.sh bench \
 	>$(1) 2>&1 || { tail -40 $(1); exit 1; }
 
 bench: deps
+	$(after_deps)
+bench-run:
 	@$(MAKE) --no-print-directory all modules KVERS=$(KVER)
 	@$(MAKE) --no-print-directory -s -C bench atmqtt-bench
 	@mkdir -p bench/results
@@ -24,12 +26,14 @@ bench: deps
 		$(call bench_vm,bench/results/vm-1cpu.log)
 	@sh bench/report.sh bench/results
 
-.PHONY: bench
+.PHONY: bench bench-run
 
 # make bench-profile: where the latency test's time goes (ftrace and perf in
 # the VM, bench/phases.py on the host) and where the line's time goes at
 # 921600 baud (bench/exchanges.py): bench/results/profile.txt.
 bench-profile: deps
+	$(after_deps)
+bench-profile-run:
 	@$(MAKE) --no-print-directory all modules KVERS=$(KVER)
 	@$(MAKE) --no-print-directory -s -C bench atmqtt-bench
 	@mkdir -p bench/results
@@ -45,4 +49,4 @@ bench-profile: deps
 		>bench/results/profile.txt
 	@cat bench/results/profile.txt
 
-.PHONY: bench-profile
+.PHONY: bench-profile bench-profile-run
