@@ -233,6 +233,13 @@ static struct nl_cb *atmqtt_nl_cb(struct atmqtt_nl *nl)
 
 /* ---- the request ---- */
 
+/*
+ * A request's message starts this big and grows when an attribute needs
+ * it: libnl's default is a page, cleared on every allocation, for requests
+ * that are mostly a few dozen bytes.
+ */
+#define REQ_MSG_SIZE	256
+
 struct req {
 	struct atmqtt_nl *nl;
 	struct nl_msg *msg;
@@ -286,7 +293,7 @@ static void req_init(struct req *r, struct atmqtt_nl *nl, uint8_t cmd,
 	nl->ext_msg[0] = '\0';
 	nl->bad_attr = 0;
 	nl->modem_err = 0;
-	r->msg = nlmsg_alloc();
+	r->msg = nlmsg_alloc_size(REQ_MSG_SIZE);
 	if (!r->msg) {
 		r->err = -ENOMEM;
 		return;
@@ -296,11 +303,22 @@ static void req_init(struct req *r, struct atmqtt_nl *nl, uint8_t cmd,
 		r->err = -ENOMEM;
 }
 
-/* Remembers where the attribute starts, to map the ack's offset back. */
-static int req_mark(struct req *r, int type)
+/*
+ * Makes room for an attribute of len bytes and remembers where it starts,
+ * to map the ack's offset back.
+ */
+static int req_mark(struct req *r, int type, size_t len)
 {
+	size_t need;
+
 	if (r->err)
 		return 0;
+	need = nlmsg_hdr(r->msg)->nlmsg_len + nla_total_size(len);
+	if (need > nlmsg_get_max_size(r->msg) &&
+	    nlmsg_expand(r->msg, need + REQ_MSG_SIZE) < 0) {
+		r->err = -ENOMEM;
+		return 0;
+	}
 	r->nl->attr_off[type] = nlmsg_hdr(r->msg)->nlmsg_len;
 	return 1;
 }
@@ -311,7 +329,7 @@ static void put_u8(struct req *r, int type, long v)
 		req_refuse(r, type, -EINVAL, "value out of range (u8)");
 		return;
 	}
-	if (req_mark(r, type) && nla_put_u8(r->msg, type, v) < 0)
+	if (req_mark(r, type, 1) && nla_put_u8(r->msg, type, v) < 0)
 		r->err = -ENOMEM;
 }
 
@@ -321,13 +339,13 @@ static void put_u16(struct req *r, int type, long v)
 		req_refuse(r, type, -EINVAL, "value out of range (u16)");
 		return;
 	}
-	if (req_mark(r, type) && nla_put_u16(r->msg, type, v) < 0)
+	if (req_mark(r, type, 2) && nla_put_u16(r->msg, type, v) < 0)
 		r->err = -ENOMEM;
 }
 
 static void put_u32(struct req *r, int type, uint32_t v)
 {
-	if (req_mark(r, type) && nla_put_u32(r->msg, type, v) < 0)
+	if (req_mark(r, type, 4) && nla_put_u32(r->msg, type, v) < 0)
 		r->err = -ENOMEM;
 }
 
@@ -341,7 +359,8 @@ static void put_str(struct req *r, int type, const char *s)
 		req_refuse(r, type, -EMSGSIZE, "string too long");
 		return;
 	}
-	if (req_mark(r, type) && nla_put_string(r->msg, type, s) < 0)
+	if (req_mark(r, type, strlen(s) + 1) &&
+	    nla_put_string(r->msg, type, s) < 0)
 		r->err = -ENOMEM;
 }
 
@@ -355,7 +374,7 @@ static void put_bin(struct req *r, int type, const void *data, size_t len)
 		req_refuse(r, type, -EMSGSIZE, "too long");
 		return;
 	}
-	if (req_mark(r, type) && nla_put(r->msg, type, len, data) < 0)
+	if (req_mark(r, type, len) && nla_put(r->msg, type, len, data) < 0)
 		r->err = -ENOMEM;
 }
 

@@ -297,6 +297,29 @@ static void t_names(void)
 	CHECK(!strcmp(atmqtt_state_name(ATMQTT_MODEM_DEAD), "dead"));
 }
 
+/*
+ * A request bigger than the library's first allocation: the message grows
+ * (the longest topic, the longest payload), every attribute arrives whole
+ * (run.sh checks the log), and an attribute after the growth is still
+ * blamed by its offset.
+ */
+static void t_grow(void)
+{
+	struct atmqtt_nl *nl = nl_or_die();
+	char topic[ATMQTT_TOPIC_MAX + 1];
+	unsigned char bin[ATMQTT_PAYLOAD_MAX];
+
+	memset(topic, 't', ATMQTT_TOPIC_MAX);
+	topic[ATMQTT_TOPIC_MAX] = '\0';
+	memset(bin, 'p', sizeof(bin));
+	CHECK(atmqtt_publish(nl, 1, 1, topic, 1, 0, bin, sizeof(bin),
+			     ATMQTT_PUB_DATASIZE, NULL) == -EINVAL);
+	CHECK(atmqtt_ext_error_attr(nl) == ATMQTT_A_DATASIZE);
+	CHECK(!strcmp(atmqtt_ext_error(nl), "late"));
+	/* and the next request starts small again */
+	CHECK(atmqtt_client_close(nl, 1, 1) == 0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -311,6 +334,7 @@ int main(int argc, char **argv)
 		{ "clients", t_clients },
 		{ "events", t_events },
 		{ "names", t_names },
+		{ "grow", t_grow },
 	};
 	size_t i;
 

@@ -94,6 +94,12 @@ SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=t QOS=0
 CLOSE flags=none MODEM=1 CLIENT=1
 GET_SUB flags=dump'
 
+CASE="lib grow"
+script 'PUBLISH ack -22 msg=late attr=DATASIZE' 'CLOSE ack 0'
+"$LIBTEST" grow && ok || bad "$CASE"
+expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=$(printf "%0255d" 0 | tr 0 t) QOS=1 RETAIN=0 PAYLOAD=$(printf "%01024d" 0 | tr 0 p) DATASIZE=1
+CLOSE flags=none MODEM=1 CLIENT=1"
+
 CASE="lib modems"
 script 'GET_MODEM reply MODEM=1 TTY=pts3' \
        'GET_MODEM reply MODEM=2 TTY=ttyUSB2 MODEM_STATE=1 MODE=0 RX_SEQ=5000000000 RX_DROPS=2 RX_STRAY=3 RX_MALFORMED=4 RX_OVERFLOWS=5' \
