@@ -228,6 +228,17 @@ int atmqtt_events_dispatch(struct atmqtt_events *ev, atmqtt_event_cb cb,
 			   void *arg);
 uint64_t atmqtt_events_overruns(const struct atmqtt_events *ev);
 
+/* Only events of the types in types (ATMQTT_EVENT_BIT(ATMQTT_EVT_*) ORed)
+ * reach this socket from now on; 0 lets every type through again.  The
+ * kernel drops the others before they are queued (a socket filter, as
+ * libudev's monitor uses): no wake-up, no read, no room taken in the
+ * receive buffer.  For an application that consumes messages and does not
+ * need a RESULT event for each request it makes.  0 or a negative errno.
+ * A MESSAGE event that no socket took counts in the modem's RX_DROPS.
+ */
+#define ATMQTT_EVENT_BIT(type)	((uint64_t)1 << (type))
+int atmqtt_events_filter(struct atmqtt_events *ev, uint64_t types);
+
 /* Line discipline helpers (no netlink): the ldisc number the module
  * registered (from /sys/module/atmqtt/parameters/ldisc), and attaching it
  * to an open tty fd with TIOCSETD.

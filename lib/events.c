@@ -10,9 +10,12 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/filter.h>
+#include <linux/genetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
@@ -175,6 +178,49 @@ void atmqtt_events_close(struct atmqtt_events *ev)
 int atmqtt_events_fd(const struct atmqtt_events *ev)
 {
 	return nl_socket_get_fd(ev->sk);
+}
+
+/*
+ * A classic BPF program on the socket: the event's type is the generic
+ * netlink command byte; one comparison per type wanted, then drop (0) or
+ * take the whole datagram.  The kernel runs it in netlink_broadcast()
+ * before queueing, so a dropped event wakes no one and is not counted
+ * against the receive buffer.
+ */
+int atmqtt_events_filter(struct atmqtt_events *ev, uint64_t types)
+{
+	struct sock_filter code[1 + 64 + 2];
+	struct sock_fprog prog = { .filter = code };
+	int fd = nl_socket_get_fd(ev->sk);
+	unsigned int n = 0, wanted = 0, t;
+	int unused = 0;
+
+	if (!types) {
+		/* (the value is not read, but it must be an int's size) */
+		if (setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &unused,
+			       sizeof(unused)) &&
+		    errno != ENOENT)
+			return -errno;
+		return 0;
+	}
+	for (t = 0; t < 64; t++)
+		wanted += types >> t & 1;
+	code[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_B | BPF_ABS,
+		NLMSG_HDRLEN + offsetof(struct genlmsghdr, cmd));
+	for (t = 0; t < 64; t++) {
+		if (!(types >> t & 1))
+			continue;
+		/* the n-th instruction jumps over the rest and the drop */
+		code[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						       t, wanted + 1 - n, 0);
+		n++;
+	}
+	code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffffffff);
+	prog.len = n;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)))
+		return -errno;
+	return 0;
 }
 
 uint64_t atmqtt_events_overruns(const struct atmqtt_events *ev)

@@ -151,6 +151,96 @@ TEST_F(modem, break_event)
 	EXPECT_EQ(2, w.got.cause);
 }
 
+/* ev_wait() that also counts every event by type, matched or not. */
+struct counted {
+	struct ev_want *w;
+	int types[64];
+};
+
+static int counted_cb(const struct atmqtt_event *e, void *arg)
+{
+	struct counted *c = arg;
+
+	c->types[e->type & 63]++;
+	return c->w ? ev_cb(e, c->w) : 0;
+}
+
+static int counted_wait(struct atmqtt_events *ev, struct counted *c,
+			struct ev_want *w, int ms, void (*kick)(void *),
+			void *arg)
+{
+	double end = now() + ms / 1000.0, next = 0;
+
+	c->w = w;
+	while ((!w || !w->found) && now() < end) {
+		struct pollfd p = { .fd = atmqtt_events_fd(ev), .events = POLLIN };
+
+		if (kick && now() >= next) {
+			kick(arg);
+			next = now() + 0.5;
+		}
+		if (poll(&p, 1, 100) > 0)
+			atmqtt_events_dispatch(ev, counted_cb, c);
+	}
+	return w && w->found;
+}
+
+/*
+ * atmqtt_events_filter(): a socket that takes MESSAGE and BREAK events
+ * gets those and nothing of the RESULT and MODEM traffic of the open, the
+ * subscription and the break, which an unfiltered socket sees; with the
+ * filter taken off it sees RESULT events again.
+ */
+TEST_F(modem, events_filter)
+{
+	struct ev_want w = { .type = ATMQTT_EVT_MESSAGE };
+	struct ev_want r = { .type = ATMQTT_EVT_RESULT, .urc = ATMQTT_URC_SUB };
+	struct ev_want b = { .type = ATMQTT_EVT_BREAK };
+	char topic[64], payload[64];
+	const char *tm[2] = { topic, payload };
+	struct atmqtt_events *f = atmqtt_events_open();
+	struct counted c = { 0 };
+	int t, others = 0;
+
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(0, atmqtt_events_filter(f,
+			ATMQTT_EVENT_BIT(ATMQTT_EVT_MESSAGE) |
+			ATMQTT_EVENT_BIT(ATMQTT_EVT_BREAK)));
+	snprintf(topic, sizeof(topic), "atmqtt/test/%d/filter", getpid());
+	snprintf(payload, sizeof(payload), "filtered %d", getpid());
+	w.modem = r.modem = b.modem = self->sim.handle;
+	w.topic = topic;
+	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
+					PORT, 1, 60));
+	ASSERT_EQ(0, atmqtt_subscribe(self->nl, self->sim.handle, 1, topic, 0));
+	/* the unfiltered socket has the RESULT; the filtered one nothing */
+	ASSERT_TRUE(ev_wait(self->ev, &r, 2000, NULL, NULL));
+	counted_wait(f, &c, NULL, 300, NULL, NULL);
+	for (t = 0; t < 64; t++)
+		EXPECT_EQ(0, c.types[t]);
+	ASSERT_TRUE(counted_wait(f, &c, &w, 10000, mosq_pub, tm));
+	EXPECT_EQ(1, w.got.client);
+	sim_ctl(&self->sim, "break 1 1\n");
+	ASSERT_TRUE(counted_wait(f, &c, &b, 5000, NULL, NULL));
+	counted_wait(f, &c, NULL, 300, NULL, NULL);
+	for (t = 0; t < 64; t++)
+		if (t != ATMQTT_EVT_MESSAGE && t != ATMQTT_EVT_BREAK)
+			others += c.types[t];
+	EXPECT_EQ(0, others);
+	EXPECT_LE(1, c.types[ATMQTT_EVT_MESSAGE]);
+	EXPECT_EQ(1, c.types[ATMQTT_EVT_BREAK]);
+
+	/* off again: the next open's RESULT reaches this socket too */
+	ASSERT_EQ(0, atmqtt_events_filter(f, 0));
+	r.urc = ATMQTT_URC_OPEN;
+	r.found = 0;
+	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
+					PORT, 1, 60));
+	EXPECT_TRUE(ev_wait(f, &r, 2000, NULL, NULL));
+	EXPECT_EQ(0, atmqtt_events_filter(f, 0));	/* none to take off */
+	atmqtt_events_close(f);
+}
+
 TEST_F(modem, enodev_after_detach)
 {
 	uint32_t h = self->sim.handle;
