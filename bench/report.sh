@@ -30,6 +30,15 @@ else
 	log1=
 fi
 val1() { awk -v k="$1" '$1 == k { print $2; exit }' "$dir/bench1.kv"; }
+# lati-* from vm-icount.log: 1 vCPU, guest time counted in instructions
+logi=$dir/vm-icount.log
+if [ -r "$logi" ] && grep -q '^BENCH done 1' "$logi"; then
+	lat_files "$logi" lati
+	sed -n 's/^BENCH \([^ ]*\) \(.*\)$/\1 \2/p' "$logi" >"$dir/benchi.kv"
+else
+	logi=
+fi
+vali() { awk -v k="$1" '$1 == k { print $2; exit }' "$dir/benchi.kv"; }
 pct() {	# pct FILE P: the P-th percentile (nearest rank)
 	awk -v p="$2" '{ v[NR] = $1 } END {
 		if (!NR) { print "nan"; exit }
@@ -91,7 +100,9 @@ for rate in 115200 921600 0; do
 done
 
 # 3. Latency: kernel / userspace; the same on 1 vCPU, where no wake-up
-#    crosses CPUs and the ratio is the CPU cost of each path.
+#    crosses CPUs and the ratio is the CPU cost of each path; and on 1 vCPU
+#    with the guest's time counted in instructions (qemu -icount), where
+#    the host's load does not enter the figures.
 lat_rows() {	# lat_rows PREFIX SUFFIX
 	for d in rx pub; do
 		name=$( [ "$d" = rx ] && echo "mosquitto_pub -> listener" || echo "publish -> +MQTTPUB done")
@@ -106,6 +117,7 @@ lat_rows() {	# lat_rows PREFIX SUFFIX
 }
 lat_rows lat ""
 [ -z "$log1" ] || lat_rows lat1 " (1 vCPU)"
+[ -z "$logi" ] || lat_rows lati " (1 vCPU instruction-timed)"
 
 # 4. Memory per modem (MEM_BYTES: the modem's allocations, ksize)
 idle=$(val mem_idle_bytes)
@@ -139,6 +151,14 @@ if [ -n "$log1" ]; then
 	row "round trip on 1 vCPU: pipe" "us per pair" "$(val1 rt_pipe_us)" us "" ""
 	row "round trip on 1 vCPU: pty in N_TTY raw mode" "us per pair" \
 		"$(val1 rt_pty_us)" us "" ""
+fi
+if [ -n "$logi" ]; then
+	row "round trip on 1 vCPU instruction-timed: a request the policy refuses" \
+		"us per request (1000 instructions each)" "$(vali rt_genl_us)" us "" ""
+	row "round trip on 1 vCPU instruction-timed: pipe" \
+		"us per pair (1000 instructions each)" "$(vali rt_pipe_us)" us "" ""
+	row "round trip on 1 vCPU instruction-timed: pty in N_TTY raw mode" \
+		"us per pair (1000 instructions each)" "$(vali rt_pty_us)" us "" ""
 fi
 
 # The table, and JSON of the same rows.
