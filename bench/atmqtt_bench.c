@@ -86,7 +86,15 @@ static int agent_kernel(uint32_t h, const char *prefix)
 	snprintf(out, sizeof(out), "%s/out", prefix);
 	agent_topic_in = in;
 	memset(buf, 'x', sizeof(buf));
+	/* An application that consumes messages: what a client's life
+	 * brings, not the RESULT event of each request it makes (the reply
+	 * has it).
+	 */
 	if (!nl || !ev ||
+	    atmqtt_events_filter(ev, ATMQTT_EVENT_BIT(ATMQTT_EVT_MESSAGE) |
+				 ATMQTT_EVENT_BIT(ATMQTT_EVT_BREAK) |
+				 ATMQTT_EVENT_BIT(ATMQTT_EVT_RECONNECT) |
+				 ATMQTT_EVENT_BIT(ATMQTT_EVT_MODEM)) ||
 	    atmqtt_client_open(nl, h, 1, BROKER, PORT, 1, 60) ||
 	    atmqtt_subscribe(nl, h, 1, in, 0))
 		die("agent-kernel: setup failed");
