@@ -28,6 +28,9 @@ done
 echo 1 >$T/tracing_on
 atmqtt-bench -n "$n" -w latency -t >/tmp/lat.out || rc=1
 echo 0 >$T/tracing_on
+# An enabled event costs its tracepoint's work even while tracing is off:
+# off for the perf runs below.
+echo 0 >$T/events/enable
 sed -n 's/^LAT /PROFILE LAT /p' /tmp/lat.out
 sed -n '/PUBSTART/,$p' $T/trace | grep -v '^#' | sed 's/^/TRACE /'
 echo >$T/trace
@@ -51,7 +54,6 @@ for w in latency-kernel latency-user; do
 done
 
 echo "PROFILE ==== exchange: 1024 bytes at 921600 baud, traced"
-echo 0 >$T/events/enable
 echo >$T/trace
 echo mono >$T/trace_clock
 if echo atmqtt_modem_receive >$T/set_ftrace_filter &&
