@@ -413,6 +413,40 @@ static int atmqtt_fill_publish(struct sk_buff *skb, struct genl_info *info,
 	       nla_put_u8(skb, ATMQTT_A_DATASIZE, !!c->data) ? -EMSGSIZE : 0;
 }
 
+/*
+ * The command of every publish, formatted in one pass: kasprintf() formats
+ * twice (once to size its buffer), which costs about as much again as the
+ * rest of the op.  Besides the topic and the payload, the quoted form
+ * holds 19 characters of text, three u8 values of up to three digits, CR
+ * and the NUL (30 bytes); the <Datasize> form 17 characters of text, the
+ * three values and a length of up to four digits instead of the payload,
+ * CR and the NUL (32).  32 bytes more than topic and payload bound both.
+ */
+static char *atmqtt_pub_line(int client, const char *topic, int tlen,
+			     u8 qos, u8 retain, const u8 *data, int len,
+			     bool raw)
+{
+	size_t size = 32 + tlen + len;
+	char *line = kmalloc(size, GFP_KERNEL);
+	int n;
+
+	if (!line)
+		return NULL;
+	if (raw)
+		n = snprintf(line, size, "AT+MQTTPUB=%d,\"%.*s\",%u,%u,%d\r",
+			     client, tlen, topic, qos, retain, len);
+	else
+		n = snprintf(line, size,
+			     "AT+MQTTPUB=%d,\"%.*s\",%u,%u,\"%.*s\"\r",
+			     client, tlen, topic, qos, retain, len,
+			     data ? (const char *)data : "");
+	if (WARN_ON_ONCE(n >= size)) {
+		kfree_sensitive(line);
+		return NULL;
+	}
+	return line;
+}
+
 static int atmqtt_nl_publish(struct sk_buff *skb, struct genl_info *info)
 {
 	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_CLIENT,
@@ -442,14 +476,9 @@ static int atmqtt_nl_publish(struct sk_buff *skb, struct genl_info *info)
 		    !atmqtt_all_quotable(data, len))) {
 		c.data = data;
 		c.data_len = len;
-		line = kasprintf(GFP_KERNEL, "AT+MQTTPUB=%d,\"%.*s\",%u,%u,%d\r",
-				 client, tlen, topic, qos, retain, len);
-	} else {
-		line = kasprintf(GFP_KERNEL,
-				 "AT+MQTTPUB=%d,\"%.*s\",%u,%u,\"%.*s\"\r",
-				 client, tlen, topic, qos, retain, len,
-				 data ? (const char *)data : "");
 	}
+	line = atmqtt_pub_line(client, topic, tlen, qos, retain, data, len,
+			       !!c.data);
 	return atmqtt_nl_run(info, m, client, &c, line, 16,
 			     atmqtt_fill_publish, NULL);
 }
