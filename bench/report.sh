@@ -22,22 +22,20 @@ lat_files() {	# lat_files LOG PREFIX
 	done
 }
 lat_files "$log" lat
+# extra_log LOG PREFIX KV: when make bench's run LOG finished, its latency
+# samples as PREFIX-* and its BENCH values in DIR/KV; fails otherwise.
+extra_log() {
+	[ -r "$1" ] && grep -q '^BENCH done 1' "$1" || return 1
+	lat_files "$1" "$2"
+	sed -n 's/^BENCH \([^ ]*\) \(.*\)$/\1 \2/p' "$1" >"$dir/$3"
+}
+# lat1-*: 1 vCPU (vm-1cpu.log); lati-*: 1 vCPU, guest time counted in
+# instructions (vm-icount.log).
 log1=$dir/vm-1cpu.log
-if [ -r "$log1" ] && grep -q '^BENCH done 1' "$log1"; then
-	lat_files "$log1" lat1
-	sed -n 's/^BENCH \([^ ]*\) \(.*\)$/\1 \2/p' "$log1" >"$dir/bench1.kv"
-else
-	log1=
-fi
-val1() { awk -v k="$1" '$1 == k { print $2; exit }' "$dir/bench1.kv"; }
-# lati-* from vm-icount.log: 1 vCPU, guest time counted in instructions
+extra_log "$log1" lat1 bench1.kv || log1=
 logi=$dir/vm-icount.log
-if [ -r "$logi" ] && grep -q '^BENCH done 1' "$logi"; then
-	lat_files "$logi" lati
-	sed -n 's/^BENCH \([^ ]*\) \(.*\)$/\1 \2/p' "$logi" >"$dir/benchi.kv"
-else
-	logi=
-fi
+extra_log "$logi" lati benchi.kv || logi=
+val1() { awk -v k="$1" '$1 == k { print $2; exit }' "$dir/bench1.kv"; }
 vali() { awk -v k="$1" '$1 == k { print $2; exit }' "$dir/benchi.kv"; }
 pct() {	# pct FILE P: the P-th percentile (nearest rank)
 	awk -v p="$2" '{ v[NR] = $1 } END {

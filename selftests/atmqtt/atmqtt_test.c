@@ -169,19 +169,8 @@ static int counted_wait(struct atmqtt_events *ev, struct counted *c,
 			struct ev_want *w, int ms, void (*kick)(void *),
 			void *arg)
 {
-	double end = now() + ms / 1000.0, next = 0;
-
 	c->w = w;
-	while ((!w || !w->found) && now() < end) {
-		struct pollfd p = { .fd = atmqtt_events_fd(ev), .events = POLLIN };
-
-		if (kick && now() >= next) {
-			kick(arg);
-			next = now() + 0.5;
-		}
-		if (poll(&p, 1, 100) > 0)
-			atmqtt_events_dispatch(ev, counted_cb, c);
-	}
+	ev_pump(ev, counted_cb, c, w ? &w->found : NULL, ms, kick, arg);
 	return w && w->found;
 }
 

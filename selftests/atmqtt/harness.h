@@ -77,12 +77,16 @@ static inline int ev_cb(const struct atmqtt_event *e, void *arg)
 	return 1;
 }
 
-static inline int ev_wait(struct atmqtt_events *ev, struct ev_want *w, int ms,
-		   void (*kick)(void *), void *arg)
+/* Events to cb(e, cbarg) until *done (never, if done is NULL) or ms passed;
+ * kick(arg), when not NULL, every half second from the start.
+ */
+static inline void ev_pump(struct atmqtt_events *ev, atmqtt_event_cb cb,
+			   void *cbarg, const int *done, int ms,
+			   void (*kick)(void *), void *arg)
 {
 	double end = now() + ms / 1000.0, next = 0;
 
-	while (!w->found && now() < end) {
+	while ((!done || !*done) && now() < end) {
 		struct pollfd p = { .fd = atmqtt_events_fd(ev), .events = POLLIN };
 
 		if (kick && now() >= next) {
@@ -90,8 +94,14 @@ static inline int ev_wait(struct atmqtt_events *ev, struct ev_want *w, int ms,
 			next = now() + 0.5;
 		}
 		if (poll(&p, 1, 100) > 0)
-			atmqtt_events_dispatch(ev, ev_cb, w);
+			atmqtt_events_dispatch(ev, cb, cbarg);
 	}
+}
+
+static inline int ev_wait(struct atmqtt_events *ev, struct ev_want *w, int ms,
+		   void (*kick)(void *), void *arg)
+{
+	ev_pump(ev, ev_cb, w, &w->found, ms, kick, arg);
 	return w->found;
 }
 
