@@ -42,6 +42,9 @@ _atmqtt()
 	-c|--client)
 		COMPREPLY=($(compgen -W "1 2" -- "$cur"))
 		return ;;
+	-e|--events)
+		COMPREPLY=($(compgen -W "message break result modem urc reconnect" -- "$cur"))
+		return ;;
 	esac
 
 	case $cmd in
@@ -71,6 +74,8 @@ _atmqtt()
 		COMPREPLY=($(compgen -W "$common -T 'AT+COPS?' 'AT+MIPCALL=1' 'AT+CREG?' AT+CGSN" -- "$cur")) ;;
 	policy)
 		COMPREPLY=($(compgen -W "$common --reconnect --min --max" -- "$cur")) ;;
+	monitor)
+		COMPREPLY=($(compgen -W "$common -e --events" -- "$cur")) ;;
 	help)
 		COMPREPLY=($(compgen -W "$cmds" -- "$cur")) ;;
 	*)

@@ -20,4 +20,6 @@ want "atmqtt test un" unsub
 want "atmqtt policy --reconnect " on
 want "atmqtt sub -q " 2
 want "atmqtt help clo" closable
+want "atmqtt monitor --ev" --events
+want "atmqtt monitor -e me" message
 exit $fails

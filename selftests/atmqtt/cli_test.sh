@@ -8,7 +8,7 @@ T=/tmp/cli.$$
 mkdir -p $T
 n=0
 fails=0
-cases=18
+cases=19
 
 echo "TAP version 13"
 echo "1..$cases"
@@ -39,6 +39,8 @@ until [ -s $T/sim.out ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
 tty=$(head -n 1 $T/sim.out)
 atmqtt monitor >$T/monitor 2>&1 &
 mon=$!
+atmqtt monitor -e message,modem >$T/monitor-e 2>&1 &
+mone=$!
 atmqtt attach -f "$tty" &
 att=$!
 i=0
@@ -121,10 +123,16 @@ result $? exit_codes
 
 check close_detach sh -c "atmqtt close && atmqtt detach '$tty'"
 sleep 0.5
-kill $mon 2>/dev/null
+kill $mon $mone 2>/dev/null
 wait $att 2>/dev/null
 grep -q "message" $T/monitor && grep -q "result" $T/monitor
 result $? monitor_saw_events
+# -e: the messages and the detach (the attach may come before it listens),
+# none of the results
+cp $T/monitor-e $T/out; : >$T/err
+grep -q ": message " $T/monitor-e && grep -q ": modem detached" $T/monitor-e &&
+	! grep -v -e ": message " -e ": modem " $T/monitor-e | grep -q .
+result $? monitor_events_filtered
 
 kill $sim 2>/dev/null
 wait $sim 2>/dev/null

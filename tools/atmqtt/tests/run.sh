@@ -476,6 +476,23 @@ CASE="monitor -M 2"; printf '%s\n' "$EVENTS" >"$T/script"; run 0 monitor -M 2
 expect "$T/out" 'modem 2: modem attached tty pts4 state ready
 overrun: events were lost (socket overrun 1)
 modem 2: modem detached tty pts4 state dead'
+CASE="monitor -e message,break"; printf '%s\n' "$EVENTS" >"$T/script"
+run 0 monitor -e message,break
+expect "$T/out" 'modem 1: message client 1 qos 1 seq 1 drops 0 topic "a/b" payload 8 bytes "hi\n\x00\xff\xe2\x82\xac"
+modem 1: break client 2 cause 2 (link)
+overrun: events were lost (socket overrun 1)
+modem 1: message client 1 qos 0 seq 5 drops 3 topic "\xc3\xa9\xff\x7f" payload 3 bytes "\xe2\x82\xac"'
+CASE="monitor --events=modem -M 2"; printf '%s\n' "$EVENTS" >"$T/script"
+run 0 monitor --events=modem -M 2
+expect "$T/out" 'modem 2: modem attached tty pts4 state ready
+overrun: events were lost (socket overrun 1)
+modem 2: modem detached tty pts4 state dead'
+for bad in bogus message, ,message message,,urc ''; do
+	CASE="monitor -e '$bad'"; script; run 2 monitor -e "$bad"
+	expect "$T/err" "atmqtt monitor: bad event types '$bad' (message, break, result, modem, urc, reconnect)
+usage: atmqtt monitor [-M MODEM] [-e TYPE[,TYPE...]]
+(atmqtt monitor --help for more)"
+done
 CASE="monitor -j"; printf '%s\n' "$EVENTS" >"$T/script"; run 0 -j monitor
 json
 jq 'len(o) == 10 and o[0] == {"event":"message","modem":1,"client":1,"qos":1,"seq":1,"drops":0,"topic":"a/b","payload_len":8,"payload_hex":"68690a00ffe282ac"}'
