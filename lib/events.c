@@ -192,7 +192,7 @@ int atmqtt_events_filter(struct atmqtt_events *ev, uint64_t types)
 	struct sock_filter code[1 + 64 + 2];
 	struct sock_fprog prog = { .filter = code };
 	int fd = nl_socket_get_fd(ev->sk);
-	unsigned int n = 0, wanted = 0, t;
+	unsigned int n = 0, wanted = __builtin_popcountll(types), t;
 	int unused = 0;
 
 	if (!types) {
@@ -203,8 +203,6 @@ int atmqtt_events_filter(struct atmqtt_events *ev, uint64_t types)
 			return -errno;
 		return 0;
 	}
-	for (t = 0; t < 64; t++)
-		wanted += types >> t & 1;
 	code[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_B | BPF_ABS,
 		NLMSG_HDRLEN + offsetof(struct genlmsghdr, cmd));
 	for (t = 0; t < 64; t++) {
