@@ -311,7 +311,7 @@ TEST_F(modem, publish_binary_all_bytes)
 TEST_F(modem, publish_forms)
 {
 	struct mosq_sub ms;
-	char topic[128];
+	char topic[128], line[256];
 	int used = -1;
 
 	uniq(topic, sizeof(topic), "forms");
@@ -321,16 +321,23 @@ TEST_F(modem, publish_forms)
 	ASSERT_EQ(0, atmqtt_publish(NL, H, 1, topic, 0, 0, "plain, text", 11,
 				    0, &used));
 	EXPECT_EQ(0, used);
-	EXPECT_TRUE(sim_log_has(&self->sim, ",0,0,\"plain, text\"\r", 19));
+	/* Each form's whole command line, as the manual spells it. */
+	snprintf(line, sizeof(line), "AT+MQTTPUB=1,\"%s\",0,0,\"plain, text\"\r",
+		 topic);
+	EXPECT_TRUE(sim_log_has(&self->sim, line, strlen(line)));
 	/* Printable but asked raw. */
 	ASSERT_EQ(0, atmqtt_publish(NL, H, 1, topic, 0, 0, "raw", 3,
 				    ATMQTT_PUB_DATASIZE, &used));
 	EXPECT_EQ(1, used);
+	snprintf(line, sizeof(line), "AT+MQTTPUB=1,\"%s\",0,0,3\r", topic);
+	EXPECT_TRUE(sim_log_has(&self->sim, line, strlen(line)));
 	/* A quote, CR/LF: raw on their own, one byte and 1024 bytes. */
 	ASSERT_EQ(0, mosq_sub_start(&ms, topic));
 	usleep(500000);
 	ASSERT_EQ(0, atmqtt_publish(NL, H, 1, topic, 2, 1, "\"", 1, 0, &used));
 	EXPECT_EQ(1, used);
+	snprintf(line, sizeof(line), "AT+MQTTPUB=1,\"%s\",2,1,1\r", topic);
+	EXPECT_TRUE(sim_log_has(&self->sim, line, strlen(line)));
 	pthread_join(ms.th, NULL);
 	ASSERT_EQ(1u, ms.len);
 	EXPECT_EQ('"', ms.buf[0]);
@@ -340,6 +347,8 @@ TEST_F(modem, publish_forms)
 	ASSERT_EQ(0, atmqtt_publish(NL, H, 1, topic, 0, 1, "", 0,
 				    ATMQTT_PUB_DATASIZE, &used));
 	EXPECT_EQ(0, used);
+	snprintf(line, sizeof(line), "AT+MQTTPUB=1,\"%s\",0,1,\"\"\r", topic);
+	EXPECT_TRUE(sim_log_has(&self->sim, line, strlen(line)));
 }
 
 /* ---- receiving: mode 1 (default) and mode 0 ----------------------------- */
