@@ -415,7 +415,7 @@ static int atmqtt_fill_publish(struct sk_buff *skb, struct genl_info *info,
 
 /*
  * The command of every publish is built by copying, not by snprintf():
- * vsnprintf() takes about 2000 instructions for this line and copies the
+ * vsnprintf() took about 1800 instructions for this line and copied the
  * topic and a quoted payload a byte at a time, each with its checks
  * (Documentation/performance.rst).  The pieces' sizes are bounded by their
  * types: the quoted form holds 19 characters of text, three u8 values of up
