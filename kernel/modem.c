@@ -500,7 +500,12 @@ static void atmqtt_modem_result(struct atmqtt_modem *m,
 
 	if (found)
 		wake_up_all(&m->wq);
-	atmqtt_event_result(m, it);
+	/* A publish changes nothing that listeners track: its result goes to
+	 * the request that waits for it, in the reply, and to the group only
+	 * when none does any more (timed out or interrupted).
+	 */
+	if (!found || it->result != ATP_R_PUB)
+		atmqtt_event_result(m, it);
 }
 
 static void atmqtt_modem_message(struct atmqtt_modem *m,

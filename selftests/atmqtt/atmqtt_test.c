@@ -230,6 +230,59 @@ TEST_F(modem, events_filter)
 	atmqtt_events_close(f);
 }
 
+/* RESULT events by URC, until want's event (the marker) or ms passed. */
+struct results {
+	struct ev_want *w;
+	int urc[16];
+};
+
+static int results_cb(const struct atmqtt_event *e, void *arg)
+{
+	struct results *r = arg;
+
+	if (e->type == ATMQTT_EVT_RESULT && e->modem == r->w->modem)
+		r->urc[e->urc & 15]++;
+	return ev_cb(e, r->w);
+}
+
+/*
+ * The result of a PUBLISH op goes to its requester, in the reply, not to
+ * the group: none for the publishes that were answered, while the SUB
+ * after them (the marker) is multicast.  A +MQTTPUB that no request waits
+ * for any more (its request timed out) is.
+ */
+TEST_F(modem, publish_result_to_requester)
+{
+	struct ev_want sub = { .type = ATMQTT_EVT_RESULT,
+			       .urc = ATMQTT_URC_SUB };
+	struct ev_want pub = { .type = ATMQTT_EVT_RESULT,
+			       .urc = ATMQTT_URC_PUB };
+	struct results r = { .w = &sub };
+	char topic[64];
+	int i;
+
+	snprintf(topic, sizeof(topic), "atmqtt/test/%d/pubres", getpid());
+	sub.modem = pub.modem = self->sim.handle;
+	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
+					PORT, 1, 60));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, atmqtt_publish(self->nl, self->sim.handle, 1,
+					    topic, i, 0, "x", 1, 0, NULL));
+	ASSERT_EQ(0, atmqtt_subscribe(self->nl, self->sim.handle, 1, topic, 0));
+	ev_pump(self->ev, results_cb, &r, &sub.found, 2000, NULL, NULL);
+	ASSERT_TRUE(sub.found);
+	EXPECT_EQ(0, r.urc[ATMQTT_URC_PUB]);
+	EXPECT_EQ(1, r.urc[ATMQTT_URC_SUB]);
+
+	set_param("urc_timeout_ms", "300");
+	sim_ctl(&self->sim, "delay pub 1000\n");
+	EXPECT_EQ(-ETIMEDOUT, atmqtt_publish(self->nl, self->sim.handle, 1,
+					     topic, 0, 0, "late", 4, 0, NULL));
+	ASSERT_TRUE(ev_wait(self->ev, &pub, 3000, NULL, NULL));
+	EXPECT_EQ(1, pub.got.client);
+	EXPECT_EQ(1, pub.got.status);
+}
+
 TEST_F(modem, enodev_after_detach)
 {
 	uint32_t h = self->sim.handle;

@@ -172,8 +172,12 @@
  * ATMQTT_EVT_BREAK: a client's connection broke (+MQTTBREAK); the client
  *     is closed.  CLIENT, CAUSE (u8: 1 broker or ping, 2 wireless link,
  *     3 not registered).
- * ATMQTT_EVT_RESULT: a result URC arrived, whether or not a request waited
- *     for it.  URC (u8, enum atmqtt_urc), CLIENT, STATUS.
+ * ATMQTT_EVT_RESULT: a result URC arrived: +MQTTOPEN, +MQTTCLOSE, +MQTTSUB
+ *     and +MQTTUNSUB whether or not a request waited for them; +MQTTPUB
+ *     only when no request does any more (it timed out or was
+ *     interrupted): a publish changes nothing that listeners track, and
+ *     the result of a PUBLISH goes to its requester in the reply.  URC
+ *     (u8, enum atmqtt_urc), CLIENT, STATUS.
  * ATMQTT_EVT_MODEM: a modem was attached (MODEM_STATE INIT), became ready
  *     after the module's own commands, or was detached (DEAD).  TTY,
  *     MODEM_STATE and the GET_MODEM counters.
