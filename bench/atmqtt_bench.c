@@ -402,6 +402,16 @@ struct lat_side {
 	bool on;
 };
 
+/*
+ * Each latency sample starts after this long with nothing to do, as a
+ * gateway's message or publish finds a quiet system: the previous
+ * sample's tail (the broker reading its PUBLISH, libmosquitto's thread)
+ * is done by then, and is not in this one's time for one side and in the
+ * other side's next time by the luck of the scheduler
+ * (Documentation/performance.rst, ninth round).
+ */
+#define LAT_QUIET_US 1000
+
 /* mosquitto -> the agent's "M" line; prints LAT <name>-rx when counted. */
 static void lat_rx(struct lat_side *s, struct mosquitto *mq, int i)
 {
@@ -410,6 +420,7 @@ static void lat_rx(struct lat_side *s, struct mosquitto *mq, int i)
 	double t0;
 
 	snprintf(want, sizeof(want), "M %s\n", payload);
+	usleep(LAT_QUIET_US);
 	t0 = now_us();
 	mosquitto_publish(mq, NULL, s->topic_in, n, payload, 0, false);
 	do {
@@ -429,6 +440,7 @@ static void lat_pub(struct lat_side *s, int i)
 	char line[64];
 	double t0;
 
+	usleep(LAT_QUIET_US);
 	if (trace_fd >= 0)
 		dprintf(trace_fd, "PUBSTART %s %d", s->name, i);
 	t0 = now_us();
