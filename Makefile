@@ -24,7 +24,7 @@ deps:
 	@sh scripts/deps.sh
 
 # The targets that install what is missing first (demo, check, stress,
-# bench, bench-profile) run their work as <target>-run in a second make:
+# bench, bench-profile, bench-insns) run their work as <target>-run in a second make:
 # KVER and KVERS come from the kernel headers found, which a fresh machine
 # only has once deps ran, and a make expands its variables before that.
 # The -run targets skip the dependency check.

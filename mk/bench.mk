@@ -56,3 +56,17 @@ bench-profile-run:
 	@cat bench/results/profile.txt
 
 .PHONY: bench-profile bench-profile-run
+
+# make bench-insns: the instructions of one publish sample, by function, of
+# each side of the latency test alone, counted by qemu's insns.so plugin
+# (bench/insns.c) in instruction-timed VMs: bench/results/insns.txt.
+INSNS_SAMPLES ?= 300
+bench-insns: deps
+	$(after_deps)
+bench-insns-run:
+	@$(MAKE) --no-print-directory all modules KVERS=$(KVER)
+	@$(MAKE) --no-print-directory -s -C bench atmqtt-bench insns.so
+	@mkdir -p bench/results
+	@sh bench/insns.sh $(KVER) $(INSNS_SAMPLES)
+
+.PHONY: bench-insns bench-insns-run

@@ -65,7 +65,7 @@ userspace() {
 		make -s -C "$dir/tools/atmqtt" CC="$cc" atmqtt &&
 		make -s -C "$dir/tools/sim" CC="$cc" &&
 		make -s -C "$dir/selftests/unit" CC="$cc" atp_test atp_dump &&
-		make -s -C "$dir/bench" CC="$cc" atp_bench atmqtt-bench &&
+		make -s -C "$dir/bench" CC="$cc" atp_bench atmqtt-bench insns.so &&
 		make -s -C "$dir/selftests/atmqtt" CC="$cc" KSFT_DIR="$KSFT"
 	} 2>&1
 }
@@ -82,7 +82,7 @@ scan-build --use-cc="$SCAN_CC" --status-bugs -o "$work/scan" \
 	sh -c "make -s -C '$work/clang/lib' clean all &&
 	       make -s -C '$work/clang/tools/atmqtt' clean atmqtt &&
 	       make -s -C '$work/clang/tools/sim' clean atmqtt-sim &&
-	       make -s -C '$work/clang/bench' clean atp_bench atmqtt-bench" \
+	       make -s -C '$work/clang/bench' clean atp_bench atmqtt-bench insns.so" \
 	>"$work/scan.log" 2>&1
 if [ $? -ne 0 ]; then
 	grep -E "warning:|error:|bugs? found" "$work/scan.log" >"$work/scan.out"

@@ -51,6 +51,7 @@ done
 cp "$top/scripts/vm/init" "$root/init"
 cp "$top/scripts/vm/vm-demo.sh" "$top/scripts/vm/vm-check.sh" \
    "$top/scripts/vm/vm-bench.sh" "$top/scripts/vm/vm-profile.sh" \
+   "$top/scripts/vm/vm-insns.sh" \
    "$root/scripts/"
 chmod +x "$root/init" "$root/scripts/"*.sh
 

@@ -30,6 +30,8 @@ if [ -n "${ATMQTT_VM_ICOUNT:-}" ]; then
 		{ echo "run.sh: ATMQTT_VM_ICOUNT needs ATMQTT_VM_SMP=1"; exit 1; }
 	icount="-icount shift=$ATMQTT_VM_ICOUNT,sleep=on"
 fi
+# ATMQTT_VM_QEMU_ARGS: more arguments for qemu (make bench-insns: its
+# plugin and a second serial port), split at spaces.
 
 sh "$top/scripts/vm/build-initramfs.sh" "$out/initramfs-$mode.cpio.gz" "$@"
 
@@ -37,7 +39,7 @@ echo "==> booting $(basename "$kernel") under qemu (TCG${icount:+, $icount}), mo
 start=$(date +%s.%N)
 set +e
 timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 -cpu "${ATMQTT_VM_CPU:-max}" -smp "${ATMQTT_VM_SMP:-2}" \
-	$icount -m 1024 -nographic -no-reboot -kernel "$kernel" \
+	$icount ${ATMQTT_VM_QEMU_ARGS:-} -m 1024 -nographic -no-reboot -kernel "$kernel" \
 	-initrd "$out/initramfs-$mode.cpio.gz" \
 	-append "console=ttyS0 loglevel=4 panic=-1 atmqtt.mode=$mode ${ATMQTT_VM_APPEND:-}" \
 	</dev/null 2>&1 | stdbuf -oL tr -d '\r' | while IFS= read -r l; do

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * insns.so: a qemu TCG plugin for make bench-insns
+ * (Documentation/performance.rst, "Instructions by function").
+ *
+ * It counts the guest instructions executed in windows that the guest
+ * opens and closes by running one function: every entry of the function at
+ * mark=<address> (the guest's tracing_mark_write(), called by atmqtt-bench
+ * -t at the start and at the end of each publish sample) toggles the
+ * window.  At exit it writes to out=<path>:
+ *	W <windows closed>
+ *	T <address> <instructions> <executions>
+ * for each start address of a translated block: the executions of the
+ * block at a function's address are the calls of the function.
+ * The host's bench/insns.py names the addresses.
+ *
+ * Each translated block gets a counter that qemu increments inline on
+ * every execution; opening a window takes a snapshot of all counters and
+ * closing it adds what each counter gained meanwhile, times the block's
+ * instructions.  A block left early (an exception) counts whole.
+ *
+ * qemu 7.2 installs no header for its plugin API: the few declarations
+ * used are below, as that API (version 1) defines them.
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+typedef uint64_t qemu_plugin_id_t;
+typedef struct qemu_info_t qemu_info_t;
+struct qemu_plugin_tb;
+enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS };
+enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
+
+void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
+	void (*cb)(qemu_plugin_id_t id, struct qemu_plugin_tb *tb));
+void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb,
+	void (*cb)(unsigned int vcpu, void *udata),
+	enum qemu_plugin_cb_flags flags, void *udata);
+void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb,
+	enum qemu_plugin_op op, void *ptr, uint64_t imm);
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id,
+	void (*cb)(qemu_plugin_id_t id, void *udata), void *udata);
+size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
+uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
+
+EXPORT int qemu_plugin_version = 1;
+
+struct block {
+	uint64_t count;		/* executions, incremented by qemu */
+	uint64_t base;		/* count when the window opened */
+	uint64_t insns;		/* instructions counted in windows */
+	uint64_t execs;		/* executions counted in windows */
+	uint64_t vaddr;
+	uint32_t n;		/* instructions of the block */
+};
+
+/* Blocks live in chunks that never move: qemu holds &count. */
+#define CHUNK 4096
+static struct block **chunks;
+static size_t nchunks, nblocks;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t mark;
+static bool open_;
+static uint64_t windows;
+static const char *out_path;
+
+static struct block *block_new(void)
+{
+	if (nblocks == nchunks * CHUNK) {
+		struct block **c = realloc(chunks, (nchunks + 1) * sizeof(*c));
+
+		if (!c)
+			abort();
+		chunks = c;
+		chunks[nchunks] = calloc(CHUNK, sizeof(struct block));
+		if (!chunks[nchunks])
+			abort();
+		nchunks++;
+	}
+	nblocks++;
+	return &chunks[(nblocks - 1) / CHUNK][(nblocks - 1) % CHUNK];
+}
+
+#define for_each_block(b, i) \
+	for ((i) = 0; (i) < nblocks && \
+	     ((b) = &chunks[(i) / CHUNK][(i) % CHUNK]); (i)++)
+
+static void toggle(unsigned int vcpu, void *udata)
+{
+	struct block *b;
+	size_t i;
+
+	(void)vcpu;
+	(void)udata;
+	pthread_mutex_lock(&lock);
+	for_each_block(b, i) {
+		if (open_) {
+			b->execs += b->count - b->base;
+			b->insns += (b->count - b->base) * b->n;
+		} else {
+			b->base = b->count;
+		}
+	}
+	windows += open_;
+	open_ = !open_;
+	pthread_mutex_unlock(&lock);
+}
+
+static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+	struct block *b;
+
+	(void)id;
+	pthread_mutex_lock(&lock);
+	b = block_new();
+	b->vaddr = qemu_plugin_tb_vaddr(tb);
+	b->n = qemu_plugin_tb_n_insns(tb);
+	pthread_mutex_unlock(&lock);
+	if (b->vaddr == mark)
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, toggle,
+						     QEMU_PLUGIN_CB_NO_REGS,
+						     NULL);
+	qemu_plugin_register_vcpu_tb_exec_inline(tb,
+						 QEMU_PLUGIN_INLINE_ADD_U64,
+						 &b->count, 1);
+}
+
+static int by_vaddr(const void *a, const void *b)
+{
+	const struct block *x = *(struct block *const *)a;
+	const struct block *y = *(struct block *const *)b;
+
+	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
+}
+
+/* One T line per start address: retranslated blocks summed. */
+static void at_exit(qemu_plugin_id_t id, void *udata)
+{
+	struct block **v, *b;
+	FILE *f;
+	size_t i, j, k;
+
+	(void)id;
+	(void)udata;
+	f = fopen(out_path, "w");
+	v = malloc((nblocks + 1) * sizeof(*v));
+	if (!f || !v) {
+		perror(out_path);
+		return;
+	}
+	k = 0;
+	for_each_block(b, i)
+		if (b->insns)
+			v[k++] = b;
+	qsort(v, k, sizeof(*v), by_vaddr);
+	fprintf(f, "W %" PRIu64 "\n", windows);
+	for (i = 0; i < k; i = j) {
+		uint64_t insns = 0, execs = 0;
+
+		for (j = i; j < k && v[j]->vaddr == v[i]->vaddr; j++) {
+			insns += v[j]->insns;
+			execs += v[j]->execs;
+		}
+		fprintf(f, "T %" PRIx64 " %" PRIu64 " %" PRIu64 "\n",
+			v[i]->vaddr, insns, execs);
+	}
+	fclose(f);
+	free(v);
+}
+
+EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
+			       int argc, char **argv);
+
+EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
+			       int argc, char **argv)
+{
+	int i;
+
+	(void)info;
+	for (i = 0; i < argc; i++) {
+		if (!strncmp(argv[i], "mark=", 5))
+			mark = strtoull(argv[i] + 5, NULL, 16);
+		else if (!strncmp(argv[i], "out=", 4))
+			out_path = argv[i] + 4;
+	}
+	if (!mark || !out_path) {
+		fprintf(stderr, "insns.so: needs mark=<hex address> and out=<path>\n");
+		return -1;
+	}
+	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
+	qemu_plugin_register_atexit_cb(id, at_exit, NULL);
+	return 0;
+}
