@@ -150,9 +150,13 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
 	(void)id;
 	(void)udata;
 	f = fopen(out_path, "w");
-	v = malloc((nblocks + 1) * sizeof(*v));
-	if (!f || !v) {
+	if (!f) {
 		perror(out_path);
+		return;
+	}
+	v = malloc((nblocks + 1) * sizeof(*v));
+	if (!v) {
+		fclose(f);
 		return;
 	}
 	k = 0;

@@ -202,64 +202,99 @@ static enum atp_kind atp_lengths(struct atp_parser *p, const char *s,
 	return kind;
 }
 
+/*
+ * The +MQTT lines, told apart by their sixth byte before any prefix is
+ * compared: each costs one or two comparisons, not a walk of every name.
+ */
+static void atp_classify_mqtt(struct atp_parser *p, const char *line,
+			      size_t len, struct atp_item *it)
+{
+	const char *end = line + len;
+	const char *s;
+	size_t i;
+
+	switch (len > 5 ? line[5] : 0) {
+	case 'M':
+		if (atp_prefix(line, len, "+MQTTMSG:", 9)) {
+			s = atp_skip_spaces(line + 9, end);
+			it->kind = atp_msg(s, end, it) ? ATP_MSG : ATP_MALFORMED;
+		} else if (atp_prefix(line, len, "+MQTTMSGI:", 10)) {
+			s = atp_skip_spaces(line + 10, end);
+			it->kind = atp_lengths(p, s, end, it, ATP_MSGI);
+		}
+		return;
+	case 'R':
+		if (atp_prefix(line, len, "+MQTTREAD:", 10)) {
+			s = atp_skip_spaces(line + 10, end);
+			/* "+MQTTREAD: (1,2)" answers the test form. */
+			if (s < end && *s != '(')
+				it->kind = atp_lengths(p, s, end, it, ATP_READ);
+		}
+		return;
+	case 'B':
+		if (atp_prefix(line, len, "+MQTTBREAK:", 11)) {
+			s = atp_skip_spaces(line + 11, end);
+			it->kind = atp_pair(s, end, &it->client, &it->cause) ?
+				   ATP_BREAK : ATP_MALFORMED;
+		}
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(atp_results); i++) {
+		if (line[5] != atp_results[i].name[5] ||
+		    !atp_prefix(line, len, atp_results[i].name,
+				atp_results[i].len))
+			continue;
+		s = atp_skip_spaces(line + atp_results[i].len, end);
+		if (atp_pair(s, end, &it->client, &it->status) &&
+		    (it->status == 0 || it->status == 1)) {
+			it->kind = ATP_RESULT;
+			it->result = atp_results[i].result;
+		}
+		return;
+	}
+}
+
+/* One line, by its first byte: a final result, an echo, a +MQTT line. */
 static void atp_classify(struct atp_parser *p, const char *line, size_t len)
 {
 	const char *end = line + len;
 	struct atp_item it;
 	const char *s;
-	size_t i;
 
 	memset(&it, 0, sizeof(it));
 	it.kind = ATP_INFO;
 	it.line = line;
 	it.line_len = len;
 
-	if (len == 2 && line[0] == 'O' && line[1] == 'K') {
-		it.kind = ATP_OK;
-	} else if (len == 5 && !memcmp(line, "ERROR", 5)) {
-		it.kind = ATP_ERROR;
-	} else if (atp_prefix(line, len, "ERROR:", 6)) {
-		s = atp_skip_spaces(line + 6, end);
-		if (atp_int(&s, end, &it.code) && s == end)
-			it.kind = ATP_ERROR_CODE;
-	} else if (atp_prefix(line, len, "+CME ERROR:", 11)) {
-		s = atp_skip_spaces(line + 11, end);
-		it.kind = ATP_CME_ERROR;
-		if (!atp_int(&s, end, &it.code) || s != end)
-			it.code = -1;
-	} else if (len >= 2 && (line[0] | 0x20) == 'a' &&
-		   (line[1] | 0x20) == 't') {
-		it.kind = ATP_ECHO;
-	} else if (atp_prefix(line, len, "+MQTT", 5)) {
-		if (atp_prefix(line, len, "+MQTTMSG:", 9)) {
-			s = atp_skip_spaces(line + 9, end);
-			it.kind = atp_msg(s, end, &it) ? ATP_MSG : ATP_MALFORMED;
-		} else if (atp_prefix(line, len, "+MQTTMSGI:", 10)) {
-			s = atp_skip_spaces(line + 10, end);
-			it.kind = atp_lengths(p, s, end, &it, ATP_MSGI);
-		} else if (atp_prefix(line, len, "+MQTTREAD:", 10)) {
-			s = atp_skip_spaces(line + 10, end);
-			/* "+MQTTREAD: (1,2)" answers the test form. */
-			if (s < end && *s != '(')
-				it.kind = atp_lengths(p, s, end, &it, ATP_READ);
-		} else if (atp_prefix(line, len, "+MQTTBREAK:", 11)) {
-			s = atp_skip_spaces(line + 11, end);
-			it.kind = atp_pair(s, end, &it.client, &it.cause) ?
-				  ATP_BREAK : ATP_MALFORMED;
-		} else {
-			for (i = 0; i < ARRAY_SIZE(atp_results); i++) {
-				if (!atp_prefix(line, len, atp_results[i].name,
-						atp_results[i].len))
-					continue;
-				s = atp_skip_spaces(line + atp_results[i].len, end);
-				if (atp_pair(s, end, &it.client, &it.status) &&
-				    (it.status == 0 || it.status == 1)) {
-					it.kind = ATP_RESULT;
-					it.result = atp_results[i].result;
-				}
-				break;
-			}
+	switch (len ? line[0] : 0) {
+	case 'O':
+		if (len == 2 && line[1] == 'K')
+			it.kind = ATP_OK;
+		break;
+	case 'E':
+		if (len == 5 && !memcmp(line, "ERROR", 5)) {
+			it.kind = ATP_ERROR;
+		} else if (atp_prefix(line, len, "ERROR:", 6)) {
+			s = atp_skip_spaces(line + 6, end);
+			if (atp_int(&s, end, &it.code) && s == end)
+				it.kind = ATP_ERROR_CODE;
 		}
+		break;
+	case '+':
+		if (atp_prefix(line, len, "+MQTT", 5)) {
+			atp_classify_mqtt(p, line, len, &it);
+		} else if (atp_prefix(line, len, "+CME ERROR:", 11)) {
+			s = atp_skip_spaces(line + 11, end);
+			it.kind = ATP_CME_ERROR;
+			if (!atp_int(&s, end, &it.code) || s != end)
+				it.code = -1;
+		}
+		break;
+	case 'A':
+	case 'a':
+		if (len >= 2 && (line[1] | 0x20) == 't')
+			it.kind = ATP_ECHO;
+		break;
 	}
 	if (it.kind == ATP_MALFORMED)
 		p->stats.malformed++;
