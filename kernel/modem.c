@@ -289,6 +289,30 @@ static long atmqtt_wait(struct atmqtt_modem *m, bool *flag,
 }
 
 /*
+ * Wait for the final result, at most @timeout.  A request with a result URC
+ * may sleep past its OK (atmqtt_modem_final()): it wakes every
+ * urc_timeout_ms, so that a URC that never comes times out urc_timeout_ms
+ * after the final result, as it would had the OK woken it.
+ */
+static long atmqtt_wait_final(struct atmqtt_modem *m, struct atmqtt_req *c,
+			      unsigned long timeout)
+{
+	unsigned int urc_ms = max(1U, READ_ONCE(atmqtt_urc_timeout_ms));
+	unsigned long end = jiffies + timeout;
+	unsigned long slice = timeout;
+	long t;
+
+	if (c->urc)
+		slice = min(slice, msecs_to_jiffies(urc_ms));
+	for (;;) {
+		t = atmqtt_wait(m, &c->done, slice);
+		if (t || !time_before(jiffies, end))
+			return t;
+		slice = min(slice, end - jiffies);
+	}
+}
+
+/*
  * Send the command and wait for the final result.  The receive path sends
  * the data at the '>' prompt (atmqtt_modem_prompt()): the line does not
  * wait for this task to wake up.  The prompt and then the final result
@@ -308,9 +332,9 @@ static int atmqtt_exec_final(struct atmqtt_modem *m, struct atmqtt_req *c,
 	err = atmqtt_tx_start(m, c->line, c->len);
 	if (err)
 		return err;
-	t = atmqtt_wait(m, &c->done, timeout);
+	t = atmqtt_wait_final(m, c, timeout);
 	if (!t && c->data && READ_ONCE(c->prompt))
-		t = atmqtt_wait(m, &c->done, timeout);
+		t = atmqtt_wait_final(m, c, timeout);
 	if (t <= 0 || READ_ONCE(m->dead))
 		return atmqtt_wait_errno(m, t, c->data && !READ_ONCE(c->prompt) ?
 					 "modem: no '>' prompt within cmd_timeout_ms" :
@@ -320,20 +344,47 @@ static int atmqtt_exec_final(struct atmqtt_modem *m, struct atmqtt_req *c,
 }
 
 /*
+ * Before taking cmd_mutex: count this requester in cmd_waiters, and wake
+ * the holder if its final result is in.  The holder of cmd_mutex may sleep
+ * past its OK to its result URC (atmqtt_modem_final() wakes it at OK only
+ * when cmd_waiters says another requester waits); woken, it gives the
+ * mutex up.  Counted and checked under lock: either the final result sees
+ * the count or the newcomer sees the final result.
+ */
+static void atmqtt_cmd_queue(struct atmqtt_modem *m)
+{
+	bool kick;
+
+	spin_lock(&m->lock);
+	m->cmd_waiters++;
+	kick = m->cur && m->cur->done;
+	spin_unlock(&m->lock);
+	if (kick)
+		wake_up_all(&m->wq);
+}
+
+/*
  * The final result is awaited under cmd_mutex; the result URC without it, so
- * that other commands (the other client's, say) go on meanwhile.
+ * that other commands (the other client's, say) go on meanwhile.  The URC
+ * gets urc_timeout_ms from the final result, however late its requester
+ * woke up to it.
  */
 int atmqtt_modem_exec(struct atmqtt_modem *m, struct atmqtt_req *c,
 		      struct netlink_ext_ack *extack)
 {
 	struct atmqtt_urc_wait *uw = c->urc ? &c->uw : NULL;
+	unsigned long timeout;
 	long t;
 	int err;
 
-	if (mutex_lock_interruptible(&m->cmd_mutex))
-		return -EINTR;
-
+	atmqtt_cmd_queue(m);
+	err = mutex_lock_interruptible(&m->cmd_mutex);
 	spin_lock(&m->lock);
+	m->cmd_waiters--;
+	if (err) {
+		spin_unlock(&m->lock);
+		return -EINTR;
+	}
 	if (m->dead) {
 		spin_unlock(&m->lock);
 		mutex_unlock(&m->cmd_mutex);
@@ -370,8 +421,9 @@ int atmqtt_modem_exec(struct atmqtt_modem *m, struct atmqtt_req *c,
 	if (err || !uw)
 		return err;
 
-	t = atmqtt_wait(m, &uw->done,
-			msecs_to_jiffies(max(1U, READ_ONCE(atmqtt_urc_timeout_ms))));
+	timeout = msecs_to_jiffies(max(1U, READ_ONCE(atmqtt_urc_timeout_ms)));
+	timeout -= min(timeout - 1, jiffies - c->final_at);
+	t = atmqtt_wait(m, &uw->done, timeout);
 	spin_lock(&m->lock);
 	if (!uw->done)
 		list_del(&uw->node);
@@ -394,6 +446,7 @@ static void atmqtt_modem_final(struct atmqtt_modem *m,
 			       const struct atp_item *it)
 {
 	struct atmqtt_req *c;
+	bool wake = false;
 	size_t n;
 
 	spin_lock(&m->lock);
@@ -406,15 +459,22 @@ static void atmqtt_modem_final(struct atmqtt_modem *m,
 		n = min(it->line_len, sizeof(c->final_line) - 1);
 		memcpy(c->final_line, it->line, n);
 		c->final_line[n] = '\0';
+		c->final_at = jiffies;
 		WRITE_ONCE(c->done, true);
+		/* Its requester would only go back to sleep for the URC (see
+		 * atmqtt_cmd_queue()): a switch to it and back, 5000
+		 * instructions of a publish.
+		 */
+		wake = it->kind != ATP_OK || !c->urc || c->uw.done ||
+		       m->cmd_waiters;
 	} else {
 		c = NULL;
 	}
 	spin_unlock(&m->lock);
 
-	if (c)
+	if (wake)
 		wake_up_all(&m->wq);
-	else
+	else if (!c)
 		atomic64_inc(&m->rx_stray);
 }
 

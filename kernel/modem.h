@@ -12,12 +12,17 @@
  *   state_mutex  the clients' parameters and subscription lists.
  *   cmd_mutex    one AT command in flight per modem; held from sending the
  *                command to its final result (OK/ERROR), not while waiting
- *                for a result URC.
+ *                for a result URC, but for one thing: a requester that
+ *                awaits a result URC is not woken at its OK while no other
+ *                waits for the mutex (cmd_waiters), so it sleeps on to the
+ *                URC with it, and one that comes meanwhile wakes it to give
+ *                the mutex up.
  *   tx_mutex     the tx buffer and the writes to the tty (from the
  *                requester's context, the receive path at a data prompt,
  *                or the tx work after write_wakeup).
- *   lock         dead, cur, urc_waiters, the clients' state and policy;
- *                taken by the receive path, never held across a sleep.
+ *   lock         dead, cur, cmd_waiters, urc_waiters, the clients' state
+ *                and policy; taken by the receive path, never held across a
+ *                sleep.
  */
 #ifndef ATMQTT_MODEM_H
 #define ATMQTT_MODEM_H
@@ -94,6 +99,7 @@ struct atmqtt_req {
 	int code;			/* of ERROR: <n> / +CME ERROR: <n> */
 	bool has_code;
 	char final_line[64];
+	unsigned long final_at;		/* jiffies when the final came */
 	size_t lines_len;
 	unsigned int nlines;
 	bool truncated;
@@ -144,6 +150,7 @@ struct atmqtt_modem {
 	spinlock_t lock;		/* see above */
 	bool dead;
 	struct atmqtt_req *cur;
+	unsigned int cmd_waiters;	/* requesters waiting for cmd_mutex */
 	struct list_head urc_waiters;
 	wait_queue_head_t wq;
 	int mode;			/* +MQTTCONF mode set, -1: unknown */

@@ -197,13 +197,22 @@ TEST_F(modem, other_errors_are_distinct)
 
 TEST_F(modem, result_urc_timeout)
 {
+	double t;
+
 	set_param("urc_timeout_ms", "500");
 	/* Port 9 of a blackholed address: the TCP connect hangs, so the
 	 * modem never sends +MQTTOPEN.
 	 */
 	sim_ctl(&self->sim, "hold open\n");
+	t = now();
 	EXPECT_EQ(-ETIMEDOUT, open1(NL, H, 1));
+	t = now() - t;
 	EXPECT_NE(NULL, strstr(atmqtt_ext_error(NL), "urc_timeout_ms"));
+	/* From the OK, though its requester sleeps past it to the URC: not
+	 * at cmd_timeout_ms (5 s).
+	 */
+	EXPECT_GT(2.0, t);
+	EXPECT_LT(0.4, t);
 }
 
 /* ---- subscribe, unsubscribe, tracking ----------------------------------- */
@@ -632,6 +641,66 @@ TEST_F(modem, client2_does_not_wait_for_client1)
 	pthread_join(th, NULL);
 	EXPECT_EQ(0, o.ret);
 	atmqtt_nl_close(o.nl);
+}
+
+struct queued_pub {
+	struct atmqtt_nl *nl;
+	uint32_t h;
+	const char *topic;
+	int ret;
+	volatile bool done;
+};
+
+static void *queued_pub_run(void *arg)
+{
+	struct queued_pub *q = arg;
+
+	q->ret = atmqtt_publish(q->nl, q->h, 2, q->topic, 1, 0, "x", 1, 0,
+				NULL);
+	q->done = true;
+	return NULL;
+}
+
+/*
+ * The other order: client 2 queues for the modem before client 1's OK.
+ * Client 1's requester sleeps past an OK to its URC unless another waits
+ * for the command mutex (kernel/modem.c, atmqtt_cmd_queue()): this OK must
+ * wake it, or client 2 waits for client 1's URC timeout (3 s here).
+ */
+TEST_F(modem, client2_queued_before_client1_ok)
+{
+	struct slow_open o = { .h = H };
+	struct queued_pub q = { .h = H };
+	pthread_t to, tq;
+	char topic[128];
+	double t;
+
+	uniq(topic, sizeof(topic), "queued");
+	q.topic = topic;
+	ASSERT_EQ(0, open1(NL, H, 2));
+	set_param("urc_timeout_ms", "3000");
+	o.nl = atmqtt_nl_open();
+	q.nl = atmqtt_nl_open();
+	ASSERT_NE(NULL, o.nl);
+	ASSERT_NE(NULL, q.nl);
+	/* Client 1's open: no OK until "say OK", then no +MQTTOPEN. */
+	sim_ctl(&self->sim, "hold open\n");
+	sim_ctl(&self->sim, "nofinal\n");
+	ASSERT_EQ(0, pthread_create(&to, NULL, slow_open_run, &o));
+	usleep(300000);
+	ASSERT_EQ(0, pthread_create(&tq, NULL, queued_pub_run, &q));
+	usleep(300000);
+	EXPECT_FALSE(q.done);		/* behind client 1's command */
+	t = now();
+	sim_ctl(&self->sim, "say OK\n");
+	pthread_join(tq, NULL);
+	t = now() - t;
+	EXPECT_EQ(0, q.ret);
+	EXPECT_GT(1.5, t);
+	pthread_join(to, NULL);
+	EXPECT_EQ(-ETIMEDOUT, o.ret);
+	atmqtt_nl_close(o.nl);
+	atmqtt_nl_close(q.nl);
 }
 
 /* ---- nothing lost unaccounted --------------------------------------------- */
