@@ -7,9 +7,11 @@
  * opens and closes by running one function: every entry of the function at
  * mark=<address> (the guest's tracing_mark_write(), called by atmqtt-bench
  * -t at the start and at the end of each publish sample) toggles the
- * window.  At exit it writes to out=<path>:
- *	W <windows closed>
- *	T <address> <instructions> <executions>
+ * window.  sides=<letters> (default A) names the windows in turn, over and
+ * over: sides=KUUK for atmqtt-bench -w latency, whose publish samples go
+ * kernel, user, user, kernel.  At exit it writes to out=<path>, per side:
+ *	W <side> <windows closed>
+ *	T <side> <address> <instructions> <executions>
  * for each start address of a translated block: the executions of the
  * block at a function's address are the calls of the function.
  * The host's bench/insns.py names the addresses.
@@ -52,11 +54,14 @@ uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
 
 EXPORT int qemu_plugin_version = 1;
 
+#define NSIDES 4
+#define PATTERN_MAX 16
+
 struct block {
 	uint64_t count;		/* executions, incremented by qemu */
 	uint64_t base;		/* count when the window opened */
-	uint64_t insns;		/* instructions counted in windows */
-	uint64_t execs;		/* executions counted in windows */
+	uint64_t insns[NSIDES];	/* instructions counted in windows */
+	uint64_t execs[NSIDES];	/* executions counted in windows */
 	uint64_t vaddr;
 	uint32_t n;		/* instructions of the block */
 };
@@ -68,7 +73,9 @@ static size_t nchunks, nblocks;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t mark;
 static bool open_;
-static uint64_t windows;
+static char letters[NSIDES + 1];	/* the sides' names */
+static unsigned int pattern[PATTERN_MAX], npattern;
+static uint64_t closed, windows[NSIDES];
 static const char *out_path;
 
 static struct block *block_new(void)
@@ -99,16 +106,22 @@ static void toggle(unsigned int vcpu, void *udata)
 
 	(void)vcpu;
 	(void)udata;
+	unsigned int side;
+
 	pthread_mutex_lock(&lock);
+	side = pattern[closed % npattern];
 	for_each_block(b, i) {
 		if (open_) {
-			b->execs += b->count - b->base;
-			b->insns += (b->count - b->base) * b->n;
+			b->execs[side] += b->count - b->base;
+			b->insns[side] += (b->count - b->base) * b->n;
 		} else {
 			b->base = b->count;
 		}
 	}
-	windows += open_;
+	if (open_) {
+		windows[side]++;
+		closed++;
+	}
 	open_ = !open_;
 	pthread_mutex_unlock(&lock);
 }
@@ -140,10 +153,11 @@ static int by_vaddr(const void *a, const void *b)
 	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
 }
 
-/* One T line per start address: retranslated blocks summed. */
+/* One T line per side and start address: retranslated blocks summed. */
 static void at_exit(qemu_plugin_id_t id, void *udata)
 {
 	struct block **v, *b;
+	unsigned int side;
 	FILE *f;
 	size_t i, j, k;
 
@@ -161,22 +175,46 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
 	}
 	k = 0;
 	for_each_block(b, i)
-		if (b->insns)
-			v[k++] = b;
+		v[k++] = b;
 	qsort(v, k, sizeof(*v), by_vaddr);
-	fprintf(f, "W %" PRIu64 "\n", windows);
-	for (i = 0; i < k; i = j) {
-		uint64_t insns = 0, execs = 0;
+	for (side = 0; letters[side]; side++) {
+		fprintf(f, "W %c %" PRIu64 "\n", letters[side], windows[side]);
+		for (i = 0; i < k; i = j) {
+			uint64_t insns = 0, execs = 0;
 
-		for (j = i; j < k && v[j]->vaddr == v[i]->vaddr; j++) {
-			insns += v[j]->insns;
-			execs += v[j]->execs;
+			for (j = i; j < k && v[j]->vaddr == v[i]->vaddr; j++) {
+				insns += v[j]->insns[side];
+				execs += v[j]->execs[side];
+			}
+			if (insns)
+				fprintf(f, "T %c %" PRIx64 " %" PRIu64 " %" PRIu64 "\n",
+					letters[side], v[i]->vaddr, insns,
+					execs);
 		}
-		fprintf(f, "T %" PRIx64 " %" PRIu64 " %" PRIu64 "\n",
-			v[i]->vaddr, insns, execs);
 	}
 	fclose(f);
 	free(v);
+}
+
+/* sides=<letters>: the pattern, and each distinct letter a side. */
+static int set_sides(const char *arg)
+{
+	const char *c;
+
+	for (c = arg; *c; c++) {
+		char *at = strchr(letters, *c);
+
+		if (npattern == PATTERN_MAX || *c < 'A' || *c > 'Z')
+			return -1;
+		if (!at) {
+			if (strlen(letters) == NSIDES)
+				return -1;
+			at = letters + strlen(letters);
+			*at = *c;
+		}
+		pattern[npattern++] = at - letters;
+	}
+	return npattern ? 0 : -1;
 }
 
 EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
@@ -193,9 +231,13 @@ EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
 			mark = strtoull(argv[i] + 5, NULL, 16);
 		else if (!strncmp(argv[i], "out=", 4))
 			out_path = argv[i] + 4;
+		else if (!strncmp(argv[i], "sides=", 6) && set_sides(argv[i] + 6))
+			break;
 	}
-	if (!mark || !out_path) {
-		fprintf(stderr, "insns.so: needs mark=<hex address> and out=<path>\n");
+	if (!npattern)
+		set_sides("A");
+	if (!mark || !out_path || i < argc) {
+		fprintf(stderr, "insns.so: needs mark=<hex address> and out=<path>, takes sides=<A-Z letters>\n");
 		return -1;
 	}
 	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """make bench-insns: the instructions of one publish sample, by function.
 
-bench/insns.py KSYMS KERNEL.txt KERNEL.log USER.txt USER.log [TOP]
+bench/insns.py KSYMS KERNEL.txt[:S] KERNEL.log USER.txt[:S] USER.log [TOP]
 
 KSYMS: the guest kernel's text symbols (/proc/kallsyms, nokaslr);
-*.txt: what qemu's insns.so plugin counted in the publish windows of one
-side (W windows, T address instructions); *.log: that VM's console, whose
-KSYM lines name the module's functions at their address of that boot.
+*.txt: what qemu's insns.so plugin counted in the publish windows, by side
+(W side windows, T side address instructions executions), :S the side to
+read (A when not given); *.log: that VM's console, whose KSYM lines name
+the module's functions at their address of that boot.
 Prints, per side, instructions per sample in user space, in the kernel and
 in the module, then the functions whose count differs most between the
 sides, per sample (kernel side minus baseline).
@@ -36,7 +37,9 @@ def symbols(path, prefix=""):
     return out
 
 
-def side(counts, log, ksyms):
+def side(spec, log, ksyms):
+    counts, _, want = spec.partition(":")
+    want = want or "A"
     table = sorted(ksyms + symbols(log, "KSYM "))
     addrs = [a for a, _ in table]
     windows = 0
@@ -45,10 +48,12 @@ def side(counts, log, ksyms):
     with open(counts) as f:
         for line in f:
             w = line.split()
-            if w[0] == "W":
-                windows = int(w[1])
+            if w[1] != want:
                 continue
-            addr, n, execs = int(w[1], 16), int(w[2]), int(w[3])
+            if w[0] == "W":
+                windows = int(w[2])
+                continue
+            addr, n, execs = int(w[2], 16), int(w[3]), int(w[4])
             if addr < KERNEL_SPACE:
                 fn = "(user space)"
             else:
@@ -58,7 +63,7 @@ def side(counts, log, ksyms):
                     calls[fn] = calls.get(fn, 0) + execs
             by_fn[fn] = by_fn.get(fn, 0) + n
     if not windows:
-        sys.exit("%s: no window closed" % counts)
+        sys.exit("%s: no window closed" % spec)
     return ({k: v / windows for k, v in by_fn.items()},
             {k: v / windows for k, v in calls.items()}, windows)
 

@@ -1,10 +1,12 @@
 #!/bin/sh
 # bench/insns.sh KVER SAMPLES: make bench-insns (mk/bench.mk).
-# Three boots of the bench image with nokaslr on 1 vCPU: one prints the
-# kernel's text symbols to a second serial port; then each side of the
-# publish latency test alone (atmqtt-bench -w latency-kernel, latency-user,
-# -t) timed by instructions (-icount), under the insns.so plugin, whose
-# windows are the samples (tracing_mark_write() opens and closes them).
+# Four boots of the bench image with nokaslr on 1 vCPU: one prints the
+# kernel's text symbols to a second serial port; then, timed by
+# instructions (-icount) under the insns.so plugin, whose windows are the
+# publish samples (atmqtt-bench -t: tracing_mark_write() opens and closes
+# them), each side of the latency test alone (-w latency-kernel,
+# latency-user) and both sampled in turn as make bench does (-w latency,
+# the windows kernel, user, user, kernel over and over).
 # bench/insns.py names the addresses: bench/results/insns.txt.
 set -eu
 kver=$1
@@ -26,15 +28,30 @@ grep -q '^END' "$res/insns-ksyms.txt" || { echo "insns: no symbols"; exit 1; }
 mark=$(awk '$3 == "tracing_mark_write" { print $1; exit }' "$res/insns-ksyms.txt")
 [ -n "$mark" ] || { echo "insns: no tracing_mark_write"; exit 1; }
 
-for side in kernel user; do
-	echo "==> $n publishes of the $side side, counted by insns.so"
+# run WORKLOAD SIDES: one boot, its counts in insns-WORKLOAD.txt
+run() {
+	echo "==> $n publishes of $1, counted by insns.so"
 	ATMQTT_VM_ICOUNT=0 \
-	ATMQTT_VM_QEMU_ARGS="-plugin $top/bench/insns.so,mark=0x$mark,out=$res/insns-$side.txt" \
-	ATMQTT_VM_APPEND="nokaslr atmqtt.bench_workloads=latency-$side atmqtt.bench_samples=$n" \
-		vm "$res/insns-$side.log"
-	grep '^INSNS' "$res/insns-$side.log"
-done
-python3 "$top/bench/insns.py" "$res/insns-ksyms.txt" \
-	"$res/insns-kernel.txt" "$res/insns-kernel.log" \
-	"$res/insns-user.txt" "$res/insns-user.log" >"$res/insns.txt"
+	ATMQTT_VM_QEMU_ARGS="-plugin $top/bench/insns.so,mark=0x$mark,out=$res/insns-$1.txt,sides=$2" \
+	ATMQTT_VM_APPEND="nokaslr atmqtt.bench_workloads=$1 atmqtt.bench_samples=$n" \
+		vm "$res/insns-$1.log"
+	grep '^INSNS' "$res/insns-$1.log"
+}
+run latency-kernel A
+run latency-user A
+run latency KUUK
+r=$res/insns
+{
+	echo "== Each side alone"
+	echo
+	python3 "$top/bench/insns.py" "$r-ksyms.txt" \
+		"$r-latency-kernel.txt" "$r-latency-kernel.log" \
+		"$r-latency-user.txt" "$r-latency-user.log"
+	echo
+	echo "== Both sides sampled in turn (make bench's latency workload)"
+	echo
+	python3 "$top/bench/insns.py" "$r-ksyms.txt" \
+		"$r-latency.txt:K" "$r-latency.log" \
+		"$r-latency.txt:U" "$r-latency.log"
+} >"$res/insns.txt"
 cat "$res/insns.txt"

@@ -17,5 +17,5 @@ echo 0 >/proc/sys/kernel/kptr_restrict
 grep ' [tT] .*\[atmqtt\]' /proc/kallsyms | sed 's/^/KSYM /'
 atmqtt-bench -n "${BENCH_SAMPLES:-300}" -w "${BENCH_WORKLOADS:-latency-kernel}" \
 	-t >/tmp/insns.out || exit 1
-sed -n 's/^LAT .*-pub /LAT pub /p' /tmp/insns.out |
-	awk '{ s += $3; n++ } END { printf "INSNS samples %d mean %.1f us\n", n, s / n }'
+grep '^LAT .*-pub ' /tmp/insns.out | awk '{ s[$2] += $3; n[$2]++ }
+	END { for (k in s) printf "INSNS %s samples %d mean %.1f us\n", k, n[k], s[k] / n[k] }'
