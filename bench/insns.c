@@ -101,13 +101,12 @@ static struct block *block_new(void)
 
 static void toggle(unsigned int vcpu, void *udata)
 {
+	unsigned int side;
 	struct block *b;
 	size_t i;
 
 	(void)vcpu;
 	(void)udata;
-	unsigned int side;
-
 	pthread_mutex_lock(&lock);
 	side = pattern[closed % npattern];
 	for_each_block(b, i) {
