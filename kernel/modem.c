@@ -288,6 +288,11 @@ static long atmqtt_wait(struct atmqtt_modem *m, bool *flag,
 						READ_ONCE(m->dead), timeout);
 }
 
+static unsigned long atmqtt_urc_timeout(void)
+{
+	return msecs_to_jiffies(max(1U, READ_ONCE(atmqtt_urc_timeout_ms)));
+}
+
 /*
  * Wait for the final result, at most @timeout.  A request with a result URC
  * may sleep past its OK (atmqtt_modem_final()): it wakes every
@@ -297,13 +302,12 @@ static long atmqtt_wait(struct atmqtt_modem *m, bool *flag,
 static long atmqtt_wait_final(struct atmqtt_modem *m, struct atmqtt_req *c,
 			      unsigned long timeout)
 {
-	unsigned int urc_ms = max(1U, READ_ONCE(atmqtt_urc_timeout_ms));
 	unsigned long end = jiffies + timeout;
 	unsigned long slice = timeout;
 	long t;
 
 	if (c->urc)
-		slice = min(slice, msecs_to_jiffies(urc_ms));
+		slice = min(slice, atmqtt_urc_timeout());
 	for (;;) {
 		t = atmqtt_wait(m, &c->done, slice);
 		if (t || !time_before(jiffies, end))
@@ -421,7 +425,7 @@ int atmqtt_modem_exec(struct atmqtt_modem *m, struct atmqtt_req *c,
 	if (err || !uw)
 		return err;
 
-	timeout = msecs_to_jiffies(max(1U, READ_ONCE(atmqtt_urc_timeout_ms)));
+	timeout = atmqtt_urc_timeout();
 	timeout -= min(timeout - 1, jiffies - c->final_at);
 	t = atmqtt_wait(m, &uw->done, timeout);
 	spin_lock(&m->lock);

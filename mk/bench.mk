@@ -58,8 +58,9 @@ bench-profile-run:
 .PHONY: bench-profile bench-profile-run
 
 # make bench-insns: the instructions of one publish sample, by function, of
-# each side of the latency test alone, counted by qemu's insns.so plugin
-# (bench/insns.c) in instruction-timed VMs: bench/results/insns.txt.
+# each side of the latency test alone and of both sampled in turn, counted
+# by qemu's insns.so plugin (bench/insns.c) in instruction-timed VMs:
+# bench/results/insns.txt.
 INSNS_SAMPLES ?= 300
 bench-insns: deps
 	$(after_deps)
