@@ -383,7 +383,8 @@ static int atmqtt_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * Run one command built by kasprintf() (NULL: -ENOMEM) and answer.  For the
- * commands that need nothing from the client tracking.
+ * commands that need nothing from the client tracking.  c->len, when set,
+ * is the line's length (the builder knew it).
  */
 static int atmqtt_nl_run(struct genl_info *info, struct atmqtt_modem *m,
 			 int client, struct atmqtt_req *c, char *line,
@@ -393,7 +394,8 @@ static int atmqtt_nl_run(struct genl_info *info, struct atmqtt_modem *m,
 
 	if (line) {
 		c->line = line;
-		c->len = strlen(line);
+		if (!c->len)
+			c->len = strlen(line);
 		c->client = client;
 		err = atmqtt_modem_exec(m, c, info->extack);
 		err = atmqtt_nl_answer(info, m, client, c, err, size, fill,
@@ -447,7 +449,7 @@ static char *atmqtt_put_uint(char *p, unsigned int v)
 
 static char *atmqtt_pub_line(u8 client, const char *topic, int tlen,
 			     u8 qos, u8 retain, const u8 *data, int len,
-			     bool raw)
+			     bool raw, size_t *line_len)
 {
 	char *line, *p;
 
@@ -475,6 +477,7 @@ static char *atmqtt_pub_line(u8 client, const char *topic, int tlen,
 	}
 	*p++ = '\r';
 	*p = '\0';
+	*line_len = p - line;
 	return line;
 }
 
@@ -509,7 +512,7 @@ static int atmqtt_nl_publish(struct sk_buff *skb, struct genl_info *info)
 		c.data_len = len;
 	}
 	line = atmqtt_pub_line(client, topic, tlen, qos, retain, data, len,
-			       !!c.data);
+			       !!c.data, &c.len);
 	return atmqtt_nl_run(info, m, client, &c, line, 16,
 			     atmqtt_fill_publish, NULL);
 }
