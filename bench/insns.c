@@ -11,9 +11,12 @@
  * over: sides=KUUK for atmqtt-bench -w latency, whose publish samples go
  * kernel, user, user, kernel.  At exit it writes to out=<path>, per side:
  *	W <side> <windows closed>
- *	T <side> <address> <instructions> <executions>
+ *	D <side> <translated blocks run in a window, summed over its windows>
+ *	T <side> <address> <instructions> <executions> <translations>
  * for each start address of a translated block: the executions of the
- * block at a function's address are the calls of the function.
+ * block at a function's address are the calls of the function; the
+ * translations, those of the address made while a window of the side was
+ * open (qemu translates a block again after it dropped the old one).
  * The host's bench/insns.py names the addresses.
  *
  * Each translated block gets a counter that qemu increments inline on
@@ -62,6 +65,7 @@ struct block {
 	uint64_t base;		/* count when the window opened */
 	uint64_t insns[NSIDES];	/* instructions counted in windows */
 	uint64_t execs[NSIDES];	/* executions counted in windows */
+	uint64_t trans[NSIDES];	/* translated in a window: 0 or 1 */
 	uint64_t vaddr;
 	uint32_t n;		/* instructions of the block */
 };
@@ -76,6 +80,7 @@ static bool open_;
 static char letters[NSIDES + 1];	/* the sides' names */
 static unsigned int pattern[PATTERN_MAX], npattern;
 static uint64_t closed, windows[NSIDES];
+static uint64_t distinct[NSIDES];	/* blocks run in a window, summed */
 static const char *out_path;
 
 static struct block *block_new(void)
@@ -113,6 +118,7 @@ static void toggle(unsigned int vcpu, void *udata)
 		if (open_) {
 			b->execs[side] += b->count - b->base;
 			b->insns[side] += (b->count - b->base) * b->n;
+			distinct[side] += b->count != b->base;
 		} else {
 			b->base = b->count;
 		}
@@ -134,6 +140,8 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	b = block_new();
 	b->vaddr = qemu_plugin_tb_vaddr(tb);
 	b->n = qemu_plugin_tb_n_insns(tb);
+	if (open_)
+		b->trans[pattern[closed % npattern]] = 1;
 	pthread_mutex_unlock(&lock);
 	if (b->vaddr == mark)
 		qemu_plugin_register_vcpu_tb_exec_cb(tb, toggle,
@@ -178,17 +186,19 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
 	qsort(v, k, sizeof(*v), by_vaddr);
 	for (side = 0; letters[side]; side++) {
 		fprintf(f, "W %c %" PRIu64 "\n", letters[side], windows[side]);
+		fprintf(f, "D %c %" PRIu64 "\n", letters[side], distinct[side]);
 		for (i = 0; i < k; i = j) {
-			uint64_t insns = 0, execs = 0;
+			uint64_t insns = 0, execs = 0, trans = 0;
 
 			for (j = i; j < k && v[j]->vaddr == v[i]->vaddr; j++) {
 				insns += v[j]->insns[side];
 				execs += v[j]->execs[side];
+				trans += v[j]->trans[side];
 			}
 			if (insns)
-				fprintf(f, "T %c %" PRIx64 " %" PRIu64 " %" PRIu64 "\n",
+				fprintf(f, "T %c %" PRIx64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
 					letters[side], v[i]->vaddr, insns,
-					execs);
+					execs, trans);
 		}
 	}
 	fclose(f);

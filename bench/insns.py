@@ -5,11 +5,13 @@ bench/insns.py KSYMS KERNEL.txt[:S] KERNEL.log USER.txt[:S] USER.log [TOP]
 
 KSYMS: the guest kernel's text symbols (/proc/kallsyms, nokaslr);
 *.txt: what qemu's insns.so plugin counted in the publish windows, by side
-(W side windows, T side address instructions executions), :S the side to
-read (A when not given); *.log: that VM's console, whose KSYM lines name
-the module's functions at their address of that boot.
+(W side windows, D side distinct blocks run, T side address instructions
+executions translations), :S the side to read (A when not given); *.log:
+that VM's console, whose KSYM lines name the module's functions at their
+address of that boot.
 Prints, per side, instructions per sample in user space, in the kernel and
-in the module, then the functions whose count differs most between the
+in the module, the translated blocks run, distinct and translated anew,
+then the functions whose count differs most between the
 sides, per sample (kernel side minus baseline).
 """
 import bisect
@@ -45,6 +47,7 @@ def side(spec, log, ksyms):
     windows = 0
     by_fn = {}
     calls = {}
+    tcg = {"blocks": 0, "distinct": 0, "translated": 0}
     with open(counts) as f:
         for line in f:
             w = line.split()
@@ -53,7 +56,12 @@ def side(spec, log, ksyms):
             if w[0] == "W":
                 windows = int(w[2])
                 continue
+            if w[0] == "D":
+                tcg["distinct"] = int(w[2])
+                continue
             addr, n, execs = int(w[2], 16), int(w[3]), int(w[4])
+            tcg["blocks"] += execs
+            tcg["translated"] += int(w[5]) if len(w) > 5 else 0
             if addr < KERNEL_SPACE:
                 fn = "(user space)"
             else:
@@ -65,7 +73,8 @@ def side(spec, log, ksyms):
     if not windows:
         sys.exit("%s: no window closed" % spec)
     return ({k: v / windows for k, v in by_fn.items()},
-            {k: v / windows for k, v in calls.items()}, windows)
+            {k: v / windows for k, v in calls.items()}, windows,
+            {k: v / windows for k, v in tcg.items()})
 
 
 def main():
@@ -73,8 +82,8 @@ def main():
         sys.exit(__doc__)
     top = int(sys.argv[6]) if len(sys.argv) > 6 else 40
     ksyms = symbols(sys.argv[1])
-    k, kc, kw = side(sys.argv[2], sys.argv[3], ksyms)
-    u, uc, uw = side(sys.argv[4], sys.argv[5], ksyms)
+    k, kc, kw, kt = side(sys.argv[2], sys.argv[3], ksyms)
+    u, uc, uw, ut = side(sys.argv[4], sys.argv[5], ksyms)
 
     def parts(d):
         user = d.get("(user space)", 0)
@@ -90,6 +99,15 @@ def main():
         us, ks, ms = parts(d)
         print("%-14s %10.0f %10.0f %10.0f %10.0f" % (name, us, ks, ms,
                                                     us + ks + ms))
+    print()
+    print("Translated blocks per sample: run, distinct, translated anew")
+    print("(what qemu's own work follows besides the instructions)")
+    print()
+    print("%-14s %10s %10s %10s" % ("side", "run", "distinct", "translated"))
+    for name, t in (("kernel path", kt), ("baseline", ut)):
+        print("%-14s %10.0f %10.0f %10.2f" % (name, t["blocks"],
+                                             t["distinct"],
+                                             t["translated"]))
     print()
     print("Functions by difference, kernel path minus baseline, per sample")
     print("(instructions, and calls: executions of the function's first block):")
