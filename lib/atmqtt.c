@@ -39,7 +39,6 @@ typedef void (*reply_fn)(struct nlmsghdr *nlh, struct nlattr **tb,
 
 struct atmqtt_nl {
 	struct nl_sock *sk;
-	struct nl_cb *cb;	/* the answer's callbacks, for every request */
 	int family;
 	/* the request in flight */
 	int err;		/* 1 while waiting, then the result */
@@ -53,8 +52,6 @@ struct atmqtt_nl {
 	uint32_t modem_err;
 	char ext_msg[256];
 };
-
-static struct nl_cb *atmqtt_nl_cb(struct atmqtt_nl *nl);
 
 struct atmqtt_nl *atmqtt_nl_open(void)
 {
@@ -70,13 +67,6 @@ struct atmqtt_nl *atmqtt_nl_open(void)
 		errno = e;
 		return NULL;
 	}
-	nl->cb = atmqtt_nl_cb(nl);
-	if (!nl->cb) {
-		nl_socket_free(nl->sk);
-		free(nl);
-		errno = ENOMEM;
-		return NULL;
-	}
 	return nl;
 }
 
@@ -84,7 +74,6 @@ void atmqtt_nl_close(struct atmqtt_nl *nl)
 {
 	if (!nl)
 		return;
-	nl_cb_put(nl->cb);
 	nl_socket_free(nl->sk);
 	free(nl);
 }
@@ -149,34 +138,22 @@ static void atmqtt_parse_ack(struct atmqtt_nl *nl, struct nlmsghdr *nlh)
 				  nlmsg_datalen(nlh) - hlen);
 }
 
-static int atmqtt_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *err,
-			 void *arg)
+/* An NLMSG_ERROR: the result, 0 for an ack, and the TLVs. */
+static void atmqtt_error_msg(struct atmqtt_nl *nl, struct nlmsghdr *nlh)
 {
-	struct atmqtt_nl *nl = arg;
-	struct nlmsghdr *nlh = (struct nlmsghdr *)err - 1;
+	struct nlmsgerr *e = nlmsg_data(nlh);
 
-	(void)nla;
-	if (nlh->nlmsg_seq != nl->seq)
-		return NL_SKIP;
-	nl->err = err->error < 0 ? err->error : -EPROTO;
+	if (nlmsg_datalen(nlh) < (int)sizeof(*e)) {
+		nl->err = -EMSGSIZE;	/* cut short */
+		return;
+	}
+	nl->err = e->error <= 0 ? e->error : -EPROTO;
 	atmqtt_parse_ack(nl, nlh);
-	return NL_STOP;
-}
-
-static int atmqtt_ack_cb(struct nl_msg *msg, void *arg)
-{
-	struct atmqtt_nl *nl = arg;
-
-	nl->err = 0;
-	atmqtt_parse_ack(nl, nlmsg_hdr(msg));
-	return NL_STOP;
 }
 
 /* NLMSG_DONE ends a dump; it carries the dump's error, then TLVs. */
-static int atmqtt_finish_cb(struct nl_msg *msg, void *arg)
+static void atmqtt_done_msg(struct atmqtt_nl *nl, struct nlmsghdr *nlh)
 {
-	struct atmqtt_nl *nl = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int err = 0, hlen = NLMSG_ALIGN(sizeof(err));
 
 	if (nlmsg_datalen(nlh) >= (int)sizeof(err))
@@ -185,50 +162,67 @@ static int atmqtt_finish_cb(struct nl_msg *msg, void *arg)
 	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && nlmsg_datalen(nlh) > hlen)
 		atmqtt_parse_tlvs(nl, (char *)nlmsg_data(nlh) + hlen,
 				  nlmsg_datalen(nlh) - hlen);
-	return NL_STOP;
 }
 
-static int atmqtt_seq_cb(struct nl_msg *msg, void *arg)
+/* A message of the request's command: a reply, or a dump's entry. */
+static void atmqtt_family_msg(struct atmqtt_nl *nl, struct nlmsghdr *nlh)
 {
-	struct atmqtt_nl *nl = arg;
-
-	return nlmsg_hdr(msg)->nlmsg_seq == nl->seq ? NL_OK : NL_SKIP;
-}
-
-static int atmqtt_valid_cb(struct nl_msg *msg, void *arg)
-{
-	struct atmqtt_nl *nl = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *tb[ATMQTT_A_MAX + 1];
 
 	if (genlmsg_parse(nlh, 0, tb, ATMQTT_A_MAX, aqi_policy))
-		return NL_SKIP;
+		return;
 	if (tb[ATMQTT_A_MODEM_ERROR]) {
 		/* The error ack follows. */
 		nl->modem_err = nla_get_u32(tb[ATMQTT_A_MODEM_ERROR]);
-		return NL_OK;
+		return;
 	}
 	if (nl->reply)
 		nl->reply(nlh, tb, nl->reply_arg);
-	if (!nl->reply_ends)
-		return NL_OK;
-	nl->err = 0;
-	return NL_STOP;
+	if (nl->reply_ends)
+		nl->err = 0;
 }
 
-/* The callbacks of every answer; their argument is the handle. */
-static struct nl_cb *atmqtt_nl_cb(struct atmqtt_nl *nl)
+/*
+ * One datagram of the answer, read with a single recvmsg() (aqi_sock()),
+ * its messages taken in turn until one ends the request.  Messages of
+ * another sequence number (an earlier request's) are skipped.  0, or a
+ * negative errno when nothing could be read.
+ */
+static int atmqtt_recv_answer(struct atmqtt_nl *nl)
 {
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
+	unsigned char *buf = NULL;
+	struct sockaddr_nl peer;
+	struct nlmsghdr *nlh;
+	int n;
 
-	if (!cb)
-		return NULL;
-	nl_cb_err(cb, NL_CB_CUSTOM, atmqtt_err_cb, nl);
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, atmqtt_seq_cb, nl);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, atmqtt_ack_cb, nl);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, atmqtt_finish_cb, nl);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, atmqtt_valid_cb, nl);
-	return cb;
+	n = nl_recv(nl->sk, &peer, &buf, NULL);
+	if (n < 0) {
+		free(buf);
+		return aqi_nlerr(n);
+	}
+	for (nlh = (struct nlmsghdr *)buf; nl->err > 0 && nlmsg_ok(nlh, n);
+	     nlh = nlmsg_next(nlh, &n)) {
+		if (nlh->nlmsg_seq != nl->seq)
+			continue;
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			break;
+		case NLMSG_OVERRUN:
+			nl->err = -EOVERFLOW;
+			break;
+		case NLMSG_ERROR:
+			atmqtt_error_msg(nl, nlh);
+			break;
+		case NLMSG_DONE:
+			atmqtt_done_msg(nl, nlh);
+			break;
+		default:
+			atmqtt_family_msg(nl, nlh);
+			break;
+		}
+	}
+	free(buf);
+	return 0;
 }
 
 /* ---- the request ---- */
@@ -400,9 +394,9 @@ static int req_send(struct req *r, reply_fn reply, void *arg)
 	if (ret < 0)
 		nl->err = aqi_nlerr(ret);
 	while (nl->err > 0) {
-		ret = nl_recvmsgs(nl->sk, nl->cb);
+		ret = atmqtt_recv_answer(nl);
 		if (ret < 0 && nl->err > 0)
-			nl->err = aqi_nlerr(ret);
+			nl->err = ret;
 	}
 	nl->reply = NULL;
 	return nl->err;
