@@ -31,7 +31,6 @@ enum { STR_TTY, STR_TOPIC, STR_LINE, STR_SLOTS };
 
 struct atmqtt_events {
 	struct nl_sock *sk;
-	struct nl_cb *cb;
 	uint64_t overruns;
 	atmqtt_event_cb ucb;
 	void *arg;
@@ -39,13 +38,6 @@ struct atmqtt_events {
 	char *str[STR_SLOTS];
 	size_t str_size[STR_SLOTS];
 };
-
-static int no_seq_check(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	(void)arg;
-	return NL_OK;
-}
 
 static const char *ev_str(struct atmqtt_events *ev, int slot,
 			  const struct nlattr *a)
@@ -68,18 +60,14 @@ static const char *ev_str(struct atmqtt_events *ev, int slot,
 	return ev->str[slot];
 }
 
-static int event_parse(struct nl_msg *msg, void *arg)
+static void event_parse(struct atmqtt_events *ev, struct nlmsghdr *nlh)
 {
-	struct atmqtt_events *ev = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *tb[ATMQTT_A_MAX + 1];
 	struct atmqtt_event e;
 	int ret;
 
-	if (ev->stop)
-		return NL_SKIP;
 	if (genlmsg_parse(nlh, 0, tb, ATMQTT_A_MAX, aqi_policy))
-		return NL_SKIP;
+		return;
 	memset(&e, 0, sizeof(e));
 	e.type = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
 	if (tb[ATMQTT_A_MODEM])
@@ -121,7 +109,34 @@ static int event_parse(struct nl_msg *msg, void *arg)
 	ret = ev->ucb(&e, ev->arg);
 	if (ret)
 		ev->stop = ret;
-	return NL_OK;
+}
+
+/*
+ * One datagram, read with a single recvmsg() (aqi_sock()): its events in
+ * turn, until the callback asks to stop.  Multicast events carry no
+ * sequence number of ours.  0, or a libnl error code (negative).
+ */
+static int events_recv(struct atmqtt_events *ev)
+{
+	unsigned char *buf = NULL;
+	struct sockaddr_nl peer;
+	struct nlmsghdr *nlh;
+	int n, ret = 0;
+
+	n = nl_recv(ev->sk, &peer, &buf, NULL);
+	if (n < 0) {
+		free(buf);
+		return n;
+	}
+	for (nlh = (struct nlmsghdr *)buf; !ev->stop && !ret &&
+	     nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
+		if (nlh->nlmsg_type == NLMSG_OVERRUN)
+			ret = -NLE_MSG_OVERFLOW;
+		else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
+			event_parse(ev, nlh);
+	}
+	free(buf);
+	return ret;
 }
 
 struct atmqtt_events *atmqtt_events_open(void)
@@ -134,15 +149,6 @@ struct atmqtt_events *atmqtt_events_open(void)
 	ev->sk = aqi_sock(&family, &grp);
 	if (!ev->sk)
 		goto fail;
-	ev->cb = nl_cb_alloc(NL_CB_CUSTOM);
-	if (!ev->cb) {
-		errno = ENOMEM;
-		goto fail;
-	}
-	/* Multicast events carry no sequence number of ours. */
-	nl_socket_disable_seq_check(ev->sk);
-	nl_cb_set(ev->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
-	nl_cb_set(ev->cb, NL_CB_VALID, NL_CB_CUSTOM, event_parse, ev);
 	/* Past net.core.rmem_max with CAP_NET_ADMIN, else up to it. */
 	if (setsockopt(nl_socket_get_fd(ev->sk), SOL_SOCKET, SO_RCVBUFFORCE,
 		       &bufsize, sizeof(bufsize)))
@@ -166,8 +172,6 @@ void atmqtt_events_close(struct atmqtt_events *ev)
 
 	if (!ev)
 		return;
-	if (ev->cb)
-		nl_cb_put(ev->cb);
 	if (ev->sk)
 		nl_socket_free(ev->sk);
 	for (i = 0; i < STR_SLOTS; i++)
@@ -237,7 +241,7 @@ int atmqtt_events_dispatch(struct atmqtt_events *ev, atmqtt_event_cb cb,
 	ev->stop = 0;
 	for (i = 0; i < EVENTS_BATCH; i++) {
 		/* One datagram (one event) per call: the first may block. */
-		ret = nl_recvmsgs(ev->sk, ev->cb);
+		ret = events_recv(ev);
 		if (ev->stop)
 			return ev->stop;
 		if (ret == -NLE_NOMEM) {
