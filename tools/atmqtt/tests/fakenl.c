@@ -4,7 +4,7 @@
  * libatmqtt and the CLI on a host without the module.
  *
  * Linked with -Wl,--wrap for genl_ctrl_resolve, genl_ctrl_resolve_grp,
- * nl_socket_add_membership, nl_send_auto, nl_recvmsgs and poll.  The
+ * nl_socket_add_membership, nl_send_auto, nl_recv and poll.  The
  * sockets are real (genl_connect), the library and libnl's message
  * handling are the real ones; only the kernel's side is replaced:
  *   - every request is decoded and logged, one line, to $FAKENL_LOG:
@@ -628,7 +628,6 @@ static void answer(struct fsock *fs, struct nlmsghdr *req)
 
 /* ---- the wrapped libnl calls ---- */
 
-int __real_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb);
 int __real_poll(struct pollfd *fds, nfds_t n, int timeout);
 
 int __wrap_genl_ctrl_resolve(struct nl_sock *sk, const char *name)
@@ -690,16 +689,25 @@ int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg)
 	return nlh->nlmsg_len;
 }
 
-static int fake_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
-		     unsigned char **buf, struct ucred **creds)
+/*
+ * The answer's datagrams, in turn: what recvmsg() would have read into
+ * libnl's buffer.  With none queued, a request's socket has lost its
+ * answer; the events socket blocks like the real one.
+ */
+int __wrap_nl_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
+		   unsigned char **buf, struct ucred **creds)
 {
 	struct fsock *fs = fs_of(sk);
 	struct dgram *d = fs->head;
 	int len;
 
 	(void)creds;
-	if (!d)
+	if (!d) {
+		if (!fs->events)
+			die("a request waits for an answer that never comes");
+		pause();
 		return 0;
+	}
 	fs->head = d->next;
 	if (!fs->head)
 		fs->tail = &fs->head;
@@ -720,24 +728,6 @@ static int fake_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
 	memcpy(*buf, d->data, len);
 	free(d);
 	return len;
-}
-
-int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb)
-{
-	struct fsock *fs = fs_of(sk);
-	int ret;
-
-	if (!fs->head) {
-		if (!fs->events)
-			die("a request waits for an answer that never comes");
-		/* the events socket, drained: block like the real one */
-		pause();
-		return 0;
-	}
-	nl_cb_overwrite_recv(cb, fake_recv);
-	ret = __real_nl_recvmsgs(sk, cb);
-	nl_cb_overwrite_recv(cb, NULL);
-	return ret;
 }
 
 int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
