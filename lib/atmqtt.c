@@ -183,46 +183,32 @@ static void atmqtt_family_msg(struct atmqtt_nl *nl, struct nlmsghdr *nlh)
 }
 
 /*
- * One datagram of the answer, read with a single recvmsg() (aqi_sock()),
- * its messages taken in turn until one ends the request.  Messages of
- * another sequence number (an earlier request's) are skipped.  0, or a
- * negative errno when nothing could be read.
+ * A message of the answer (aqi_recv()): 1 once one has ended the request.
+ * Messages of another sequence number (an earlier request's) are skipped.
  */
-static int atmqtt_recv_answer(struct atmqtt_nl *nl)
+static int atmqtt_answer_msg(struct nlmsghdr *nlh, void *arg)
 {
-	unsigned char *buf = NULL;
-	struct sockaddr_nl peer;
-	struct nlmsghdr *nlh;
-	int n;
+	struct atmqtt_nl *nl = arg;
 
-	n = nl_recv(nl->sk, &peer, &buf, NULL);
-	if (n < 0) {
-		free(buf);
-		return aqi_nlerr(n);
+	if (nlh->nlmsg_seq != nl->seq)
+		return 0;
+	switch (nlh->nlmsg_type) {
+	case NLMSG_NOOP:
+		break;
+	case NLMSG_OVERRUN:
+		nl->err = -EOVERFLOW;
+		break;
+	case NLMSG_ERROR:
+		atmqtt_error_msg(nl, nlh);
+		break;
+	case NLMSG_DONE:
+		atmqtt_done_msg(nl, nlh);
+		break;
+	default:
+		atmqtt_family_msg(nl, nlh);
+		break;
 	}
-	for (nlh = (struct nlmsghdr *)buf; nl->err > 0 && nlmsg_ok(nlh, n);
-	     nlh = nlmsg_next(nlh, &n)) {
-		if (nlh->nlmsg_seq != nl->seq)
-			continue;
-		switch (nlh->nlmsg_type) {
-		case NLMSG_NOOP:
-			break;
-		case NLMSG_OVERRUN:
-			nl->err = -EOVERFLOW;
-			break;
-		case NLMSG_ERROR:
-			atmqtt_error_msg(nl, nlh);
-			break;
-		case NLMSG_DONE:
-			atmqtt_done_msg(nl, nlh);
-			break;
-		default:
-			atmqtt_family_msg(nl, nlh);
-			break;
-		}
-	}
-	free(buf);
-	return 0;
+	return nl->err <= 0;
 }
 
 /* ---- the request ---- */
@@ -394,9 +380,9 @@ static int req_send(struct req *r, reply_fn reply, void *arg)
 	if (ret < 0)
 		nl->err = aqi_nlerr(ret);
 	while (nl->err > 0) {
-		ret = atmqtt_recv_answer(nl);
+		ret = aqi_recv(nl->sk, atmqtt_answer_msg, nl);
 		if (ret < 0 && nl->err > 0)
-			nl->err = ret;
+			nl->err = aqi_nlerr(ret);
 	}
 	nl->reply = NULL;
 	return nl->err;

@@ -112,31 +112,18 @@ static void event_parse(struct atmqtt_events *ev, struct nlmsghdr *nlh)
 }
 
 /*
- * One datagram, read with a single recvmsg() (aqi_sock()): its events in
- * turn, until the callback asks to stop.  Multicast events carry no
- * sequence number of ours.  0, or a libnl error code (negative).
+ * A message of an events datagram (aqi_recv()): 1 once the callback asked
+ * to stop.  Multicast events carry no sequence number of ours.
  */
-static int events_recv(struct atmqtt_events *ev)
+static int events_msg(struct nlmsghdr *nlh, void *arg)
 {
-	unsigned char *buf = NULL;
-	struct sockaddr_nl peer;
-	struct nlmsghdr *nlh;
-	int n, ret = 0;
+	struct atmqtt_events *ev = arg;
 
-	n = nl_recv(ev->sk, &peer, &buf, NULL);
-	if (n < 0) {
-		free(buf);
-		return n;
-	}
-	for (nlh = (struct nlmsghdr *)buf; !ev->stop && !ret &&
-	     nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
-		if (nlh->nlmsg_type == NLMSG_OVERRUN)
-			ret = -NLE_MSG_OVERFLOW;
-		else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
-			event_parse(ev, nlh);
-	}
-	free(buf);
-	return ret;
+	if (nlh->nlmsg_type == NLMSG_OVERRUN)
+		return -NLE_MSG_OVERFLOW;
+	if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
+		event_parse(ev, nlh);
+	return ev->stop != 0;
 }
 
 struct atmqtt_events *atmqtt_events_open(void)
@@ -241,7 +228,7 @@ int atmqtt_events_dispatch(struct atmqtt_events *ev, atmqtt_event_cb cb,
 	ev->stop = 0;
 	for (i = 0; i < EVENTS_BATCH; i++) {
 		/* One datagram (one event) per call: the first may block. */
-		ret = events_recv(ev);
+		ret = aqi_recv(ev->sk, events_msg, ev);
 		if (ev->stop)
 			return ev->stop;
 		if (ret == -NLE_NOMEM) {

@@ -32,6 +32,13 @@ extern const struct nla_policy aqi_policy[ATMQTT_A_MAX + 1];
  */
 struct nl_sock *aqi_sock(int *family, int *group);
 
+/* One datagram of such a socket, read with nl_recv(): its messages to
+ * fn(nlh, arg) in turn, until fn returns non-zero.  nl_recv()'s error (a
+ * negative libnl code), else what fn returned last, else 0.
+ */
+int aqi_recv(struct nl_sock *sk, int (*fn)(struct nlmsghdr *nlh, void *arg),
+	     void *arg);
+
 /* Copies a string attribute into dst[size], stopping at the first NUL or
  * at the attribute's end, always NUL-terminated.
  */

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
@@ -110,6 +111,26 @@ struct nl_sock *aqi_sock(int *family, int *group)
 	nl_socket_disable_auto_ack(sk);
 	*family = fam;
 	return sk;
+}
+
+int aqi_recv(struct nl_sock *sk, int (*fn)(struct nlmsghdr *nlh, void *arg),
+	     void *arg)
+{
+	unsigned char *buf = NULL;
+	struct sockaddr_nl peer;
+	struct nlmsghdr *nlh;
+	int n, ret = 0;
+
+	n = nl_recv(sk, &peer, &buf, NULL);
+	if (n < 0) {
+		free(buf);
+		return n;
+	}
+	for (nlh = (struct nlmsghdr *)buf; !ret && nlmsg_ok(nlh, n);
+	     nlh = nlmsg_next(nlh, &n))
+		ret = fn(nlh, arg);
+	free(buf);
+	return ret;
 }
 
 void aqi_nla_strcpy(char *dst, size_t size, const struct nlattr *a)
