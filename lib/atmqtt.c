@@ -4,7 +4,10 @@
  *
  * A request is built with req_init() and the put_*() helpers, which keep
  * the first failure (so a request function is a straight list of puts),
- * then sent by req_send().  req_send() waits for the kernel's answer:
+ * then sent by req_send().  It is written straight into the handle's
+ * buffer and sent with nl_sendto(); the answer is read into the handle's
+ * receive buffer (aqi_recv()): no message object, no allocation per
+ * request.  req_send() waits for the kernel's answer:
  *   - the reply messages of the request's command: a reply carrying
  *     ATMQTT_A_MODEM_ERROR records the modem's code, any other one goes to
  *     the request's parser;
@@ -34,6 +37,12 @@
 
 #include "internal.h"
 
+/*
+ * The request buffer starts this big and grows when an attribute needs it:
+ * requests are mostly a few dozen bytes.
+ */
+#define REQ_MSG_SIZE	256
+
 typedef void (*reply_fn)(struct nlmsghdr *nlh, struct nlattr **tb,
 			 void *arg);
 
@@ -47,6 +56,9 @@ struct atmqtt_nl {
 	reply_fn reply;
 	void *reply_arg;
 	unsigned int attr_off[ATMQTT_A_MAX + 1];
+	unsigned char *tx;	/* the request being built */
+	size_t tx_size;
+	void *rx;		/* AQI_MSG_BUF bytes: the answer's datagram */
 	/* the outcome of the last request */
 	int bad_attr;
 	uint32_t modem_err;
@@ -60,10 +72,18 @@ struct atmqtt_nl *atmqtt_nl_open(void)
 
 	if (!nl)
 		return NULL;
+	nl->tx_size = REQ_MSG_SIZE;
+	nl->tx = malloc(nl->tx_size);
+	nl->rx = malloc(AQI_MSG_BUF);
+	if (!nl->tx || !nl->rx) {
+		atmqtt_nl_close(nl);
+		errno = ENOMEM;
+		return NULL;
+	}
 	nl->sk = aqi_sock(&nl->family, NULL);
 	if (!nl->sk) {
 		e = errno;
-		free(nl);
+		atmqtt_nl_close(nl);
 		errno = e;
 		return NULL;
 	}
@@ -74,7 +94,10 @@ void atmqtt_nl_close(struct atmqtt_nl *nl)
 {
 	if (!nl)
 		return;
-	nl_socket_free(nl->sk);
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	free(nl->tx);
+	free(nl->rx);
 	free(nl);
 }
 
@@ -213,16 +236,9 @@ static int atmqtt_answer_msg(struct nlmsghdr *nlh, void *arg)
 
 /* ---- the request ---- */
 
-/*
- * A request's message starts this big and grows when an attribute needs
- * it: libnl's default is a page, cleared on every allocation, for requests
- * that are mostly a few dozen bytes.
- */
-#define REQ_MSG_SIZE	256
-
 struct req {
 	struct atmqtt_nl *nl;
-	struct nl_msg *msg;
+	size_t len;		/* bytes of nl->tx written */
 	int err;		/* first failure while building */
 };
 
@@ -267,81 +283,100 @@ static int req_refuse(struct req *r, int type, int err, const char *why)
 static void req_init(struct req *r, struct atmqtt_nl *nl, uint8_t cmd,
 		     int flags)
 {
+	struct nlmsghdr *nlh = (struct nlmsghdr *)nl->tx;
+	struct genlmsghdr *g = NLMSG_DATA(nlh);
+
 	r->nl = nl;
 	r->err = 0;
 	memset(nl->attr_off, 0, sizeof(nl->attr_off));
 	nl->ext_msg[0] = '\0';
 	nl->bad_attr = 0;
 	nl->modem_err = 0;
-	r->msg = nlmsg_alloc_size(REQ_MSG_SIZE);
-	if (!r->msg) {
-		r->err = -ENOMEM;
-		return;
-	}
-	if (!genlmsg_put(r->msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-			 flags, cmd, ATMQTT_GENL_VERSION))
-		r->err = -ENOMEM;
+	/* Acks only when asked for (NLM_F_ACK); seq and port at sending. */
+	nlh->nlmsg_type = nl->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	g->cmd = cmd;
+	g->version = ATMQTT_GENL_VERSION;
+	g->reserved = 0;
+	r->len = NLMSG_HDRLEN + GENL_HDRLEN;
 }
 
 /*
- * Makes room for an attribute of len bytes and remembers where it starts,
- * to map the ack's offset back.
+ * Appends an attribute of len bytes (and its padding, zeroed) and remembers
+ * where it starts, to map the ack's offset back.
  */
-static int req_mark(struct req *r, int type, size_t len)
+static void req_put(struct req *r, int type, const void *data, size_t len)
 {
-	size_t need;
+	struct atmqtt_nl *nl = r->nl;
+	size_t total = NLA_ALIGN(NLA_HDRLEN + len);
+	struct nlattr *a;
+	unsigned char *p;
+	size_t i;
 
 	if (r->err)
-		return 0;
-	need = nlmsg_hdr(r->msg)->nlmsg_len + nla_total_size(len);
-	if (need > nlmsg_get_max_size(r->msg) &&
-	    nlmsg_expand(r->msg, need + REQ_MSG_SIZE) < 0) {
-		r->err = -ENOMEM;
-		return 0;
+		return;
+	if (r->len + total > nl->tx_size) {
+		p = realloc(nl->tx, r->len + total + REQ_MSG_SIZE);
+		if (!p) {
+			r->err = -ENOMEM;
+			return;
+		}
+		nl->tx = p;
+		nl->tx_size = r->len + total + REQ_MSG_SIZE;
 	}
-	r->nl->attr_off[type] = nlmsg_hdr(r->msg)->nlmsg_len;
-	return 1;
+	a = (struct nlattr *)(nl->tx + r->len);
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	p = (unsigned char *)a + NLA_HDRLEN;
+	if (len)
+		memcpy(p, data, len);
+	for (i = len; i < total - NLA_HDRLEN; i++)	/* 0-3 bytes */
+		p[i] = 0;
+	nl->attr_off[type] = r->len;
+	r->len += total;
 }
 
 static void put_u8(struct req *r, int type, long v)
 {
+	uint8_t u = v;
+
 	if (v < 0 || v > UINT8_MAX) {
 		req_refuse(r, type, -EINVAL, "value out of range (u8)");
 		return;
 	}
-	if (req_mark(r, type, 1) && nla_put_u8(r->msg, type, v) < 0)
-		r->err = -ENOMEM;
+	req_put(r, type, &u, sizeof(u));
 }
 
 static void put_u16(struct req *r, int type, long v)
 {
+	uint16_t u = v;
+
 	if (v < 0 || v > UINT16_MAX) {
 		req_refuse(r, type, -EINVAL, "value out of range (u16)");
 		return;
 	}
-	if (req_mark(r, type, 2) && nla_put_u16(r->msg, type, v) < 0)
-		r->err = -ENOMEM;
+	req_put(r, type, &u, sizeof(u));
 }
 
 static void put_u32(struct req *r, int type, uint32_t v)
 {
-	if (req_mark(r, type, 4) && nla_put_u32(r->msg, type, v) < 0)
-		r->err = -ENOMEM;
+	req_put(r, type, &v, sizeof(v));
 }
 
 static void put_str(struct req *r, int type, const char *s)
 {
+	size_t n;
+
 	if (!s) {
 		req_refuse(r, type, -EINVAL, "missing (NULL)");
 		return;
 	}
-	if (strlen(s) > 4096) {
+	n = strlen(s);
+	if (n > 4096) {
 		req_refuse(r, type, -EMSGSIZE, "string too long");
 		return;
 	}
-	if (req_mark(r, type, strlen(s) + 1) &&
-	    nla_put_string(r->msg, type, s) < 0)
-		r->err = -ENOMEM;
+	req_put(r, type, s, n + 1);
 }
 
 static void put_bin(struct req *r, int type, const void *data, size_t len)
@@ -354,35 +389,33 @@ static void put_bin(struct req *r, int type, const void *data, size_t len)
 		req_refuse(r, type, -EMSGSIZE, "too long");
 		return;
 	}
-	if (req_mark(r, type, len) && nla_put(r->msg, type, len, data) < 0)
-		r->err = -ENOMEM;
+	req_put(r, type, data, len);
 }
 
 static int req_send(struct req *r, reply_fn reply, void *arg)
 {
 	struct atmqtt_nl *nl = r->nl;
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)nl->tx;
 	int ret;
 
-	if (r->err) {
-		nlmsg_free(r->msg);
+	if (r->err)
 		return r->err;
-	}
-	nlh = nlmsg_hdr(r->msg);
+	nlh->nlmsg_len = r->len;
+	nlh->nlmsg_seq = nl_socket_use_seq(nl->sk);
+	nlh->nlmsg_pid = nl_socket_get_local_port(nl->sk);
+	nl->seq = nlh->nlmsg_seq;
 	nl->err = 1;
 	nl->reply = reply;
 	nl->reply_arg = arg;
 	nl->reply_ends = !(nlh->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP));
 
-	ret = nl_send_auto(nl->sk, r->msg);
-	nl->seq = nlh->nlmsg_seq;
-	nlmsg_free(r->msg);
+	ret = nl_sendto(nl->sk, nl->tx, r->len);
 	if (ret < 0)
 		nl->err = aqi_nlerr(ret);
 	while (nl->err > 0) {
-		ret = aqi_recv(nl->sk, atmqtt_answer_msg, nl);
+		ret = aqi_recv(nl->sk, nl->rx, atmqtt_answer_msg, nl);
 		if (ret < 0 && nl->err > 0)
-			nl->err = aqi_nlerr(ret);
+			nl->err = ret;
 	}
 	nl->reply = NULL;
 	return nl->err;

@@ -31,6 +31,7 @@ enum { STR_TTY, STR_TOPIC, STR_LINE, STR_SLOTS };
 
 struct atmqtt_events {
 	struct nl_sock *sk;
+	void *rx;		/* AQI_MSG_BUF bytes: one datagram */
 	uint64_t overruns;
 	atmqtt_event_cb ucb;
 	void *arg;
@@ -120,7 +121,7 @@ static int events_msg(struct nlmsghdr *nlh, void *arg)
 	struct atmqtt_events *ev = arg;
 
 	if (nlh->nlmsg_type == NLMSG_OVERRUN)
-		return -NLE_MSG_OVERFLOW;
+		return -EOVERFLOW;
 	if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
 		event_parse(ev, nlh);
 	return ev->stop != 0;
@@ -133,6 +134,11 @@ struct atmqtt_events *atmqtt_events_open(void)
 
 	if (!ev)
 		return NULL;
+	ev->rx = malloc(AQI_MSG_BUF);
+	if (!ev->rx) {
+		errno = ENOMEM;
+		goto fail;
+	}
 	ev->sk = aqi_sock(&family, &grp);
 	if (!ev->sk)
 		goto fail;
@@ -163,6 +169,7 @@ void atmqtt_events_close(struct atmqtt_events *ev)
 		nl_socket_free(ev->sk);
 	for (i = 0; i < STR_SLOTS; i++)
 		free(ev->str[i]);
+	free(ev->rx);
 	free(ev);
 }
 
@@ -228,18 +235,18 @@ int atmqtt_events_dispatch(struct atmqtt_events *ev, atmqtt_event_cb cb,
 	ev->stop = 0;
 	for (i = 0; i < EVENTS_BATCH; i++) {
 		/* One datagram (one event) per call: the first may block. */
-		ret = aqi_recv(ev->sk, events_msg, ev);
+		ret = aqi_recv(ev->sk, ev->rx, events_msg, ev);
 		if (ev->stop)
 			return ev->stop;
-		if (ret == -NLE_NOMEM) {
+		if (ret == -ENOBUFS) {
 			/* recvmsg() failed with ENOBUFS: events were lost */
 			ev->overruns++;
 			return -ENOBUFS;
 		}
-		if (ret == -NLE_AGAIN)
+		if (ret == -EAGAIN)
 			return 0;
 		if (ret < 0)
-			return aqi_nlerr(ret);
+			return ret;
 		/* Go on with what is already queued, without blocking. */
 		if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLERR)))
 			break;

@@ -21,23 +21,25 @@
 extern const struct nla_policy aqi_policy[ATMQTT_A_MAX + 1];
 
 /* Every datagram the family sends fits: 32 KiB, the kernel's cap for a
- * dump's datagrams (the largest), and room to spare.
+ * dump's datagrams (the largest), and room to spare.  Each handle has a
+ * receive buffer of this size, allocated once.
  */
 #define AQI_MSG_BUF	(64 * 1024)
 
 /* A generic netlink socket with the family (and, when group is not NULL,
- * the events group) resolved, extended acks requested and one recvmsg()
- * per datagram into a buffer of AQI_MSG_BUF bytes.  NULL with errno set on
- * failure.
+ * the events group) resolved and extended acks requested.  NULL with errno
+ * set on failure.
  */
 struct nl_sock *aqi_sock(int *family, int *group);
 
-/* One datagram of such a socket, read with nl_recv(): its messages to
- * fn(nlh, arg) in turn, until fn returns non-zero.  nl_recv()'s error (a
- * negative libnl code), else what fn returned last, else 0.
+/* One datagram of such a socket: one recvmsg() into buf (AQI_MSG_BUF
+ * bytes, the handle's), then its messages to fn(nlh, arg) in turn, until fn
+ * returns non-zero.  A negative errno if recvmsg() failed (EINTR is
+ * retried) or the datagram did not fit (-EMSGSIZE), 0 for a datagram that
+ * is not the kernel's (skipped), else what fn returned last.
  */
-int aqi_recv(struct nl_sock *sk, int (*fn)(struct nlmsghdr *nlh, void *arg),
-	     void *arg);
+int aqi_recv(struct nl_sock *sk, void *buf,
+	     int (*fn)(struct nlmsghdr *nlh, void *arg), void *arg);
 
 /* Copies a string attribute into dst[size], stopping at the first NUL or
  * at the attribute's end, always NUL-terminated.

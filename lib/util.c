@@ -97,39 +97,38 @@ struct nl_sock *aqi_sock(int *family, int *group)
 		   sizeof(one));
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one,
 		   sizeof(one));
-	/* One recvmsg() per datagram, into a buffer no message of the
-	 * family exceeds: the kernel caps a dump's datagrams at 32 KiB and
-	 * sizes each reply (a RAW reply: up to 8 KiB of lines).  Peeking at
-	 * each datagram's size first would double the system calls.
-	 */
-	nl_socket_disable_msg_peek(sk);
-	nl_socket_set_msg_buf_size(sk, AQI_MSG_BUF);
-	/* Acks are asked for explicitly (NLM_F_ACK), and the sequence
-	 * numbers are checked by the callers.  (After the resolution above,
-	 * which relies on libnl's defaults.)
-	 */
-	nl_socket_disable_auto_ack(sk);
 	*family = fam;
 	return sk;
 }
 
-int aqi_recv(struct nl_sock *sk, int (*fn)(struct nlmsghdr *nlh, void *arg),
-	     void *arg)
+int aqi_recv(struct nl_sock *sk, void *buf,
+	     int (*fn)(struct nlmsghdr *nlh, void *arg), void *arg)
 {
-	unsigned char *buf = NULL;
 	struct sockaddr_nl peer;
+	struct iovec iov = { .iov_base = buf, .iov_len = AQI_MSG_BUF };
+	struct msghdr msg = {
+		.msg_name = &peer, .msg_namelen = sizeof(peer),
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
 	struct nlmsghdr *nlh;
+	ssize_t r;
 	int n, ret = 0;
 
-	n = nl_recv(sk, &peer, &buf, NULL);
-	if (n < 0) {
-		free(buf);
-		return n;
-	}
-	for (nlh = (struct nlmsghdr *)buf; !ret && nlmsg_ok(nlh, n);
-	     nlh = nlmsg_next(nlh, &n))
+	do
+		r = recvmsg(nl_socket_get_fd(sk), &msg, 0);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	if (msg.msg_flags & MSG_TRUNC)
+		return -EMSGSIZE;
+	/* The family's messages come from the kernel; another process
+	 * may send to this port too, and is not listened to.
+	 */
+	if (msg.msg_namelen != sizeof(peer) || peer.nl_pid)
+		return 0;
+	n = r;
+	for (nlh = buf; !ret && nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n))
 		ret = fn(nlh, arg);
-	free(buf);
 	return ret;
 }
 

@@ -4,9 +4,9 @@
  * libatmqtt and the CLI on a host without the module.
  *
  * Linked with -Wl,--wrap for genl_ctrl_resolve, genl_ctrl_resolve_grp,
- * nl_socket_add_membership, nl_send_auto, nl_recv and poll.  The
- * sockets are real (genl_connect), the library and libnl's message
- * handling are the real ones; only the kernel's side is replaced:
+ * nl_socket_add_membership, nl_sendto, recvmsg and poll.  The
+ * sockets are real (genl_connect), the library's message handling is the
+ * real one; only the kernel's side is replaced:
  *   - every request is decoded and logged, one line, to $FAKENL_LOG:
  *       CMD flags=ack|dump|none ATTR=value ...
  *     (integers in decimal, with "(lenN)" when the size is not the
@@ -676,32 +676,41 @@ int __wrap_nl_socket_add_membership(struct nl_sock *sk, int group)
 	return 0;
 }
 
-int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg)
+int __wrap_nl_sendto(struct nl_sock *sk, void *buf, size_t size)
 {
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = buf;
 
-	nl_complete_msg(sk, msg);
-	nlh = nlmsg_hdr(msg);
+	if (size < sizeof(*nlh) || nlh->nlmsg_len != size)
+		die("a request of %zu bytes, %u in its header", size,
+		    size >= sizeof(*nlh) ? nlh->nlmsg_len : 0);
 	if (nlh->nlmsg_type != FAKE_FAMILY)
 		die("message to family %d", nlh->nlmsg_type);
+	if (!(nlh->nlmsg_flags & NLM_F_REQUEST))
+		die("a request without NLM_F_REQUEST");
 	log_request(nlh);
 	answer(fs_of(sk), nlh);
-	return nlh->nlmsg_len;
+	return size;
 }
 
 /*
- * The answer's datagrams, in turn: what recvmsg() would have read into
- * libnl's buffer.  With none queued, a request's socket has lost its
- * answer; the events socket blocks like the real one.
+ * The answer's datagrams, in turn, as recvmsg() reads them, from the
+ * kernel.  With none queued, a request's socket has lost its answer; the
+ * events socket blocks like the real one.
  */
-int __wrap_nl_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
-		   unsigned char **buf, struct ucred **creds)
+ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags)
 {
-	struct fsock *fs = fs_of(sk);
-	struct dgram *d = fs->head;
-	int len;
+	struct fsock *fs = NULL;
+	struct sockaddr_nl *nla = msg->msg_name;
+	struct dgram *d;
+	size_t i, len;
 
-	(void)creds;
+	(void)flags;
+	for (i = 0; i < ARRAY_SIZE(socks); i++)
+		if (socks[i].sk && nl_socket_get_fd(socks[i].sk) == fd)
+			fs = &socks[i];
+	if (!fs)
+		die("recvmsg() on a socket that sent nothing");
+	d = fs->head;
 	if (!d) {
 		if (!fs->events)
 			die("a request waits for an answer that never comes");
@@ -717,15 +726,22 @@ int __wrap_nl_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
 	}
 	if (d->special == 1) {
 		free(d);
-		return -NLE_NOMEM;	/* what libnl makes of ENOBUFS */
+		errno = ENOBUFS;
+		return -1;
 	}
+	if (msg->msg_iovlen != 1 || !nla ||
+	    msg->msg_namelen < sizeof(*nla))
+		die("recvmsg() not into one buffer with an address");
 	memset(nla, 0, sizeof(*nla));
 	nla->nl_family = AF_NETLINK;
+	msg->msg_namelen = sizeof(*nla);
+	msg->msg_flags = 0;
 	len = d->len;
-	*buf = malloc(len);
-	if (!*buf)
-		die("out of memory");
-	memcpy(*buf, d->data, len);
+	if (len > msg->msg_iov[0].iov_len) {
+		len = msg->msg_iov[0].iov_len;
+		msg->msg_flags = MSG_TRUNC;
+	}
+	memcpy(msg->msg_iov[0].iov_base, d->data, len);
 	free(d);
 	return len;
 }
