@@ -196,23 +196,34 @@ static void atmqtt_tx_load(struct atmqtt_modem *m, const void *buf,
 	m->tx_off = 0;
 }
 
-static int atmqtt_tx_start(struct atmqtt_modem *m, const void *buf,
-			   size_t len)
+static int atmqtt_tx_start(struct atmqtt_modem *m, struct atmqtt_req *c)
 {
-	bool dead;
+	int err = 0;
+	size_t len;
 
 	/* Written from the requester's context: no work to wake up for a
 	 * command the tty takes at once, which is every one of a pty and
 	 * most of a UART's (its transmit buffer holds one).
 	 */
 	mutex_lock(&m->tx_mutex);
-	dead = READ_ONCE(m->dead);
-	if (!dead) {
-		atmqtt_tx_load(m, buf, len);
+	if (READ_ONCE(m->dead)) {
+		err = -ENODEV;
+	} else if (c->write_line) {
+		/* Built in place: no copy of the line to allocate and wipe. */
+		len = c->write_line(m->tx_buf, sizeof(m->tx_buf), c->line_arg);
+		if (len) {
+			m->tx_len = len;
+			m->tx_off = 0;
+			atmqtt_tx_push(m);
+		} else {
+			err = -EMSGSIZE;
+		}
+	} else {
+		atmqtt_tx_load(m, c->line, c->len);
 		atmqtt_tx_push(m);
 	}
 	mutex_unlock(&m->tx_mutex);
-	return dead ? -ENODEV : 0;
+	return err;
 }
 
 /* Drop what was not written yet of a command that was given up on. */
@@ -333,7 +344,7 @@ static int atmqtt_exec_final(struct atmqtt_modem *m, struct atmqtt_req *c,
 	/* Both fit the tx buffer (the line, then the data at the prompt). */
 	if (c->len > sizeof(m->tx_buf) || c->data_len > sizeof(m->tx_buf))
 		return -EMSGSIZE;
-	err = atmqtt_tx_start(m, c->line, c->len);
+	err = atmqtt_tx_start(m, c);
 	if (err)
 		return err;
 	t = atmqtt_wait_final(m, c, timeout);

@@ -80,6 +80,12 @@ struct atmqtt_req {
 	/* in */
 	const char *line;		/* the command line with its CR */
 	size_t len;
+	/* or, when set: writes the line into buf (size bytes, the tx
+	 * buffer, under tx_mutex) and returns its length, 0 if it does not
+	 * fit; line_arg is its argument
+	 */
+	size_t (*write_line)(u8 *buf, size_t size, const void *arg);
+	const void *line_arg;
 	const u8 *data;			/* <Datasize> bytes, sent at '>' */
 	size_t data_len;
 	enum atp_result urc;		/* result URC to wait for, 0: none */
@@ -191,8 +197,9 @@ void atmqtt_modem_tx_work(struct work_struct *work);
 void atmqtt_modem_exit(void);
 
 /*
- * Send c->line (and c->data at the '>' prompt, from the receive path),
- * wait for the final result, then for the result URC when c->urc is set.
+ * Send c->line or what c->write_line() writes (and c->data at the '>'
+ * prompt, from the receive path), wait for the final result, then for the
+ * result URC when c->urc is set.
  * Returns 0 or a negative errno as documented in the UAPI header;
  * c->has_code tells that the modem gave an error code.
  */

@@ -382,9 +382,9 @@ static int atmqtt_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Run one command built by kasprintf() (NULL: -ENOMEM) and answer.  For the
- * commands that need nothing from the client tracking.  c->len, when set,
- * is the line's length (the builder knew it).
+ * Run one command built by kasprintf() (NULL: -ENOMEM), or written in place
+ * by c->write_line() (line NULL), and answer.  For the commands that need
+ * nothing from the client tracking.
  */
 static int atmqtt_nl_run(struct genl_info *info, struct atmqtt_modem *m,
 			 int client, struct atmqtt_req *c, char *line,
@@ -392,10 +392,11 @@ static int atmqtt_nl_run(struct genl_info *info, struct atmqtt_modem *m,
 {
 	int err = -ENOMEM;
 
-	if (line) {
-		c->line = line;
-		if (!c->len)
+	if (line || c->write_line) {
+		if (line) {
+			c->line = line;
 			c->len = strlen(line);
+		}
 		c->client = client;
 		err = atmqtt_modem_exec(m, c, info->extack);
 		err = atmqtt_nl_answer(info, m, client, c, err, size, fill,
@@ -419,12 +420,13 @@ static int atmqtt_fill_publish(struct sk_buff *skb, struct genl_info *info,
  * The command of every publish is built by copying, not by snprintf():
  * vsnprintf() took about 1800 instructions for this line and copied the
  * topic and a quoted payload a byte at a time, each with its checks
- * (Documentation/performance.rst).  The pieces' sizes are bounded by their
- * types: the quoted form holds 19 characters of text, three u8 values of up
- * to three digits, CR and the NUL (30 bytes besides topic and payload); the
- * <Datasize> form 17 characters of text, the three values and a length of
- * up to four digits instead of the payload, CR and the NUL (32).  A buffer
- * 32 bytes longer than topic and payload holds both.
+ * (Documentation/performance.rst).  It is written straight into the
+ * modem's tx buffer (c->write_line()), which saves allocating, copying and
+ * wiping a line of its own.  The pieces' sizes are bounded by their types:
+ * the quoted form holds 19 characters of text, three u8 values of up to
+ * three digits and CR (29 bytes besides topic and payload); the <Datasize>
+ * form 17 characters of text, the three values, a length of up to four
+ * digits instead of the payload and CR (31).
  */
 static char *atmqtt_put(char *p, const void *s, size_t n)
 {
@@ -447,38 +449,41 @@ static char *atmqtt_put_uint(char *p, unsigned int v)
 	return p;
 }
 
-static char *atmqtt_pub_line(u8 client, const char *topic, int tlen,
-			     u8 qos, u8 retain, const u8 *data, int len,
-			     bool raw, size_t *line_len)
-{
-	char *line, *p;
+struct atmqtt_pub {
+	const char *topic;
+	const u8 *data;
+	int tlen, len;
+	u8 client, qos, retain;
+	bool raw;			/* <Datasize>: the data at the prompt */
+};
 
-	if (WARN_ON_ONCE(len < 0 || len > ATMQTT_PAYLOAD_MAX))
-		return NULL;
-	line = kmalloc(32 + tlen + len, GFP_KERNEL);
-	if (!line)
-		return NULL;
-	p = atmqtt_put(line, "AT+MQTTPUB=", 11);
-	p = atmqtt_put_uint(p, client);
+static size_t atmqtt_pub_write(u8 *buf, size_t size, const void *arg)
+{
+	const struct atmqtt_pub *pub = arg;
+	char *line = (char *)buf, *p = line;
+
+	if (WARN_ON_ONCE(pub->len < 0 || pub->len > ATMQTT_PAYLOAD_MAX) ||
+	    32 + pub->tlen + (pub->raw ? 0 : pub->len) > size)
+		return 0;
+	p = atmqtt_put(p, "AT+MQTTPUB=", 11);
+	p = atmqtt_put_uint(p, pub->client);
 	p = atmqtt_put(p, ",\"", 2);
-	p = atmqtt_put(p, topic, tlen);
+	p = atmqtt_put(p, pub->topic, pub->tlen);
 	p = atmqtt_put(p, "\",", 2);
-	p = atmqtt_put_uint(p, qos);
+	p = atmqtt_put_uint(p, pub->qos);
 	*p++ = ',';
-	p = atmqtt_put_uint(p, retain);
+	p = atmqtt_put_uint(p, pub->retain);
 	*p++ = ',';
-	if (raw) {
-		p = atmqtt_put_uint(p, len);
+	if (pub->raw) {
+		p = atmqtt_put_uint(p, pub->len);
 	} else {
 		*p++ = '"';
-		if (len)
-			p = atmqtt_put(p, data, len);
+		if (pub->len)
+			p = atmqtt_put(p, pub->data, pub->len);
 		*p++ = '"';
 	}
 	*p++ = '\r';
-	*p = '\0';
-	*line_len = p - line;
-	return line;
+	return p - line;
 }
 
 static int atmqtt_nl_publish(struct sk_buff *skb, struct genl_info *info)
@@ -486,34 +491,33 @@ static int atmqtt_nl_publish(struct sk_buff *skb, struct genl_info *info)
 	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_CLIENT,
 				   ATMQTT_A_TOPIC };
 	struct nlattr *payload = info->attrs[ATMQTT_A_PAYLOAD];
-	const u8 *data = payload ? nla_data(payload) : NULL;
-	int len = payload ? nla_len(payload) : 0;
 	struct atmqtt_req c = { .urc = ATP_R_PUB };
+	struct atmqtt_pub pub = {};
 	struct atmqtt_modem *m;
-	int client, tlen, err;
-	const char *topic;
-	u8 qos, retain;
-	char *line;
+	int err;
 
 	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
 	if (!m)
 		return err;
-	client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
-	topic = atmqtt_nla_str(info, ATMQTT_A_TOPIC, &tlen);
-	qos = atmqtt_get_u8(info, ATMQTT_A_QOS, 0);
-	retain = atmqtt_get_u8(info, ATMQTT_A_RETAIN, 0);
+	pub.client = nla_get_u8(info->attrs[ATMQTT_A_CLIENT]);
+	pub.topic = atmqtt_nla_str(info, ATMQTT_A_TOPIC, &pub.tlen);
+	pub.qos = atmqtt_get_u8(info, ATMQTT_A_QOS, 0);
+	pub.retain = atmqtt_get_u8(info, ATMQTT_A_RETAIN, 0);
+	pub.data = payload ? nla_data(payload) : NULL;
+	pub.len = payload ? nla_len(payload) : 0;
 
 	/* Only quotable bytes may go between quotes; the rest, and what the
 	 * caller wants raw, goes by <Datasize> (1-1024 bytes).
 	 */
-	if (len && (atmqtt_get_u8(info, ATMQTT_A_DATASIZE, 0) ||
-		    !atmqtt_all_quotable(data, len))) {
-		c.data = data;
-		c.data_len = len;
+	if (pub.len && (atmqtt_get_u8(info, ATMQTT_A_DATASIZE, 0) ||
+			!atmqtt_all_quotable(pub.data, pub.len))) {
+		pub.raw = true;
+		c.data = pub.data;
+		c.data_len = pub.len;
 	}
-	line = atmqtt_pub_line(client, topic, tlen, qos, retain, data, len,
-			       !!c.data, &c.len);
-	return atmqtt_nl_run(info, m, client, &c, line, 16,
+	c.write_line = atmqtt_pub_write;
+	c.line_arg = &pub;
+	return atmqtt_nl_run(info, m, pub.client, &c, NULL, 16,
 			     atmqtt_fill_publish, NULL);
 }
 
