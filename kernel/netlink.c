@@ -1376,10 +1376,23 @@ int atmqtt_event_message(struct atmqtt_modem *m, const struct atp_item *it,
 
 /* ---- family ------------------------------------------------------------ */
 
-#define ATMQTT_DO(c, fn, fl)	{ .cmd = (c), .doit = (fn), .flags = (fl) }
-#define ATMQTT_DUMP(c, fn)	{ .cmd = (c), .dumpit = (fn) }
+/*
+ * Every request but SET_CLIENT's ends at ATMQTT_A_DATASIZE: past it, the
+ * reconnect attributes are SET_CLIENT's and the rest are the kernel's own.
+ * Generic netlink allocates (and clears) each request's attribute table
+ * for its operation's maxattr: 240 bytes from kmalloc-256 instead of 360
+ * from kmalloc-512 (Documentation/performance.rst), and refuses the
+ * attributes above it ("Unknown attribute type").  So no handler may read
+ * info->attrs[] past its operation's maxattr.
+ */
+#define ATMQTT_REQ_MAX		ATMQTT_A_DATASIZE
+#define ATMQTT_OP(c, max)	.cmd = (c), .policy = atmqtt_policy, \
+				.maxattr = (max)
+#define ATMQTT_DO(c, fn, fl)	{ ATMQTT_OP(c, ATMQTT_REQ_MAX), .doit = (fn), \
+				  .flags = (fl) }
+#define ATMQTT_DUMP(c, fn)	{ ATMQTT_OP(c, ATMQTT_REQ_MAX), .dumpit = (fn) }
 
-static const struct genl_small_ops atmqtt_ops[] = {
+static const struct genl_ops atmqtt_ops[] = {
 	ATMQTT_DUMP(ATMQTT_CMD_GET_MODEM, atmqtt_nl_dump_modems),
 	ATMQTT_DO(ATMQTT_CMD_OPEN, atmqtt_nl_open, GENL_ADMIN_PERM),
 	ATMQTT_DO(ATMQTT_CMD_CLOSE, atmqtt_nl_close, GENL_ADMIN_PERM),
@@ -1398,7 +1411,8 @@ static const struct genl_small_ops atmqtt_ops[] = {
 	ATMQTT_DO(ATMQTT_CMD_TEST, atmqtt_nl_test, 0),
 	ATMQTT_DO(ATMQTT_CMD_RAW, atmqtt_nl_raw, GENL_ADMIN_PERM),
 	ATMQTT_DUMP(ATMQTT_CMD_GET_CLIENT, atmqtt_nl_dump_client_list),
-	ATMQTT_DO(ATMQTT_CMD_SET_CLIENT, atmqtt_nl_set_client, GENL_ADMIN_PERM),
+	{ ATMQTT_OP(ATMQTT_CMD_SET_CLIENT, ATMQTT_A_RECONNECT_MAX_MS),
+	  .doit = atmqtt_nl_set_client, .flags = GENL_ADMIN_PERM },
 	ATMQTT_DUMP(ATMQTT_CMD_GET_SUB, atmqtt_nl_dump_sub_list),
 };
 
@@ -1414,8 +1428,8 @@ static struct genl_family atmqtt_family = {
 	.netnsok = false,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
-	.small_ops = atmqtt_ops,
-	.n_small_ops = ARRAY_SIZE(atmqtt_ops),
+	.ops = atmqtt_ops,
+	.n_ops = ARRAY_SIZE(atmqtt_ops),
 	.resv_start_op = ATMQTT_CMD_GET_MODEM,
 	.mcgrps = atmqtt_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(atmqtt_mcgrps),

@@ -365,6 +365,42 @@ TEST_F(modem, required_attributes)
 	}
 }
 
+/*
+ * Attributes no request of the command takes are refused, with the offset
+ * of the attribute: the reconnect ones outside SET_CLIENT (past the
+ * operation's maxattr), the kernel's own (STATUS) anywhere.  The publish
+ * never reaches the modem.
+ */
+TEST_F(modem, attributes_outside_the_request)
+{
+	static const struct attr extra[] = {
+		I(ATMQTT_A_RECONNECT, U8, 1),
+		I(ATMQTT_A_RECONNECT_MAX_MS, U32, 1000),
+		I(ATMQTT_A_STATUS, U8, 1),
+	};
+	struct attr a[8];
+	struct reply r;
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
+		n = base(ATMQTT_CMD_PUBLISH, self->sim.handle, a);
+		a[2] = (struct attr)S(ATMQTT_A_TOPIC, "outside");
+		a[n++] = extra[i];
+		request(ATMQTT_CMD_PUBLISH, a, n, &r);
+		EXPECT_EQ(-EINVAL, r.err);
+		EXPECT_TRUE(r.has_offs);
+		TH_LOG("PUBLISH with attribute %d: %d %s", extra[i].type,
+		       r.err, r.msg);
+	}
+	EXPECT_FALSE(sim_log_has(&self->sim, "outside", 7));
+	/* Where it belongs, the same attribute is taken. */
+	n = base(ATMQTT_CMD_SET_CLIENT, self->sim.handle, a);
+	a[n++] = (struct attr)I(ATMQTT_A_RECONNECT, U8, 0);
+	request(ATMQTT_CMD_SET_CLIENT, a, n, &r);
+	EXPECT_EQ(0, r.err);
+}
+
 TEST_F(modem, unknown_modem)
 {
 	struct attr a[8];

@@ -36,7 +36,12 @@
  * the attribute and the rule, or quotes the manual's text for the modem's
  * error:
  *   -EPERM        the request needs CAP_NET_ADMIN (marked "admin" below).
- *   -EINVAL       an attribute is missing or outside the manual's range.
+ *   -EINVAL       an attribute is missing or outside the manual's range,
+ *                 or is one no request takes (the kernel's own, listed
+ *                 for replies and events) or, past ATMQTT_A_DATASIZE, not
+ *                 this command's (the RECONNECT ones outside SET_CLIENT):
+ *                 the message is then the generic "Unsupported attribute"
+ *                 or "Unknown attribute type", with the attribute's offset.
  *   -ENODEV       no modem with that handle, or the tty hung up or the line
  *                 discipline was detached while the request waited.
  *   -ETIMEDOUT    no final result (cmd_timeout_ms), no result URC
