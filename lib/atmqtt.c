@@ -347,6 +347,17 @@ static void put_u8(struct req *r, int type, long v)
 	req_put(r, type, &u, sizeof(u));
 }
 
+/*
+ * A u8 the kernel takes as def when it is missing: left out when it is def
+ * (one attribute less to write and for the kernel to validate), sent when
+ * it is anything else, out of range included.
+ */
+static void put_u8_opt(struct req *r, int type, long v, long def)
+{
+	if (v != def)
+		put_u8(r, type, v);
+}
+
 static void put_u16(struct req *r, int type, long v)
 {
 	uint16_t u = v;
@@ -812,8 +823,9 @@ int atmqtt_publish(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
 
 	req_client(&r, nl, ATMQTT_CMD_PUBLISH, modem, client);
 	put_str(&r, ATMQTT_A_TOPIC, topic);
-	put_u8(&r, ATMQTT_A_QOS, qos);
-	put_u8(&r, ATMQTT_A_RETAIN, retain);
+	/* QoS 0 and no retain, the common publish, are the defaults */
+	put_u8_opt(&r, ATMQTT_A_QOS, qos, 0);
+	put_u8_opt(&r, ATMQTT_A_RETAIN, retain, 0);
 	/* Binary, any bytes; no attribute is the empty payload. */
 	if (len)
 		put_bin(&r, ATMQTT_A_PAYLOAD, payload, len);

@@ -97,7 +97,7 @@ GET_SUB flags=dump'
 CASE="lib grow"
 script 'PUBLISH ack -22 msg=late attr=DATASIZE' 'CLOSE ack 0'
 "$LIBTEST" grow && ok || bad "$CASE"
-expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=$(printf "%0255d" 0 | tr 0 t) QOS=1 RETAIN=0 PAYLOAD=$(printf "%01024d" 0 | tr 0 p) DATASIZE=1
+expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=$(printf "%0255d" 0 | tr 0 t) QOS=1 PAYLOAD=$(printf "%01024d" 0 | tr 0 p) DATASIZE=1
 CLOSE flags=none MODEM=1 CLIENT=1"
 
 CASE="lib modems"
@@ -150,8 +150,8 @@ assert raw.encode("latin-1") == bytes((i * 7) & 255 for i in range(1024))
 assert " RETAIN=1 " in line and " QOS=1 " in line
 EOF
 sed 1d "$T/log" >"$T/log2"
-expect "$T/log2" 'PUBLISH flags=none MODEM=1 CLIENT=2 TOPIC=t QOS=0 RETAIN=0 PAYLOAD=hi DATASIZE=1
-PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=t QOS=0 RETAIN=0
+expect "$T/log2" 'PUBLISH flags=none MODEM=1 CLIENT=2 TOPIC=t PAYLOAD=hi DATASIZE=1
+PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=t
 READ flags=none MODEM=1 CLIENT=1
 READ flags=none MODEM=1 CLIENT=2'
 
@@ -307,7 +307,7 @@ UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=b/+'
 CASE="pub -m"; script; run 0 pub -M 1 -t a/b -m 'hello world' -q 1 -r
 expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a/b QOS=1 RETAIN=1 PAYLOAD=hello%20world"
 CASE="pub -n -D"; script; run 0 pub -M 1 -t a -n -D
-expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0 RETAIN=0 DATASIZE=1"
+expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a DATASIZE=1"
 CASE="pub -j"
 script 'PUBLISH reply MODEM=1 CLIENT=1 STATUS=1 DATASIZE=1' 'PUBLISH ack 0'
 run 0 -j pub -M 1 -t a -m 'x"y'
@@ -323,7 +323,7 @@ assert raw.encode("latin-1") == bytes(range(256)) * 4
 EOF
 CASE="pub -s"; script
 printf 'a\000b\n' | "$CLI" pub -M 1 -t a -s >"$T/out" 2>"$T/err" && ok || bad "$CASE"
-expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0 RETAIN=0 PAYLOAD=a%00b%0a"
+expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a PAYLOAD=a%00b%0a"
 CASE="pub -f 1025 bytes"; script
 { cat "$T/bin1024"; printf x; } >"$T/bin1025"
 run 1 pub -M 1 -t a -f "$T/bin1025"
@@ -335,7 +335,7 @@ has "$T/err" "atmqtt: pub: stdin: payload longer than 1024 bytes"
 CASE="pub -f missing"; script; run 1 pub -M 1 -t a -f "$T/nope"
 expect "$T/err" "atmqtt: $T/nope: No such file or directory"
 CASE="pub -f empty"; script; : >"$T/empty"; run 0 pub -M 1 -t a -f "$T/empty"
-expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0 RETAIN=0"
+expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a"
 
 CASE="user set"; script
 run 0 user -M 1 -c 2 -u bob -P 'p w' -i dev1
