@@ -18,7 +18,7 @@
  * sent without NLM_F_ACK: the kernel answers its success with a reply of
  * the request's command (see the UAPI header), which then ends it, and an
  * error with an NLMSG_ERROR all the same.  That spares an ack message and
- * a recvmsg() per request.
+ * a system call per request.
  * Messages of an earlier request (another sequence number) are skipped.
  *
  * Ranges are the kernel's business: it answers with -EINVAL and a message

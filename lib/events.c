@@ -4,8 +4,8 @@
  *
  * A socket of its own joins ATMQTT_MCGRP_EVENTS with a large receive
  * buffer.  When listeners do not keep up the kernel drops events and the
- * next recvmsg() fails with ENOBUFS, which libnl reports as -NLE_NOMEM:
- * atmqtt_events_dispatch() returns -ENOBUFS for it and counts it.  Message
+ * next read of the socket fails with ENOBUFS: atmqtt_events_dispatch()
+ * returns -ENOBUFS for it and counts it.  Message
  * events show the loss themselves as a gap in RX_SEQ.
  */
 #include <errno.h>
@@ -239,7 +239,7 @@ int atmqtt_events_dispatch(struct atmqtt_events *ev, atmqtt_event_cb cb,
 		if (ev->stop)
 			return ev->stop;
 		if (ret == -ENOBUFS) {
-			/* recvmsg() failed with ENOBUFS: events were lost */
+			/* the read failed with ENOBUFS: events were lost */
 			ev->overruns++;
 			return -ENOBUFS;
 		}

@@ -32,9 +32,9 @@ extern const struct nla_policy aqi_policy[ATMQTT_A_MAX + 1];
  */
 struct nl_sock *aqi_sock(int *family, int *group);
 
-/* One datagram of such a socket: one recvmsg() into buf (AQI_MSG_BUF
+/* One datagram of such a socket: one recvfrom() into buf (AQI_MSG_BUF
  * bytes, the handle's), then its messages to fn(nlh, arg) in turn, until fn
- * returns non-zero.  A negative errno if recvmsg() failed (EINTR is
+ * returns non-zero.  A negative errno if recvfrom() failed (EINTR is
  * retried) or the datagram did not fit (-EMSGSIZE), 0 for a datagram that
  * is not the kernel's (skipped), else what fn returned last.
  */

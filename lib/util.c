@@ -105,26 +105,27 @@ int aqi_recv(struct nl_sock *sk, void *buf,
 	     int (*fn)(struct nlmsghdr *nlh, void *arg), void *arg)
 {
 	struct sockaddr_nl peer;
-	struct iovec iov = { .iov_base = buf, .iov_len = AQI_MSG_BUF };
-	struct msghdr msg = {
-		.msg_name = &peer, .msg_namelen = sizeof(peer),
-		.msg_iov = &iov, .msg_iovlen = 1,
-	};
+	socklen_t plen = sizeof(peer);
 	struct nlmsghdr *nlh;
 	ssize_t r;
 	int n, ret = 0;
 
+	/* recvfrom(), not recvmsg(): no msghdr and iovec for the kernel to
+	 * copy in.  With MSG_TRUNC netlink returns the datagram's whole
+	 * length, so a datagram that did not fit shows.
+	 */
 	do
-		r = recvmsg(nl_socket_get_fd(sk), &msg, 0);
+		r = recvfrom(nl_socket_get_fd(sk), buf, AQI_MSG_BUF, MSG_TRUNC,
+			     (struct sockaddr *)&peer, &plen);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return -errno;
-	if (msg.msg_flags & MSG_TRUNC)
+	if (r > AQI_MSG_BUF)
 		return -EMSGSIZE;
 	/* The family's messages come from the kernel; another process
 	 * may send to this port too, and is not listened to.
 	 */
-	if (msg.msg_namelen != sizeof(peer) || peer.nl_pid)
+	if (plen != sizeof(peer) || peer.nl_pid)
 		return 0;
 	n = r;
 	for (nlh = buf; !ret && nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n))

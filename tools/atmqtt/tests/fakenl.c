@@ -4,7 +4,7 @@
  * libatmqtt and the CLI on a host without the module.
  *
  * Linked with -Wl,--wrap for genl_ctrl_resolve, genl_ctrl_resolve_grp,
- * nl_socket_add_membership, nl_sendto, recvmsg and poll.  The
+ * nl_socket_add_membership, nl_sendto, recvfrom and poll.  The
  * sockets are real (genl_connect), the library's message handling is the
  * real one; only the kernel's side is replaced:
  *   - every request is decoded and logged, one line, to $FAKENL_LOG:
@@ -24,7 +24,7 @@
  *       CMD done ERRNO [msg=TEXT]     end of a dump
  *       CMD stale                     an ack of an older request first
  *       event EVT ATTR=value ...      for the events socket
- *       event overrun                 recvmsg() fails with ENOBUFS
+ *       event overrun                 the read fails with ENOBUFS
  *       event exit                    the process exits (status 0)
  *     The lines of one CMD up to its ack/done answer one request, in
  *     order.  Without a script line: GET_MODEM answers one modem
@@ -693,23 +693,29 @@ int __wrap_nl_sendto(struct nl_sock *sk, void *buf, size_t size)
 }
 
 /*
- * The answer's datagrams, in turn, as recvmsg() reads them, from the
- * kernel.  With none queued, a request's socket has lost its answer; the
- * events socket blocks like the real one.
+ * The answer's datagrams, in turn, as recvfrom() reads them (with
+ * MSG_TRUNC: the datagram's whole length), from the kernel.  With none
+ * queued, a request's socket has lost its answer; the events socket blocks
+ * like the real one.
  */
-ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags)
+ssize_t __wrap_recvfrom(int fd, void *buf, size_t size, int flags,
+			struct sockaddr *addr, socklen_t *alen)
 {
+	struct sockaddr_nl *nla = (struct sockaddr_nl *)addr;
 	struct fsock *fs = NULL;
-	struct sockaddr_nl *nla = msg->msg_name;
 	struct dgram *d;
 	size_t i, len;
 
-	(void)flags;
 	for (i = 0; i < ARRAY_SIZE(socks); i++)
 		if (socks[i].sk && nl_socket_get_fd(socks[i].sk) == fd)
 			fs = &socks[i];
 	if (!fs)
-		die("recvmsg() on a socket that sent nothing");
+		die("recvfrom() on a socket that sent nothing");
+	if (flags != MSG_TRUNC || !nla || !alen || *alen < sizeof(*nla))
+		die("recvfrom() without MSG_TRUNC or an address");
+	memset(nla, 0, sizeof(*nla));
+	nla->nl_family = AF_NETLINK;
+	*alen = sizeof(*nla);
 	d = fs->head;
 	if (!d) {
 		if (!fs->events)
@@ -729,19 +735,8 @@ ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags)
 		errno = ENOBUFS;
 		return -1;
 	}
-	if (msg->msg_iovlen != 1 || !nla ||
-	    msg->msg_namelen < sizeof(*nla))
-		die("recvmsg() not into one buffer with an address");
-	memset(nla, 0, sizeof(*nla));
-	nla->nl_family = AF_NETLINK;
-	msg->msg_namelen = sizeof(*nla);
-	msg->msg_flags = 0;
 	len = d->len;
-	if (len > msg->msg_iov[0].iov_len) {
-		len = msg->msg_iov[0].iov_len;
-		msg->msg_flags = MSG_TRUNC;
-	}
-	memcpy(msg->msg_iov[0].iov_base, d->data, len);
+	memcpy(buf, d->data, len < size ? len : size);
 	free(d);
 	return len;
 }
