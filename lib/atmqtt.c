@@ -192,7 +192,7 @@ static void atmqtt_family_msg(struct atmqtt_nl *nl, struct nlmsghdr *nlh)
 {
 	struct nlattr *tb[ATMQTT_A_MAX + 1];
 
-	if (genlmsg_parse(nlh, 0, tb, ATMQTT_A_MAX, aqi_policy))
+	if (aqi_genl_parse(tb, nlh))
 		return;
 	if (tb[ATMQTT_A_MODEM_ERROR]) {
 		/* The error ack follows. */
@@ -485,7 +485,7 @@ static int req_send_u8(struct req *r, int type)
 }
 
 /* The top-level attributes of one type in a reply, in order (LINE and
- * ENTRY repeat, so genlmsg_parse() would keep only the last one).
+ * ENTRY repeat, so aqi_genl_parse() would keep only the last one).
  */
 #define for_each_reply_attr(pos, nlh, type, rem)			\
 	nla_for_each_attr(pos, genlmsg_attrdata(nlmsg_data(nlh), 0),	\
@@ -628,7 +628,7 @@ static void reply_user(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 	for_each_reply_attr(e, nlh, ATMQTT_A_ENTRY, rem) {
 		if (ctx->count >= ATMQTT_CLIENT_MAX)
 			break;
-		if (nla_parse_nested(etb, ATMQTT_A_MAX, e, aqi_policy) ||
+		if (aqi_parse(etb, nla_data(e), nla_len(e)) ||
 		    !etb[ATMQTT_A_CLIENT])
 			continue;
 		u = &ctx->out[ctx->count++];
@@ -695,7 +695,7 @@ static void reply_will(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 	for_each_reply_attr(e, nlh, ATMQTT_A_ENTRY, rem) {
 		if (ctx->count >= ATMQTT_CLIENT_MAX)
 			break;
-		if (nla_parse_nested(etb, ATMQTT_A_MAX, e, aqi_policy) ||
+		if (aqi_parse(etb, nla_data(e), nla_len(e)) ||
 		    !etb[ATMQTT_A_CLIENT])
 			continue;
 		w = &ctx->out[ctx->count++];

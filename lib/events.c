@@ -67,7 +67,7 @@ static void event_parse(struct atmqtt_events *ev, struct nlmsghdr *nlh)
 	struct atmqtt_event e;
 	int ret;
 
-	if (genlmsg_parse(nlh, 0, tb, ATMQTT_A_MAX, aqi_policy))
+	if (aqi_genl_parse(tb, nlh))
 		return;
 	memset(&e, 0, sizeof(e));
 	e.type = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;

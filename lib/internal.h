@@ -41,6 +41,16 @@ struct nl_sock *aqi_sock(int *family, int *group);
 int aqi_recv(struct nl_sock *sk, void *buf,
 	     int (*fn)(struct nlmsghdr *nlh, void *arg), void *arg);
 
+/* Attributes of the family, from an attribute stream of len bytes (a
+ * message's or a nest's) or from a generic netlink message, into
+ * tb[ATMQTT_A_MAX + 1], as genlmsg_parse() with aqi_policy would: a
+ * repeated type keeps its last instance, unknown types are skipped, an
+ * integer shorter than its type is -ERANGE; -EPROTO for a message shorter
+ * than its headers.  Without libnl's calls per attribute.
+ */
+int aqi_parse(struct nlattr **tb, void *data, int len);
+int aqi_genl_parse(struct nlattr **tb, struct nlmsghdr *nlh);
+
 /* Copies a string attribute into dst[size], stopping at the first NUL or
  * at the attribute's end, always NUL-terminated.
  */

@@ -133,6 +133,47 @@ int aqi_recv(struct nl_sock *sk, void *buf,
 	return ret;
 }
 
+/* The shortest payload aqi_policy allows for an attribute type. */
+static int aqi_minlen(int type)
+{
+	switch (aqi_policy[type].type) {
+	case NLA_U8:	return 1;
+	case NLA_U16:	return 2;
+	case NLA_U32:	return 4;
+	case NLA_U64:	return 8;
+	default:	return 0;
+	}
+}
+
+int aqi_parse(struct nlattr **tb, void *data, int len)
+{
+	struct nlattr *a = data;
+	int type;
+
+	memset(tb, 0, sizeof(*tb) * (ATMQTT_A_MAX + 1));
+	while (len >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) &&
+	       a->nla_len <= len) {
+		type = a->nla_type & NLA_TYPE_MASK;
+		if (type && type <= ATMQTT_A_MAX) {
+			if (a->nla_len - NLA_HDRLEN < aqi_minlen(type))
+				return -ERANGE;
+			tb[type] = a;
+		}
+		len -= NLA_ALIGN(a->nla_len);
+		a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
+	}
+	return 0;
+}
+
+int aqi_genl_parse(struct nlattr **tb, struct nlmsghdr *nlh)
+{
+	int len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+
+	if (len < 0)
+		return -EPROTO;
+	return aqi_parse(tb, (char *)nlh + NLMSG_HDRLEN + GENL_HDRLEN, len);
+}
+
 void aqi_nla_strcpy(char *dst, size_t size, const struct nlattr *a)
 {
 	const char *s = nla_data(a);
