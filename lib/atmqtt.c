@@ -5,7 +5,7 @@
  * A request is built with req_init() and the put_*() helpers, which keep
  * the first failure (so a request function is a straight list of puts),
  * then sent by req_send().  It is written straight into the handle's
- * buffer and sent with nl_sendto(); the answer is read into the handle's
+ * buffer and sent with send(); the answer is read into the handle's
  * receive buffer (aqi_recv()): no message object, no allocation per
  * request.  req_send() waits for the kernel's answer:
  *   - the reply messages of the request's command: a reply carrying
@@ -420,9 +420,11 @@ static int req_send(struct req *r, reply_fn reply, void *arg)
 	nl->reply_arg = arg;
 	nl->reply_ends = !(nlh->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP));
 
-	ret = nl_sendto(nl->sk, nl->tx, r->len);
-	if (ret < 0)
-		nl->err = aqi_nlerr(ret);
+	/* send(): the socket's default destination is the kernel, and
+	 * without an address the kernel has none to copy in and check.
+	 */
+	if (send(nl_socket_get_fd(nl->sk), nl->tx, r->len, 0) < 0)
+		nl->err = -errno;
 	while (nl->err > 0) {
 		ret = aqi_recv(nl->sk, nl->rx, atmqtt_answer_msg, nl);
 		if (ret < 0 && nl->err > 0)

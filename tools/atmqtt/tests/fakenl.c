@@ -4,7 +4,7 @@
  * libatmqtt and the CLI on a host without the module.
  *
  * Linked with -Wl,--wrap for genl_ctrl_resolve, genl_ctrl_resolve_grp,
- * nl_socket_add_membership, nl_sendto, recvfrom and poll.  The
+ * genl_connect, nl_socket_add_membership, send, recvfrom and poll.  The
  * sockets are real (genl_connect), the library's message handling is the
  * real one; only the kernel's side is replaced:
  *   - every request is decoded and logged, one line, to $FAKENL_LOG:
@@ -676,10 +676,36 @@ int __wrap_nl_socket_add_membership(struct nl_sock *sk, int group)
 	return 0;
 }
 
-int __wrap_nl_sendto(struct nl_sock *sk, void *buf, size_t size)
+/* The fake socket of a descriptor: one that genl_connect() connected. */
+static struct fsock *fs_of_fd(int fd, const char *call)
 {
-	struct nlmsghdr *nlh = buf;
+	size_t i;
 
+	for (i = 0; i < ARRAY_SIZE(socks); i++)
+		if (socks[i].sk && nl_socket_get_fd(socks[i].sk) == fd)
+			return &socks[i];
+	die("%s() on a socket genl_connect() did not connect", call);
+	return NULL;
+}
+
+int __real_genl_connect(struct nl_sock *sk);
+
+int __wrap_genl_connect(struct nl_sock *sk)
+{
+	int err = __real_genl_connect(sk);
+
+	if (!err)
+		fs_of(sk);
+	return err;
+}
+
+ssize_t __wrap_send(int fd, const void *buf, size_t size, int flags)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct fsock *fs = fs_of_fd(fd, "send");
+
+	if (flags)
+		die("send() with flags %#x", flags);
 	if (size < sizeof(*nlh) || nlh->nlmsg_len != size)
 		die("a request of %zu bytes, %u in its header", size,
 		    size >= sizeof(*nlh) ? nlh->nlmsg_len : 0);
@@ -688,7 +714,7 @@ int __wrap_nl_sendto(struct nl_sock *sk, void *buf, size_t size)
 	if (!(nlh->nlmsg_flags & NLM_F_REQUEST))
 		die("a request without NLM_F_REQUEST");
 	log_request(nlh);
-	answer(fs_of(sk), nlh);
+	answer(fs, nlh);
 	return size;
 }
 
@@ -702,15 +728,9 @@ ssize_t __wrap_recvfrom(int fd, void *buf, size_t size, int flags,
 			struct sockaddr *addr, socklen_t *alen)
 {
 	struct sockaddr_nl *nla = (struct sockaddr_nl *)addr;
-	struct fsock *fs = NULL;
+	struct fsock *fs = fs_of_fd(fd, "recvfrom");
 	struct dgram *d;
-	size_t i, len;
-
-	for (i = 0; i < ARRAY_SIZE(socks); i++)
-		if (socks[i].sk && nl_socket_get_fd(socks[i].sk) == fd)
-			fs = &socks[i];
-	if (!fs)
-		die("recvfrom() on a socket that sent nothing");
+	size_t len;
 	if (flags != MSG_TRUNC || !nla || !alen || *alen < sizeof(*nla))
 		die("recvfrom() without MSG_TRUNC or an address");
 	memset(nla, 0, sizeof(*nla));
