@@ -61,7 +61,10 @@ static void atmqtt_modem_release(struct kref *ref)
 	struct atmqtt_modem *m = container_of(ref, struct atmqtt_modem, ref);
 
 	atmqtt_clients_free(m);
-	kfree(m);
+	/* The parser's line and the tx buffer may hold a password or a
+	 * private payload: leave nothing in freed memory.
+	 */
+	kfree_sensitive(m);
 }
 
 void atmqtt_modem_put(struct atmqtt_modem *m)
@@ -230,6 +233,7 @@ static int atmqtt_tx_start(struct atmqtt_modem *m, struct atmqtt_req *c)
 static void atmqtt_tx_cancel(struct atmqtt_modem *m)
 {
 	mutex_lock(&m->tx_mutex);
+	memzero_explicit(m->tx_buf, m->tx_len);
 	m->tx_len = 0;
 	m->tx_off = 0;
 	mutex_unlock(&m->tx_mutex);
