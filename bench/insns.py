@@ -47,7 +47,9 @@ def side(spec, log, ksyms):
     windows = 0
     by_fn = {}
     calls = {}
+    steady = {}     # blocks executed at least half as often as samples
     tcg = {"blocks": 0, "distinct": 0, "translated": 0}
+    blocks = []
     with open(counts) as f:
         for line in f:
             w = line.split()
@@ -70,11 +72,15 @@ def side(spec, log, ksyms):
                 if i >= 0 and table[i][0] == addr:
                     calls[fn] = calls.get(fn, 0) + execs
             by_fn[fn] = by_fn.get(fn, 0) + n
+            blocks.append((fn, execs))
     if not windows:
         sys.exit("%s: no window closed" % spec)
+    for fn, execs in blocks:
+        if 2 * execs >= windows:
+            steady[fn] = steady.get(fn, 0) + 1
     return ({k: v / windows for k, v in by_fn.items()},
             {k: v / windows for k, v in calls.items()}, windows,
-            {k: v / windows for k, v in tcg.items()})
+            {k: v / windows for k, v in tcg.items()}, steady)
 
 
 def main():
@@ -82,8 +88,8 @@ def main():
         sys.exit(__doc__)
     top = int(sys.argv[6]) if len(sys.argv) > 6 else 40
     ksyms = symbols(sys.argv[1])
-    k, kc, kw, kt = side(sys.argv[2], sys.argv[3], ksyms)
-    u, uc, uw, ut = side(sys.argv[4], sys.argv[5], ksyms)
+    k, kc, kw, kt, kb = side(sys.argv[2], sys.argv[3], ksyms)
+    u, uc, uw, ut, ub = side(sys.argv[4], sys.argv[5], ksyms)
 
     def parts(d):
         user = d.get("(user space)", 0)
@@ -108,6 +114,26 @@ def main():
         print("%-14s %10.0f %10.0f %10.2f" % (name, t["blocks"],
                                              t["distinct"],
                                              t["translated"]))
+    print()
+    print("Blocks executed at least once every two samples, by function")
+    print("(where the distinct blocks are):")
+    print()
+    print("%-14s %10s %10s %10s %10s %10s" % ("side", "user", "kernel",
+                                             "module", "total", "own"))
+    for name, d, o in (("kernel path", kb, ub), ("baseline", ub, kb)):
+        b_user, b_kern, b_mod = parts(d)
+        own = sum(v for f, v in d.items() if f not in o)
+        print("%-14s %10d %10d %10d %10d %10d" % (name, b_user, b_kern,
+                                                 b_mod, sum(d.values()),
+                                                 own))
+    print("(own: in functions the other side does not run)")
+    print()
+    print("%9s %9s %9s  %s" % ("kernel", "baseline", "diff", "function"))
+    bdiff = sorted(set(kb) | set(ub),
+                   key=lambda f: -abs(kb.get(f, 0) - ub.get(f, 0)))
+    for f in bdiff[:top // 2]:
+        print("%9d %9d %+9d  %s" % (kb.get(f, 0), ub.get(f, 0),
+                                    kb.get(f, 0) - ub.get(f, 0), f))
     print()
     print("Functions by difference, kernel path minus baseline, per sample")
     print("(instructions, and calls: executions of the function's first block):")
