@@ -425,6 +425,8 @@ static int req_send(struct req *r, reply_fn reply, void *arg)
 	 */
 	if (send(nl_socket_get_fd(nl->sk), nl->tx, r->len, 0) < 0)
 		nl->err = -errno;
+	/* A SET_USER carries a password: the buffer keeps no request. */
+	explicit_bzero(nl->tx, r->len);
 	while (nl->err > 0) {
 		ret = aqi_recv(nl->sk, nl->rx, atmqtt_answer_msg, nl);
 		if (ret < 0 && nl->err > 0)
