@@ -8,11 +8,12 @@ shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/vm
 mkdir -p "$out"
-# ATMQTT_KERNEL: an image; else ATMQTT_KVER: /boot/vmlinuz-<kver>; else 6.1.
-if [ -z "${ATMQTT_KERNEL:-}" ] && [ -n "${ATMQTT_KVER:-}" ]; then
-	ATMQTT_KERNEL=/boot/vmlinuz-$ATMQTT_KVER
+# ATMQTT_KERNEL: an image; else ATMQTT_KVER: Debian's image of that version,
+# unpacked into the cache by scripts/deps.sh (scripts/kernel-image.sh).
+if [ -z "${ATMQTT_KERNEL:-}" ]; then
+	ATMQTT_KERNEL=$(sh "$top/scripts/kernel-image.sh" "${ATMQTT_KVER:?set ATMQTT_KVER or ATMQTT_KERNEL}")
 fi
-kernel=${ATMQTT_KERNEL:-$(ls /boot/vmlinuz-6.1.0-*-amd64 2>/dev/null | sort -V | tail -n1)}
+kernel=$ATMQTT_KERNEL
 [ -r "$kernel" ] || { echo "run.sh: no kernel image (set ATMQTT_KERNEL)"; exit 1; }
 case "$mode" in
 demo) timeout=${ATMQTT_VM_TIMEOUT:-300} ;;

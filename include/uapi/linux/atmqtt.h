@@ -297,6 +297,8 @@ enum atmqtt_attr {
 	ATMQTT_A_RX_OVERFLOWS,	/* u64 */
 	ATMQTT_A_TRUNCATED,	/* u8 */
 	ATMQTT_A_MEM_BYTES,	/* u32 */
+	ATMQTT_A_TTY_DEV,	/* u32, the tty's dev_t (new_encode_dev()) */
+	ATMQTT_A_RESYNCS,	/* u64, exchanges the modem had to resync */
 
 	__ATMQTT_A_MAX
 };
