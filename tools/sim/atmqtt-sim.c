@@ -76,7 +76,7 @@ struct client {
 	int will_qos, will_retain;
 };
 
-static int master = -1, log_fd = -1;
+static int master = -1, log_fd = -1, publog_fd = -1;
 static bool echo_on = true, verbose, muted, break_close;
 static const char *broker_host;
 static int broker_port;
@@ -979,6 +979,42 @@ static const char *cmd_unsub(struct arg *a, int n)
 	return sub_unsub(a, n, true);
 }
 
+static char *hex(char *t, const void *buf, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = buf;
+	size_t i;
+
+	if (!n)
+		*t++ = '-';
+	for (i = 0; i < n; i++) {
+		*t++ = digits[p[i] >> 4];
+		*t++ = digits[p[i] & 15];
+	}
+	return t;
+}
+
+/*
+ * -P: "PUB <client> <qos> <retain> <topic hex> <payload hex or ->" for a
+ * message about to be handed to libmosquitto, in one write() (main thread).
+ */
+static void publog(struct client *c, const char *topic, int qos, int retain,
+		   const void *data, size_t len)
+{
+	char buf[32 + 2 * TOPIC_MAX + 2 * PAYLOAD_MAX], *t = buf;
+	size_t tlen = strlen(topic);
+
+	if (publog_fd < 0 || tlen > TOPIC_MAX || len > PAYLOAD_MAX)
+		return;
+	t += sprintf(t, "PUB %d %d %d ", c->id, qos, retain);
+	t = hex(t, topic, tlen);
+	*t++ = ' ';
+	t = hex(t, data, len);
+	*t++ = '\n';
+	if (write(publog_fd, buf, t - buf) != t - buf)
+		perror("atmqtt-sim: publog");
+}
+
 /* OK, then publish; +MQTTPUB: <id>,1 comes from on_publish. */
 static void publish(struct client *c, const char *topic, int qos, int retain,
 		    const void *data, size_t len)
@@ -990,9 +1026,15 @@ static void publish(struct client *c, const char *topic, int qos, int retain,
 	case FAULT_HOLD:
 		return;
 	case FAULT_NONE:
-		if (is_open(c))
-			rc = mosquitto_publish(c->mosq, NULL, topic, len, data,
-					       qos, retain);
+		if (!is_open(c))
+			break;
+		/* What libmosquitto would refuse gets no publog line. */
+		rc = mosquitto_pub_topic_check(topic);
+		if (rc != MOSQ_ERR_SUCCESS)
+			break;
+		publog(c, topic, qos, retain, data, len);
+		rc = mosquitto_publish(c->mosq, NULL, topic, len, data, qos,
+				       retain);
 	}
 	if (rc != MOSQ_ERR_SUCCESS)
 		result_urc(c, K_PUB, 0);
@@ -1568,8 +1610,8 @@ static void on_signal(int sig)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: atmqtt-sim [-c CONTROL_FIFO] [-l LOG] [-L LINK] [-E] [-k]\n"
-		"                  [-b HOST] [-p PORT] [-B BAUD] [-T TRACE] [-v]\n"
+		"usage: atmqtt-sim [-c CONTROL_FIFO] [-l LOG] [-P PUBLOG] [-L LINK] [-E]\n"
+		"                  [-k] [-b HOST] [-p PORT] [-B BAUD] [-T TRACE] [-v]\n"
 		"Simulates a Fibocom NL668 MQTT AT interface on a pty; prints the\n"
 		"pty path first.  See Documentation/simulator.rst.\n");
 }
@@ -1579,6 +1621,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "control", required_argument, NULL, 'c' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "publog", required_argument, NULL, 'P' },
 		{ "link", required_argument, NULL, 'L' },
 		{ "no-echo", no_argument, NULL, 'E' },
 		{ "break-close", no_argument, NULL, 'k' },
@@ -1591,14 +1634,14 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *link_path = NULL, *ctl_path = NULL, *log_path = NULL;
-	const char *trace_path = NULL;
+	const char *trace_path = NULL, *publog_path = NULL;
 	char ctl[512];
 	size_t clen = 0;
 	struct termios tio;
 	struct sigaction sa;
 	int c, ctl_fd = -1, i;
 
-	while ((c = getopt_long(argc, argv, "c:l:L:Ekb:p:B:T:vh", opts,
+	while ((c = getopt_long(argc, argv, "c:l:P:L:Ekb:p:B:T:vh", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -1606,6 +1649,9 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			log_path = optarg;
+			break;
+		case 'P':
+			publog_path = optarg;
 			break;
 		case 'L':
 			link_path = optarg;
@@ -1667,6 +1713,14 @@ int main(int argc, char **argv)
 		log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (log_fd < 0) {
 			perror("atmqtt-sim: log");
+			return 1;
+		}
+	}
+	if (publog_path) {
+		publog_fd = open(publog_path, O_WRONLY | O_CREAT | O_APPEND,
+				 0644);
+		if (publog_fd < 0) {
+			perror("atmqtt-sim: publog");
 			return 1;
 		}
 	}
