@@ -136,8 +136,27 @@ static struct {
 	char *topic;
 	int qos, retain;
 	size_t need, len;		/* need 0: not waiting */
+	long long prompt_due;		/* "slowprompt": '>' not sent yet */
 	char buf[PAYLOAD_MAX];
 } pending;
+
+/*
+ * "slowfinal": the modem is busy with one command line until slow.due.
+ * Whatever the host sends meanwhile waits in the backlog, as in a real
+ * modem's UART buffer, and is taken in order once the line is done; so is
+ * what follows the data of a "slowprompt" publish that all arrived before
+ * its prompt went out (main thread).
+ */
+#define BACKLOG_MAX	(1 << 20)
+static int slowfinal_ms, slowprompt_ms;	/* armed by the control FIFO */
+static struct {
+	long long due;			/* CLOCK_MONOTONIC ms; 0: not busy */
+	char line[CMD_MAX + 1];
+	size_t len;
+	bool too_long;
+} slow;
+static char *backlog;
+static size_t backlog_len, backlog_cap;
 
 /* ---- output ---- */
 
@@ -1040,6 +1059,12 @@ static void publish(struct client *c, const char *topic, int qos, int retain,
 		result_urc(c, K_PUB, 0);
 }
 
+static void send_prompt(void)
+{
+	logv(">>", ">", 1);
+	send_raw(">\r\n", 3);
+}
+
 static const char *cmd_pub(struct arg *a, int n)
 {
 	struct client *c;
@@ -1072,8 +1097,12 @@ static const char *cmd_pub(struct arg *a, int n)
 	pending.retain = a[3].num;
 	pending.need = a[4].num;
 	pending.len = 0;
-	logv(">>", ">", 1);
-	send_raw(">\r\n", 3);
+	if (slowprompt_ms) {	/* in data mode now, '>' later */
+		pending.prompt_due = now_ms() + slowprompt_ms;
+		slowprompt_ms = 0;
+	} else {
+		send_prompt();
+	}
 	return NULL;
 }
 
@@ -1367,6 +1396,52 @@ static void echo(const char *s, size_t n)
 		send_raw(s, n);
 }
 
+/* A command line, or one too long (ERROR). */
+static void run_line(const char *line, size_t len, bool too_long)
+{
+	if (too_long)
+		sendf("ERROR");
+	else
+		handle_line(line, len);
+}
+
+/* Busy with a "slowfinal" line, or a "slowprompt" publish's prompt is
+ * still to come after all of its data.
+ */
+static bool busy(void)
+{
+	return slow.due ||
+	       (pending.prompt_due && pending.need &&
+		pending.len == pending.need);
+}
+
+/* Keep bytes that arrived while busy, up to BACKLOG_MAX. */
+static void backlog_add(const char *buf, size_t n)
+{
+	size_t cap;
+	char *p;
+
+	if (n > BACKLOG_MAX - backlog_len) {
+		fprintf(stderr, "atmqtt-sim: busy, %zu input bytes lost\n",
+			n - (BACKLOG_MAX - backlog_len));
+		n = BACKLOG_MAX - backlog_len;
+	}
+	if (backlog_len + n > backlog_cap) {
+		cap = backlog_cap ? backlog_cap : 4096;
+		while (cap < backlog_len + n)
+			cap *= 2;
+		p = realloc(backlog, cap);
+		if (!p) {
+			perror("atmqtt-sim");
+			exit(1);
+		}
+		backlog = p;
+		backlog_cap = cap;
+	}
+	memcpy(backlog + backlog_len, buf, n);
+	backlog_len += n;
+}
+
 /* Bytes from the host: commands up to CR, or <Datasize> publish data. */
 static void feed(const char *buf, size_t n)
 {
@@ -1374,6 +1449,11 @@ static void feed(const char *buf, size_t n)
 	char b;
 
 	while (i < n) {
+		if (busy()) {		/* the rest waits, unechoed */
+			echo(buf + from, i - from);
+			backlog_add(buf + i, n - i);
+			return;
+		}
 		if (pending.need) {	/* raw data: no echo, no parsing */
 			echo(buf + from, i - from);
 			k = pending.need - pending.len;
@@ -1388,7 +1468,8 @@ static void feed(const char *buf, size_t n)
 				hang_up();
 				return;
 			}
-			if (pending.len == pending.need)
+			/* With "slowprompt", not before the prompt. */
+			if (pending.len == pending.need && !pending.prompt_due)
 				pending_done();
 			continue;
 		}
@@ -1399,10 +1480,15 @@ static void feed(const char *buf, size_t n)
 			echo(buf + from, i - from);
 			from = i;
 			line[line_len] = '\0';
-			if (line_long)
-				sendf("ERROR");
-			else if (line_len)
-				handle_line(line, line_len);
+			if ((line_long || line_len) && slowfinal_ms) {
+				memcpy(slow.line, line, line_len + 1);
+				slow.len = line_len;
+				slow.too_long = line_long;
+				slow.due = now_ms() + slowfinal_ms;
+				slowfinal_ms = 0;
+			} else if (line_long || line_len) {
+				run_line(line, line_len, line_long);
+			}
 			line_len = 0;
 			line_long = false;
 		} else if (b == '\n' && !line_len && !line_long) {
@@ -1414,6 +1500,37 @@ static void feed(const char *buf, size_t n)
 		}
 	}
 	echo(buf + from, i - from);
+}
+
+/*
+ * Send the prompt of a "slowprompt" publish, run a "slowfinal" line, when
+ * due; then the input that waited.  True while one of them waits.
+ */
+static bool slow_tick(void)
+{
+	long long now = now_ms();
+	size_t n;
+	char *b;
+
+	if (pending.prompt_due && now >= pending.prompt_due) {
+		pending.prompt_due = 0;
+		send_prompt();
+		if (pending.need && pending.len == pending.need)
+			pending_done();
+	}
+	if (slow.due && now >= slow.due) {
+		slow.due = 0;
+		run_line(slow.line, slow.len, slow.too_long);
+	}
+	if (!busy() && backlog_len && !stop) {
+		b = backlog;
+		n = backlog_len;
+		backlog = NULL;
+		backlog_len = backlog_cap = 0;
+		feed(b, n);	/* may keep a rest in a new backlog */
+		free(b);
+	}
+	return slow.due || pending.prompt_due;
 }
 
 /* ---- control FIFO ---- */
@@ -1538,6 +1655,14 @@ static void chatter(void)
 	out_unlock();
 }
 
+/* 0-99999999 ms, digits only */
+static bool is_ms(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && n < 9 && strspn(s, "0123456789") == n;
+}
+
 static void control(char *cmd)
 {
 	char verb[16], word[16], arg[16], c;
@@ -1580,6 +1705,10 @@ static void control(char *cmd)
 	else if (k >= 0 && n == 3 && !strcmp(verb, "delay") &&
 		 strspn(arg, "0123456789") == strlen(arg) && strlen(arg) < 9)
 		fault[k].delay_ms = atoi(arg);
+	else if (n == 2 && !strcmp(verb, "slowfinal") && is_ms(word))
+		slowfinal_ms = atoi(word);
+	else if (n == 2 && !strcmp(verb, "slowprompt") && is_ms(word))
+		slowprompt_ms = atoi(word);
 	else if (*cmd)
 		fprintf(stderr, "atmqtt-sim: unknown control '%s'\n", cmd);
 }
@@ -1766,6 +1895,8 @@ int main(int argc, char **argv)
 		char buf[4096];
 		ssize_t r;
 
+		if (slow_tick())
+			waiting = true;
 		if (hostile.chatter)
 			chatter();
 		if (poll(p, ctl_fd >= 0 ? 2 : 1,
