@@ -1736,13 +1736,48 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+static const char synopsis[] =
+	"usage: atmqtt-sim [-c CONTROL_FIFO] [-l LOG] [-P PUBLOG] [-L LINK] [-E]\n"
+	"                  [-k] [-b HOST] [-p PORT] [-B BAUD] [-T TRACE] [-v]\n";
+
+/* A usage error: the synopsis on stderr (exit 2). */
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: atmqtt-sim [-c CONTROL_FIFO] [-l LOG] [-P PUBLOG] [-L LINK] [-E]\n"
-		"                  [-k] [-b HOST] [-p PORT] [-B BAUD] [-T TRACE] [-v]\n"
-		"Simulates a Fibocom NL668 MQTT AT interface on a pty; prints the\n"
-		"pty path first.  See Documentation/simulator.rst.\n");
+	fprintf(stderr, "%sTry 'atmqtt-sim --help'.\n", synopsis);
+}
+
+/* --help: every option, on stdout (exit 0). */
+static void help(void)
+{
+	printf("%s\n"
+	       "Simulates a Fibocom NL668's MQTT AT interface on a pty, bridged to\n"
+	       "an MQTT broker with libmosquitto.  Prints the pty's slave path as\n"
+	       "its first line on stdout; runs until SIGTERM or SIGINT.\n"
+	       "\n"
+	       "  -c, --control FIFO   create FIFO, the control FIFO (removed at exit):\n"
+	       "                       fault injection commands, one per line\n"
+	       "  -l, --log FILE       append every byte received from the host to\n"
+	       "                       FILE, unmodified (muted input included)\n"
+	       "  -P, --publog FILE    append one line per message published to the\n"
+	       "                       broker, before handing it over:\n"
+	       "                       PUB <client> <qos> <retain> <topic hex> <payload hex or ->\n"
+	       "  -L, --link PATH      make PATH a symlink to the pty's slave (removed\n"
+	       "                       at exit)\n"
+	       "  -E, --no-echo        start with echo off (ATE0); the default is on\n"
+	       "  -k, --break-close    follow every +MQTTBREAK with +MQTTCLOSE: <id>,1\n"
+	       "  -b, --broker HOST    connect every AT+MQTTOPEN to HOST instead of the\n"
+	       "                       host in the command\n"
+	       "  -p, --port PORT      likewise for the port (1-65535)\n"
+	       "  -B, --baud BAUD      pace both directions like a UART at BAUD bit/s,\n"
+	       "                       8N1 (300-100000000); default: as fast as the pty\n"
+	       "  -T, --trace FILE     write a timestamped line to FILE for each move of\n"
+	       "                       bytes between host and simulator\n"
+	       "  -v, --verbose        log every command and response line on stderr\n"
+	       "  -h, --help           show this help and exit\n"
+	       "\n"
+	       "Exit status: 0 after a signal or --help, 1 on a setup failure, 2 on\n"
+	       "a usage error.  See Documentation/simulator.rst or atmqtt-sim(1).\n",
+	       synopsis);
 }
 
 int main(int argc, char **argv)
@@ -1814,9 +1849,12 @@ int main(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
+		case 'h':
+			help();
+			return 0;
 		default:
 			usage();
-			return c == 'h' ? 0 : 2;
+			return 2;
 		}
 	}
 	if (optind < argc) {
