@@ -2,7 +2,7 @@
 /*
  * A simulated modem for the kselftests and make bench: atmqtt-sim on a pty,
  * bridged to mosquitto on 127.0.0.1:1883, with the line discipline
- * attached; its control FIFO and byte log; module parameters.
+ * attached; its control FIFO, byte log and publish log; module parameters.
  */
 #ifndef ATMQTT_SELFTEST_SIM_H
 #define ATMQTT_SELFTEST_SIM_H
@@ -32,6 +32,7 @@ struct sim {
 	char tty[128];
 	char ctl[64];
 	char log[64];		/* every byte the modem received */
+	char publog[64];	/* every message it published (-P) */
 	uint32_t handle;
 };
 
@@ -39,15 +40,19 @@ struct sim {
 static inline int sim_start_opts(struct sim *s, int n,
 				 const char *const *extra)
 {
-	const char *argv[16] = { "atmqtt-sim", "-c", s->ctl, "-l", s->log };
-	int out[2], argc = 5;
+	const char *argv[16] = { "atmqtt-sim", "-c", s->ctl, "-l", s->log,
+				 "-P", s->publog };
+	int out[2], argc = 7;
 	char buf[128];
 	ssize_t r;
 	size_t len = 0;
 
 	snprintf(s->ctl, sizeof(s->ctl), "/tmp/simctl.%d.%d", getpid(), n);
 	snprintf(s->log, sizeof(s->log), "/tmp/simlog.%d.%d", getpid(), n);
+	snprintf(s->publog, sizeof(s->publog), "/tmp/simpub.%d.%d", getpid(),
+		 n);
 	unlink(s->log);
+	unlink(s->publog);
 	if (pipe(out))
 		return -1;
 	s->pid = fork();
@@ -157,10 +162,10 @@ static inline void sim_stop(struct sim *s)
 	s->pid = 0;
 }
 
-/* Everything the modem received so far, NUL-terminated; free() it. */
-static inline char *sim_log(struct sim *s, size_t *len)
+/* A whole file, NUL-terminated ("" when missing); free() it. */
+static inline char *sim_read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(s->log, "r");
+	FILE *f = fopen(path, "r");
 	long size;
 	char *buf;
 
@@ -180,6 +185,12 @@ static inline char *sim_log(struct sim *s, size_t *len)
 	return buf ? buf : strdup("");
 }
 
+/* Everything the modem received so far, NUL-terminated; free() it. */
+static inline char *sim_log(struct sim *s, size_t *len)
+{
+	return sim_read_file(s->log, len);
+}
+
 static inline int sim_log_has(struct sim *s, const void *what, size_t n)
 {
 	size_t len;
@@ -187,6 +198,90 @@ static inline int sim_log_has(struct sim *s, const void *what, size_t n)
 	int found = memmem(log, len, what, n) != NULL;
 
 	free(log);
+	return found;
+}
+
+/*
+ * The publish log so far, NUL-terminated; free() it.  One line per message
+ * the simulator handed to the broker, written before it did:
+ * "PUB <client> <qos> <retain> <topic hex> <payload hex, or ->\n".
+ */
+static inline char *sim_publog(struct sim *s, size_t *len)
+{
+	return sim_read_file(s->publog, len);
+}
+
+/* The number of messages published so far. */
+static inline int sim_publog_count(struct sim *s)
+{
+	size_t len;
+	char *log = sim_publog(s, &len), *p = log;
+	int n = 0;
+
+	while (p && *p) {
+		n += !strncmp(p, "PUB ", 4);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	free(log);
+	return n;
+}
+
+/* Whether the hex field [f, e) holds hex (hn digits) at an even offset. */
+static inline int sim_hex_field_has(const char *f, const char *e,
+				    const char *hex, size_t hn)
+{
+	const char *p = f;
+
+	while ((size_t)(e - p) >= hn) {
+		p = memmem(p, e - p, hex, hn);
+		if (!p)
+			return 0;
+		if (!((p - f) & 1))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/*
+ * 1 if a topic or a payload published so far contains the n bytes (an
+ * empty payload, "-", contains only the empty string).
+ */
+static inline int sim_publog_has(struct sim *s, const void *bytes, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *b = bytes;
+	char *hex = malloc(2 * n + 1), *log, *line, *next, *f, *e;
+	size_t i, len;
+	int field, found = 0;
+
+	if (!hex)
+		return 0;
+	for (i = 0; i < n; i++) {
+		hex[2 * i] = digits[b[i] >> 4];
+		hex[2 * i + 1] = digits[b[i] & 15];
+	}
+	log = sim_publog(s, &len);
+	for (line = log; !found && line && *line; line = next) {
+		next = strchr(line, '\n');
+		next = next ? next + 1 : line + strlen(line);
+		if (strncmp(line, "PUB ", 4))
+			continue;
+		/* Fields 4 and 5 (from 0): topic and payload. */
+		for (f = line, field = 0; f < next && !found; field++) {
+			e = f + strcspn(f, " \n");
+			if (e > next)
+				e = next;
+			if (field >= 4 && (!n ||
+			    (*f != '-' && sim_hex_field_has(f, e, hex, 2 * n))))
+				found = 1;
+			f = e + 1;
+		}
+	}
+	free(log);
+	free(hex);
 	return found;
 }
 
