@@ -1405,7 +1405,8 @@ static void run_line(const char *line, size_t len, bool too_long)
 		handle_line(line, len);
 }
 
-/* Busy with a "slowfinal" line, or a "slowprompt" publish's prompt is
+/*
+ * Busy with a "slowfinal" line, or a "slowprompt" publish's prompt is
  * still to come after all of its data.
  */
 static bool busy(void)
