@@ -75,7 +75,11 @@ vm_suite() {
 # Makefile), each with the module built for it in build/ko-<kver>/.
 for kver in ${ATMQTT_KVERS:?no kernels: run through make check}; do
 	echo "==> kselftests in the VM, kernel $kver"
-	vm_suite "$kver" "/boot/vmlinuz-$kver" "build/ko-$kver/atmqtt.ko" "$@"
+	if image=$(sh scripts/kernel-image.sh "$kver"); then
+		vm_suite "$kver" "$image" "build/ko-$kver/atmqtt.ko" "$@"
+	else
+		echo "not ok 1 vm_kernel_image_$kver" | tee -a "$log"
+	fi
 done
 
 # Once more on a debug kernel (KASAN, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak,
