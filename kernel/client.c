@@ -104,18 +104,28 @@ void atmqtt_client_urc(struct atmqtt_modem *m, const struct atp_item *it)
 
 	spin_lock(&m->lock);
 	if (it->kind == ATP_BREAK) {
-		if (cl->reconnect) {
+		/* Only a connection that was up is reopened: a break after
+		 * the user's CLOSE must not undo it.
+		 */
+		if (cl->reconnect && cl->state == ATMQTT_CLIENT_OPEN) {
 			cl->state = ATMQTT_CLIENT_RECONNECTING;
+			cl->rc_stop = false;
 			cl->attempt = 0;
 			cl->delay_ms = cl->reconnect_min_ms;
 			delay = cl->delay_ms;
 			atmqtt_reconnect_queue(cl, delay);
-		} else {
+		} else if (cl->state != ATMQTT_CLIENT_RECONNECTING) {
 			cl->state = ATMQTT_CLIENT_CLOSED;
 		}
 	} else if (it->result == ATP_R_OPEN && it->status == 1) {
 		cl->state = ATMQTT_CLIENT_OPEN;
-	} else if (it->result == ATP_R_CLOSE && it->status == 1) {
+	} else if (it->result == ATP_R_CLOSE && it->status == 1 &&
+		   cl->state != ATMQTT_CLIENT_RECONNECTING) {
+		/* The manual's unexpected disconnect is "+MQTTBREAK: 1,1"
+		 * then "+MQTTCLOSE: 1,1": the second line does not end the
+		 * reconnect the first started (a user's CLOSE stops it
+		 * before its command: atmqtt_reconnect_stop()).
+		 */
 		cl->state = ATMQTT_CLIENT_CLOSED;
 	}
 	spin_unlock(&m->lock);
@@ -180,8 +190,14 @@ int atmqtt_client_open(struct atmqtt_modem *m, int id, const char *host,
 	return 0;
 }
 
-/* Turn the reconnect work off for good (until the next +MQTTBREAK). */
-static bool atmqtt_reconnect_stop(struct atmqtt_client *cl)
+/*
+ * Turn the reconnect work off for good (until the next +MQTTBREAK): its
+ * stop flag ends its wait for the modem at once (the modem finishes the
+ * exchange it started) and is checked between its steps, so this waits
+ * one step at the most; killable.  Returns whether the client was
+ * reconnecting, or -ECANCELED.
+ */
+static int atmqtt_reconnect_stop(struct atmqtt_client *cl)
 {
 	struct atmqtt_modem *m = cl->modem;
 	bool was;
@@ -190,8 +206,13 @@ static bool atmqtt_reconnect_stop(struct atmqtt_client *cl)
 	was = cl->state == ATMQTT_CLIENT_RECONNECTING;
 	if (was)
 		cl->state = ATMQTT_CLIENT_CLOSED;
+	WRITE_ONCE(cl->rc_stop, true);
 	spin_unlock(&m->lock);
-	cancel_delayed_work_sync(&cl->reconnect_work);
+	cancel_delayed_work(&cl->reconnect_work);
+	wake_up_all(&m->wq);
+	wake_up_all(&m->xq);
+	if (wait_event_killable(m->wq, !READ_ONCE(cl->rc_running)))
+		return -ECANCELED;
 	if (was)
 		atmqtt_event_reconnect(m, cl->id, ATMQTT_STEP_STOP,
 				       READ_ONCE(cl->attempt), 0, NULL, 0, 0);
@@ -206,7 +227,10 @@ int atmqtt_client_close(struct atmqtt_modem *m, int id, struct atmqtt_req *c,
 	bool broken;
 	int err;
 
-	broken = atmqtt_reconnect_stop(cl);
+	err = atmqtt_reconnect_stop(cl);
+	if (err < 0)
+		return err;
+	broken = err;
 	spin_lock(&m->lock);
 	broken |= cl->state != ATMQTT_CLIENT_OPEN;
 	spin_unlock(&m->lock);
@@ -322,9 +346,12 @@ int atmqtt_client_unsub(struct atmqtt_modem *m, int id, const char *topic,
 
 /* ---- reconnect policy -------------------------------------------------- */
 
-/* reconnect: 0 or 1, -1 to keep; min_ms/max_ms: 0 to keep. */
-void atmqtt_client_policy(struct atmqtt_client *cl, int reconnect,
-			  u32 min_ms, u32 max_ms)
+/*
+ * reconnect: 0 or 1, -1 to keep; min_ms/max_ms: 0 to keep.  Returns 0, or
+ * -ECANCELED when killed while a reconnect that was turned off ends.
+ */
+int atmqtt_client_policy(struct atmqtt_client *cl, int reconnect,
+			 u32 min_ms, u32 max_ms)
 {
 	struct atmqtt_modem *m = cl->modem;
 
@@ -340,7 +367,13 @@ void atmqtt_client_policy(struct atmqtt_client *cl, int reconnect,
 	spin_unlock(&m->lock);
 
 	if (reconnect == 0)
-		atmqtt_reconnect_stop(cl);
+		return min(atmqtt_reconnect_stop(cl), 0);
+	return 0;
+}
+
+static bool atmqtt_reconnect_stopped(struct atmqtt_client *cl)
+{
+	return READ_ONCE(cl->rc_stop) || atmqtt_modem_dead(cl->modem);
 }
 
 struct atmqtt_sub_copy {
@@ -375,8 +408,9 @@ static void atmqtt_resubscribe(struct atmqtt_client *cl, u32 attempt)
 		return;
 	}
 
-	for (i = 0; i < n && !atmqtt_modem_dead(m); i++) {
+	for (i = 0; i < n && !atmqtt_reconnect_stopped(cl); i++) {
 		memset(&c, 0, sizeof(c));
+		c.stop = &cl->rc_stop;
 		err = __atmqtt_client_sub(m, cl->id, copy[i].topic, copy[i].len,
 					  copy[i].qos, &c, NULL);
 		atmqtt_event_reconnect(m, cl->id, ATMQTT_STEP_SUB, attempt, err,
@@ -385,27 +419,15 @@ static void atmqtt_resubscribe(struct atmqtt_client *cl, u32 attempt)
 	kvfree(copy);
 }
 
-static void atmqtt_reconnect_work(struct work_struct *work)
+static void atmqtt_reconnect_run(struct atmqtt_client *cl, u32 attempt)
 {
-	struct atmqtt_client *cl = container_of(to_delayed_work(work),
-						struct atmqtt_client,
-						reconnect_work);
 	struct atmqtt_modem *m = cl->modem;
 	char host[ATMQTT_HOST_MAX + 1];
 	u16 port = 0, keepalive = 0;
-	struct atmqtt_req c = {};
+	struct atmqtt_req c = { .stop = &cl->rc_stop };
 	bool params;
-	u32 attempt;
 	u8 clean = 0;
 	int err;
-
-	spin_lock(&m->lock);
-	if (m->dead || cl->state != ATMQTT_CLIENT_RECONNECTING) {
-		spin_unlock(&m->lock);
-		return;
-	}
-	attempt = ++cl->attempt;
-	spin_unlock(&m->lock);
 
 	mutex_lock(&m->state_mutex);
 	params = cl->has_params;
@@ -417,9 +439,7 @@ static void atmqtt_reconnect_work(struct work_struct *work)
 	}
 	mutex_unlock(&m->state_mutex);
 
-	/* Never opened through the module: nothing to reopen with.  (Not
-	 * atmqtt_reconnect_stop(): it waits for this very work.)
-	 */
+	/* Never opened through the module: nothing to reopen with. */
 	if (!params) {
 		spin_lock(&m->lock);
 		if (cl->state == ATMQTT_CLIENT_RECONNECTING)
@@ -432,13 +452,15 @@ static void atmqtt_reconnect_work(struct work_struct *work)
 
 	err = __atmqtt_client_open(m, cl->id, host, strlen(host), port, clean,
 				   keepalive, &c, NULL);
+	if (atmqtt_reconnect_stopped(cl))
+		return;
 	atmqtt_event_reconnect(m, cl->id, ATMQTT_STEP_OPEN, attempt, err,
 			       NULL, 0, 0);
 	if (err) {
 		u32 delay = 0;
 
 		spin_lock(&m->lock);
-		if (cl->state == ATMQTT_CLIENT_RECONNECTING) {
+		if (cl->state == ATMQTT_CLIENT_RECONNECTING && !cl->rc_stop) {
 			cl->delay_ms = min(cl->delay_ms * 2,
 					   cl->reconnect_max_ms);
 			delay = cl->delay_ms;
@@ -452,8 +474,39 @@ static void atmqtt_reconnect_work(struct work_struct *work)
 	}
 
 	atmqtt_resubscribe(cl, attempt);
-	atmqtt_event_reconnect(m, cl->id, ATMQTT_STEP_DONE, attempt, 0, NULL,
-			       0, 0);
+	if (!atmqtt_reconnect_stopped(cl))
+		atmqtt_event_reconnect(m, cl->id, ATMQTT_STEP_DONE, attempt, 0,
+				       NULL, 0, 0);
+}
+
+/*
+ * rc_running tells atmqtt_reconnect_stop() that a run is under way; the
+ * stop flag ends it between its steps and in its waits.
+ */
+static void atmqtt_reconnect_work(struct work_struct *work)
+{
+	struct atmqtt_client *cl = container_of(to_delayed_work(work),
+						struct atmqtt_client,
+						reconnect_work);
+	struct atmqtt_modem *m = cl->modem;
+	u32 attempt;
+
+	spin_lock(&m->lock);
+	if (m->dead || cl->rc_stop ||
+	    cl->state != ATMQTT_CLIENT_RECONNECTING) {
+		spin_unlock(&m->lock);
+		return;
+	}
+	attempt = ++cl->attempt;
+	cl->rc_running = true;
+	spin_unlock(&m->lock);
+
+	atmqtt_reconnect_run(cl, attempt);
+
+	spin_lock(&m->lock);
+	cl->rc_running = false;
+	spin_unlock(&m->lock);
+	wake_up_all(&m->wq);
 }
 
 /* ---- attach and mode 1 reading ----------------------------------------- */

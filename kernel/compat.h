@@ -30,13 +30,15 @@
 
 /*
  * Joining a multicast group can require CAP_NET_ADMIN since 6.7, and in
- * the 6.1 stable series since 6.1.66: the events carry message payloads,
- * which may be private.  Older kernels let any local user join.
+ * the 6.1 stable series since 6.1.66.  The events carry message payloads
+ * and topics, which may be private, and older kernels let any local user
+ * join: there the family registers no group at all, and has no events.
  */
 #ifdef ATMQTT_HAVE_MCAST_CAP
-#define ATMQTT_MCGRP_ADMIN(grp)	{ .name = (grp), .flags = GENL_MCAST_CAP_NET_ADMIN }
+#define ATMQTT_MCGRPS	{ .name = ATMQTT_MCGRP_EVENTS, \
+			  .flags = GENL_MCAST_CAP_NET_ADMIN },
 #else
-#define ATMQTT_MCGRP_ADMIN(grp)	{ .name = (grp) }
+#define ATMQTT_MCGRPS
 #endif
 
 #endif /* ATMQTT_COMPAT_H */

@@ -5,24 +5,44 @@
  * Lifetime: the ldisc owns one reference from open to close; every netlink
  * request and every work item holds its own while it works.  The tty pointer
  * is only used while the modem is alive (!dead): by the requesters, the
- * receive path and the tx work, under tx_mutex, which kill takes (and then
- * cancels the work) after setting dead, and by the ldisc callbacks.
+ * receive path and the works, under tx_mutex, which kill takes (and then
+ * cancels the works) after setting dead, and by the ldisc callbacks.
+ *
+ * The exchange (struct atmqtt_xact): the modem, not its requester, owns
+ * each AT command from the moment its line is written until the modem has
+ * answered it.  A requester that times out, is signalled or killed leaves
+ * at once with its error; the exchange goes on without it: the <Datasize>
+ * data, kept in the exchange, is sent at the '>' however late, the final
+ * result is awaited, and a modem silent for twice the command's timeout
+ * is resynchronised ("AT" probes until one is answered, then a quiet time
+ * that any later final result restarts) before the next command may
+ * start.  So nothing of one command can reach the modem as another
+ * command's bytes, nor can its results be taken for another's.  What comes
+ * for an exchange whose requester left is counted (rx_stray), never sent
+ * to a listener.
+ *
+ *   IDLE --claim--> LINE --'>'--> DATA --final--> IDLE
+ *                    |--final--> IDLE
+ *                    '--silent 2 x timeout--> RESYNC --final--> SETTLE
+ *   RESYNC or SETTLE --'>' (data owed)--> DATA --final--> SETTLE
+ *   SETTLE --quiet (ATMQTT_SETTLE)--> IDLE
+ *
+ * A result URC ("+MQTTPUB: 1,1") is not part of the exchange: the next
+ * command may start at the final result.  Its waiter stays on urc_waiters
+ * in command order; one whose requester left is replaced by a ghost that
+ * takes that command's URC, so that no later command takes it for its own.
+ * A ghost lasts the command's timeout plus urc_timeout_ms, or until its
+ * command fails, is never answered, or its client's session ends.
  *
  * Locking, outermost first:
  *   state_mutex  the clients' parameters and subscription lists.
- *   cmd_mutex    one AT command in flight per modem; held from sending the
- *                command to its final result (OK/ERROR), not while waiting
- *                for a result URC, but for one thing: a requester that
- *                awaits a result URC is not woken at its OK while no other
- *                waits for the mutex (cmd_waiters), so it sleeps on to the
- *                URC with it, and one that comes meanwhile wakes it to give
- *                the mutex up.
  *   tx_mutex     the tx buffer and the writes to the tty (from the
  *                requester's context, the receive path at a data prompt,
- *                or the tx work after write_wakeup).
- *   lock         dead, cur, cmd_waiters, urc_waiters, the clients' state
- *                and policy; taken by the receive path, never held across a
- *                sleep.
+ *                the exchange's work, or the tx work after write_wakeup).
+ *   lock         dead, the exchange (xact), urc_waiters, the clients'
+ *                state and policy; taken by the receive path, never held
+ *                across a sleep.
+ * Requesters wait for the exchange on xq, and for their own answer on wq.
  */
 #ifndef ATMQTT_MODEM_H
 #define ATMQTT_MODEM_H
@@ -62,19 +82,27 @@ struct atmqtt_msg {
 	u8 payload[ATP_PAYLOAD_MAX];
 };
 
-/* A request waiting for a result URC (+MQTTOPEN: <client>,<status>...). */
+/*
+ * A request waiting for a result URC (+MQTTOPEN: <client>,<status>...), on
+ * urc_waiters in the order of the commands.  A ghost stands in for one
+ * whose requester left (kmalloc'd, freed when it takes its URC, when its
+ * command failed, or when it expires).
+ */
 struct atmqtt_urc_wait {
 	struct list_head node;
 	enum atp_result result;
 	int client;
 	bool done;
+	bool ghost;
 	int status;
+	unsigned long expires;		/* ghosts: jiffies */
 };
 
 /*
  * One AT command: what to send, what to wait for, and what the receive path
  * filled in.  Lives on the requester's stack or heap; the receive path
- * touches it only under the modem's lock while it is m->cur.
+ * touches it only under the modem's lock while it is m->x.req, and its URC
+ * waiter while that is on urc_waiters.
  */
 struct atmqtt_req {
 	/* in */
@@ -90,16 +118,18 @@ struct atmqtt_req {
 	size_t data_len;
 	enum atp_result urc;		/* result URC to wait for, 0: none */
 	int client;
-	const char *prefix;		/* information lines to keep */
+	const char *prefix;		/* information lines to keep (static) */
 	const char *prefix2;
 	bool keep_all;			/* keep every information line (RAW) */
 	unsigned int timeout_ms;	/* 0: cmd_timeout_ms */
+	const bool *stop;		/* set: leave (-ECANCELED), see reconnect */
 	char *lines;			/* kept lines, each NUL-terminated */
 	size_t lines_size;
 	struct atmqtt_msg *msg;		/* READ: the message read */
 
-	/* out, written by the receive path */
+	/* out, written by the receive path and the exchange */
 	bool done;
+	int xerr;			/* the exchange gave up: resynchronising */
 	bool prompt;
 	enum atp_kind final;
 	int code;			/* of ERROR: <n> / +CME ERROR: <n> */
@@ -111,6 +141,38 @@ struct atmqtt_req {
 	bool truncated;
 	bool got_msg;
 	struct atmqtt_urc_wait uw;
+};
+
+enum atmqtt_xstate {
+	ATMQTT_X_IDLE,		/* no command in flight: the next may start */
+	ATMQTT_X_LINE,		/* line written; its '>' or final result due */
+	ATMQTT_X_DATA,		/* '>' came, data written; final result due */
+	ATMQTT_X_RESYNC,	/* silent modem: "AT" probes until answered */
+	ATMQTT_X_SETTLE,	/* answered: a quiet time for late finals */
+};
+
+/*
+ * The exchange in flight, owned by the modem (see above).  Under lock;
+ * data is written under tx_mutex too.  It keeps what the receive path
+ * needs of its request, so that the requester may leave at any time: req
+ * is NULL then.
+ */
+struct atmqtt_xact {
+	enum atmqtt_xstate state;
+	struct atmqtt_req *req;		/* its requester, NULL once it left */
+	struct atmqtt_urc_wait *uw;	/* its URC's waiter or ghost */
+	u64 progress;			/* changes of state: see claim */
+	unsigned long deadline;		/* jiffies: the modem's time is up */
+	unsigned long timeout;		/* jiffies, the command's timeout */
+	const char *prefix;		/* the request's, see modem_info() */
+	const char *prefix2;
+	bool keep_all;
+	bool resynced;			/* SETTLE after the final, not IDLE */
+	bool has_data;			/* <Datasize>: data owed at the '>' */
+	unsigned int probes;		/* RESYNC: "AT" written */
+	struct delayed_work work;	/* the deadline, probes, settling */
+	size_t data_len;
+	u8 data[ATMQTT_PAYLOAD_MAX];	/* wiped once written */
 };
 
 struct atmqtt_sub {
@@ -130,6 +192,8 @@ struct atmqtt_client {
 	u8 state;			/* enum atmqtt_client_state */
 	bool msgi;			/* +MQTTMSGI seen, READ pending */
 	bool reconnect;
+	bool rc_stop;			/* the reconnect work must end */
+	bool rc_running;		/* it runs: atmqtt_reconnect_stop() */
 	u32 reconnect_min_ms;
 	u32 reconnect_max_ms;
 	u32 attempt;
@@ -153,17 +217,19 @@ struct atmqtt_modem {
 	char tty_name[ATMQTT_TTY_NAME];
 	struct tty_struct *tty;
 
+	dev_t tty_dev;
+
 	spinlock_t lock;		/* see above */
 	bool dead;
-	struct atmqtt_req *cur;
-	unsigned int cmd_waiters;	/* requesters waiting for cmd_mutex */
+	struct atmqtt_xact x;		/* the AT exchange in flight */
 	struct list_head urc_waiters;
-	wait_queue_head_t wq;
+	unsigned int ghosts;		/* of urc_waiters */
+	wait_queue_head_t wq;		/* requesters: their answer */
+	wait_queue_head_t xq;		/* requesters: the exchange is free */
 	int mode;			/* +MQTTCONF mode set, -1: unknown */
 	bool init_done;			/* init_work has run */
 
 	struct mutex state_mutex;	/* clients' parameters and subs */
-	struct mutex cmd_mutex;		/* one AT command in flight */
 
 	struct mutex tx_mutex;		/* tx_buf, tx_len, tx_off */
 	struct work_struct tx_work;
@@ -179,7 +245,8 @@ struct atmqtt_modem {
 	struct atp_parser parser;
 	atomic64_t rx_seq;
 	atomic64_t rx_drops;
-	atomic64_t rx_stray;		/* final results nobody waited for */
+	atomic64_t rx_stray;		/* finals and lines nobody waited for */
+	atomic64_t resyncs;		/* exchanges the modem left unanswered */
 	atomic64_t rx_bad;		/* URCs for clients that do not exist */
 	atomic_t rx_resync;		/* a command timed out: see receive */
 	atomic_long_t mem;		/* bytes allocated: m and the subs */
@@ -194,12 +261,14 @@ int atmqtt_modem_state(struct atmqtt_modem *m);
 bool atmqtt_modem_dead(struct atmqtt_modem *m);
 void atmqtt_modem_receive(struct atmqtt_modem *m, const u8 *buf, size_t len);
 void atmqtt_modem_tx_work(struct work_struct *work);
+void atmqtt_modem_xact_stop(struct atmqtt_modem *m);
 void atmqtt_modem_exit(void);
 
 /*
- * Send c->line or what c->write_line() writes (and c->data at the '>'
- * prompt, from the receive path), wait for the final result, then for the
- * result URC when c->urc is set.
+ * Wait for the exchange to be free, start it with c->line or what
+ * c->write_line() writes (c->data goes at the '>' prompt, from a copy the
+ * exchange keeps), wait for the final result, then for the result URC when
+ * c->urc is set.  c->stop set makes the wait end with -ECANCELED.
  * Returns 0 or a negative errno as documented in the UAPI header;
  * c->has_code tells that the modem gave an error code.
  */
@@ -224,8 +293,8 @@ int atmqtt_client_sub(struct atmqtt_modem *m, int id, const char *topic,
 int atmqtt_client_unsub(struct atmqtt_modem *m, int id, const char *topic,
 			size_t len, struct atmqtt_req *c,
 			struct netlink_ext_ack *extack);
-void atmqtt_client_policy(struct atmqtt_client *cl, int reconnect,
-			  u32 min_ms, u32 max_ms);
+int atmqtt_client_policy(struct atmqtt_client *cl, int reconnect,
+			 u32 min_ms, u32 max_ms);
 int atmqtt_clients_mask(const char *lines, unsigned int nlines);
 
 #endif /* ATMQTT_MODEM_H */

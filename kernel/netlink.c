@@ -19,6 +19,11 @@
 
 static struct genl_family atmqtt_family;
 
+/* One group, "events", joined with CAP_NET_ADMIN only (compat.h). */
+static const struct genl_multicast_group atmqtt_mcgrps[] = {
+	ATMQTT_MCGRPS
+};
+
 /* ---- validation -------------------------------------------------------- */
 
 struct atmqtt_rule {
@@ -706,7 +711,6 @@ enum { ATMQTT_F_INT, ATMQTT_F_STR, ATMQTT_F_BIN };
 struct atmqtt_field_fmt {
 	u16 type;
 	u8 kind;
-	bool secret;	/* only for callers with CAP_NET_ADMIN */
 };
 
 struct atmqtt_entry_fmt {
@@ -718,7 +722,7 @@ struct atmqtt_entry_fmt {
 static const struct atmqtt_field_fmt atmqtt_user_fields[] = {
 	{ ATMQTT_A_CLIENT, ATMQTT_F_INT },
 	{ ATMQTT_A_USERNAME, ATMQTT_F_STR },
-	{ ATMQTT_A_PASSWORD, ATMQTT_F_STR, true },
+	{ ATMQTT_A_PASSWORD, ATMQTT_F_STR },
 	{ ATMQTT_A_CLIENT_ID, ATMQTT_F_STR },
 };
 
@@ -728,7 +732,7 @@ static const struct atmqtt_field_fmt atmqtt_will_fields[] = {
 	{ ATMQTT_A_TOPIC, ATMQTT_F_STR },
 	{ ATMQTT_A_QOS, ATMQTT_F_INT },
 	{ ATMQTT_A_RETAIN, ATMQTT_F_INT },
-	{ ATMQTT_A_PAYLOAD, ATMQTT_F_BIN, true },
+	{ ATMQTT_A_PAYLOAD, ATMQTT_F_BIN },
 };
 
 static const struct atmqtt_entry_fmt atmqtt_user_fmt = {
@@ -737,11 +741,6 @@ static const struct atmqtt_entry_fmt atmqtt_user_fmt = {
 
 static const struct atmqtt_entry_fmt atmqtt_will_fmt = {
 	5, ARRAY_SIZE(atmqtt_will_fields), atmqtt_will_fields
-};
-
-struct atmqtt_entries {
-	const struct atmqtt_entry_fmt *fmt;
-	bool secret;
 };
 
 static int atmqtt_put_entry_field(struct sk_buff *skb,
@@ -767,8 +766,7 @@ static int atmqtt_fill_entries(struct sk_buff *skb, struct genl_info *info,
 			       struct atmqtt_modem *m, struct atmqtt_req *c,
 			       void *arg)
 {
-	const struct atmqtt_entries *e = arg;
-	const struct atmqtt_entry_fmt *fmt = e->fmt;
+	const struct atmqtt_entry_fmt *fmt = arg;
 	const char *line = c->lines;
 	struct atp_field f[6];
 	struct nlattr *nest;
@@ -783,8 +781,6 @@ static int atmqtt_fill_entries(struct sk_buff *skb, struct genl_info *info,
 		if (!nest)
 			return -EMSGSIZE;
 		for (k = 0; k < n; k++) {
-			if (fmt->f[k].secret && !e->secret)
-				continue;
 			err = atmqtt_put_entry_field(skb, &fmt->f[k], &f[k]);
 			if (err == -EPROTO)
 				return atmqtt_bad_line(info);
@@ -799,13 +795,10 @@ static int atmqtt_fill_entries(struct sk_buff *skb, struct genl_info *info,
 static int atmqtt_nl_get_user(struct sk_buff *skb, struct genl_info *info)
 {
 	static const u16 req[] = { ATMQTT_A_MODEM };
-	/* Passwords and will payloads only for those who could set them. */
-	bool secret = netlink_capable(skb, CAP_NET_ADMIN);
+	/* Admin only (GENL_ADMIN_PERM): passwords and will payloads. */
 	bool will = info->genlhdr->cmd == ATMQTT_CMD_GET_WILL;
-	struct atmqtt_entries e = {
-		.fmt = will ? &atmqtt_will_fmt : &atmqtt_user_fmt,
-		.secret = secret,
-	};
+	const struct atmqtt_entry_fmt *fmt = will ? &atmqtt_will_fmt :
+						    &atmqtt_user_fmt;
 	struct atmqtt_req c = {};
 	struct atmqtt_modem *m;
 	int err;
@@ -816,7 +809,7 @@ static int atmqtt_nl_get_user(struct sk_buff *skb, struct genl_info *info)
 	return atmqtt_nl_query(info, m, &c,
 			       will ? "AT+MQTTWILL?\r" : "AT+MQTTUSER?\r",
 			       will ? "+MQTTWILL:" : "+MQTTUSER:",
-			       atmqtt_fill_entries, &e);
+			       atmqtt_fill_entries, (void *)fmt);
 }
 
 static int atmqtt_fill_conf(struct sk_buff *skb, struct genl_info *info,
@@ -992,11 +985,11 @@ static int atmqtt_nl_set_client(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	if (info->attrs[ATMQTT_A_RECONNECT])
 		reconnect = nla_get_u8(info->attrs[ATMQTT_A_RECONNECT]);
-	atmqtt_client_policy(atmqtt_client(m, nla_get_u8(info->attrs[ATMQTT_A_CLIENT])),
-			     reconnect, min ? nla_get_u32(min) : 0,
-			     max ? nla_get_u32(max) : 0);
+	err = atmqtt_client_policy(atmqtt_client(m, nla_get_u8(info->attrs[ATMQTT_A_CLIENT])),
+				   reconnect, min ? nla_get_u32(min) : 0,
+				   max ? nla_get_u32(max) : 0);
 	atmqtt_modem_put(m);
-	return 0;
+	return err;
 }
 
 /* ---- modem list -------------------------------------------------------- */
@@ -1011,6 +1004,7 @@ static int atmqtt_nl_fill_modem(struct sk_buff *skb, struct atmqtt_modem *m,
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, ATMQTT_A_MODEM, m->handle) ||
 	    nla_put_string(skb, ATMQTT_A_TTY, m->tty_name) ||
+	    nla_put_u32(skb, ATMQTT_A_TTY_DEV, new_encode_dev(m->tty_dev)) ||
 	    nla_put_u8(skb, ATMQTT_A_MODEM_STATE, atmqtt_modem_state(m)) ||
 	    nla_put_u64_64bit(skb, ATMQTT_A_RX_SEQ,
 			      atomic64_read(&m->rx_seq), ATMQTT_A_PAD) ||
@@ -1024,6 +1018,8 @@ static int atmqtt_nl_fill_modem(struct sk_buff *skb, struct atmqtt_modem *m,
 	    nla_put_u64_64bit(skb, ATMQTT_A_RX_OVERFLOWS,
 			      READ_ONCE(m->parser.stats.overflows),
 			      ATMQTT_A_PAD) ||
+	    nla_put_u64_64bit(skb, ATMQTT_A_RESYNCS,
+			      atomic64_read(&m->resyncs), ATMQTT_A_PAD) ||
 	    nla_put_u32(skb, ATMQTT_A_MEM_BYTES, atomic_long_read(&m->mem)) ||
 	    (READ_ONCE(m->mode) >= 0 &&
 	     nla_put_u8(skb, ATMQTT_A_MODE, READ_ONCE(m->mode)))) {
@@ -1066,6 +1062,8 @@ static int atmqtt_nl_fill_client(struct sk_buff *skb,
 				 struct atmqtt_modem *m,
 				 struct atmqtt_client *cl)
 {
+	/* Where the client connects is for those who could change it. */
+	bool admin = netlink_capable(cb->skb, CAP_NET_ADMIN);
 	u32 min, max;
 	u8 state, reconnect;
 	void *hdr;
@@ -1090,7 +1088,7 @@ static int atmqtt_nl_fill_client(struct sk_buff *skb,
 	      nla_put_u8(skb, ATMQTT_A_RECONNECT, reconnect) ||
 	      nla_put_u32(skb, ATMQTT_A_RECONNECT_MIN_MS, min) ||
 	      nla_put_u32(skb, ATMQTT_A_RECONNECT_MAX_MS, max) ||
-	      (cl->has_params &&
+	      (admin && cl->has_params &&
 	       (nla_put_string(skb, ATMQTT_A_HOST, cl->host) ||
 		nla_put_u32(skb, ATMQTT_A_PORT, cl->port) ||
 		nla_put_u8(skb, ATMQTT_A_CLEAN, cl->clean) ||
@@ -1209,12 +1207,22 @@ static int atmqtt_nl_dump_sub_list(struct sk_buff *skb,
 
 /* ---- events ------------------------------------------------------------ */
 
+/*
+ * Events go only to listeners with CAP_NET_ADMIN: on a kernel that cannot
+ * ask it of those who join, the family has no group (compat.h).
+ */
+static bool atmqtt_listened(void)
+{
+	return ARRAY_SIZE(atmqtt_mcgrps) &&
+	       genl_has_listeners(&atmqtt_family, &init_net, 0) > 0;
+}
+
 static struct sk_buff *atmqtt_event_new(struct atmqtt_modem *m, u8 cmd,
 					size_t size, void **hdr)
 {
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&atmqtt_family, &init_net, 0))
+	if (!atmqtt_listened())
 		return NULL;
 	skb = genlmsg_new(size, GFP_KERNEL);
 	if (!skb)
@@ -1237,7 +1245,7 @@ void atmqtt_event_modem(struct atmqtt_modem *m)
 {
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&atmqtt_family, &init_net, 0))
+	if (!atmqtt_listened())
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
@@ -1390,34 +1398,32 @@ int atmqtt_event_message(struct atmqtt_modem *m, const struct atp_item *it,
 				.maxattr = (max)
 #define ATMQTT_DO(c, fn, fl)	{ ATMQTT_OP(c, ATMQTT_REQ_MAX), .doit = (fn), \
 				  .flags = (fl) }
-#define ATMQTT_DUMP(c, fn)	{ ATMQTT_OP(c, ATMQTT_REQ_MAX), .dumpit = (fn) }
+#define ATMQTT_DUMP(c, fn, fl)	{ ATMQTT_OP(c, ATMQTT_REQ_MAX), .dumpit = (fn), \
+				  .flags = (fl) }
 
 static const struct genl_ops atmqtt_ops[] = {
-	ATMQTT_DUMP(ATMQTT_CMD_GET_MODEM, atmqtt_nl_dump_modems),
+	ATMQTT_DUMP(ATMQTT_CMD_GET_MODEM, atmqtt_nl_dump_modems, 0),
 	ATMQTT_DO(ATMQTT_CMD_OPEN, atmqtt_nl_open, GENL_ADMIN_PERM),
 	ATMQTT_DO(ATMQTT_CMD_CLOSE, atmqtt_nl_close, GENL_ADMIN_PERM),
 	ATMQTT_DO(ATMQTT_CMD_SUBSCRIBE, atmqtt_nl_subscribe, GENL_ADMIN_PERM),
 	ATMQTT_DO(ATMQTT_CMD_PUBLISH, atmqtt_nl_publish, GENL_ADMIN_PERM),
 	ATMQTT_DO(ATMQTT_CMD_UNSUBSCRIBE, atmqtt_nl_subscribe, GENL_ADMIN_PERM),
 	ATMQTT_DO(ATMQTT_CMD_SET_USER, atmqtt_nl_set_user, GENL_ADMIN_PERM),
-	ATMQTT_DO(ATMQTT_CMD_GET_USER, atmqtt_nl_get_user, 0),
+	ATMQTT_DO(ATMQTT_CMD_GET_USER, atmqtt_nl_get_user, GENL_ADMIN_PERM),
 	ATMQTT_DO(ATMQTT_CMD_SET_WILL, atmqtt_nl_set_will, GENL_ADMIN_PERM),
-	ATMQTT_DO(ATMQTT_CMD_GET_WILL, atmqtt_nl_get_user, 0),
+	ATMQTT_DO(ATMQTT_CMD_GET_WILL, atmqtt_nl_get_user, GENL_ADMIN_PERM),
 	ATMQTT_DO(ATMQTT_CMD_SET_CONF, atmqtt_nl_set_conf, GENL_ADMIN_PERM),
-	ATMQTT_DO(ATMQTT_CMD_GET_CONF, atmqtt_nl_get_conf, 0),
-	ATMQTT_DO(ATMQTT_CMD_GET_OPENABLE, atmqtt_nl_get_clients, 0),
-	ATMQTT_DO(ATMQTT_CMD_GET_CLOSABLE, atmqtt_nl_get_clients, 0),
+	ATMQTT_DO(ATMQTT_CMD_GET_CONF, atmqtt_nl_get_conf, GENL_ADMIN_PERM),
+	ATMQTT_DO(ATMQTT_CMD_GET_OPENABLE, atmqtt_nl_get_clients, GENL_ADMIN_PERM),
+	ATMQTT_DO(ATMQTT_CMD_GET_CLOSABLE, atmqtt_nl_get_clients, GENL_ADMIN_PERM),
 	ATMQTT_DO(ATMQTT_CMD_READ, atmqtt_nl_read, GENL_ADMIN_PERM),
-	ATMQTT_DO(ATMQTT_CMD_TEST, atmqtt_nl_test, 0),
+	ATMQTT_DO(ATMQTT_CMD_TEST, atmqtt_nl_test, GENL_ADMIN_PERM),
 	ATMQTT_DO(ATMQTT_CMD_RAW, atmqtt_nl_raw, GENL_ADMIN_PERM),
-	ATMQTT_DUMP(ATMQTT_CMD_GET_CLIENT, atmqtt_nl_dump_client_list),
+	ATMQTT_DUMP(ATMQTT_CMD_GET_CLIENT, atmqtt_nl_dump_client_list, 0),
 	{ ATMQTT_OP(ATMQTT_CMD_SET_CLIENT, ATMQTT_A_RECONNECT_MAX_MS),
 	  .doit = atmqtt_nl_set_client, .flags = GENL_ADMIN_PERM },
-	ATMQTT_DUMP(ATMQTT_CMD_GET_SUB, atmqtt_nl_dump_sub_list),
-};
-
-static const struct genl_multicast_group atmqtt_mcgrps[] = {
-	ATMQTT_MCGRP_ADMIN(ATMQTT_MCGRP_EVENTS),
+	ATMQTT_DUMP(ATMQTT_CMD_GET_SUB, atmqtt_nl_dump_sub_list,
+		    GENL_ADMIN_PERM),
 };
 
 static struct genl_family atmqtt_family = {
@@ -1431,7 +1437,7 @@ static struct genl_family atmqtt_family = {
 	.ops = atmqtt_ops,
 	.n_ops = ARRAY_SIZE(atmqtt_ops),
 	.resv_start_op = ATMQTT_CMD_GET_MODEM,
-	.mcgrps = atmqtt_mcgrps,
+	.mcgrps = ARRAY_SIZE(atmqtt_mcgrps) ? atmqtt_mcgrps : NULL,
 	.n_mcgrps = ARRAY_SIZE(atmqtt_mcgrps),
 };
 

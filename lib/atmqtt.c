@@ -533,6 +533,8 @@ static void reply_modem(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 		m.rx_overflows = nla_get_u64(tb[ATMQTT_A_RX_OVERFLOWS]);
 	if (tb[ATMQTT_A_MEM_BYTES])
 		m.mem_bytes = nla_get_u32(tb[ATMQTT_A_MEM_BYTES]);
+	if (tb[ATMQTT_A_RESYNCS])
+		m.resyncs = nla_get_u64(tb[ATMQTT_A_RESYNCS]);
 	ctx->count++;
 	if (ctx->cb && ctx->cb(&m, ctx->arg))
 		ctx->stop = 1;

@@ -41,6 +41,7 @@ struct atmqtt_modem_info {
 	uint64_t rx_malformed;
 	uint64_t rx_overflows;
 	uint32_t mem_bytes;	/* kernel memory the modem holds */
+	uint64_t resyncs;	/* exchanges the modem left unanswered */
 };
 
 /* Calls cb once per attached modem (handle 0: all modems).  cb returning

@@ -55,6 +55,7 @@ const struct nla_policy aqi_policy[ATMQTT_A_MAX + 1] = {
 	[ATMQTT_A_RX_MALFORMED]		= { .type = NLA_U64 },
 	[ATMQTT_A_RX_OVERFLOWS]		= { .type = NLA_U64 },
 	[ATMQTT_A_MEM_BYTES]		= { .type = NLA_U32 },
+	[ATMQTT_A_RESYNCS]		= { .type = NLA_U64 },
 	[ATMQTT_A_TRUNCATED]		= { .type = NLA_U8 },
 	/* TTY, HOST, TOPIC, USERNAME, PASSWORD, CLIENT_ID, LINE, FINAL
 	 * (strings), PAYLOAD (binary) and ENTRY (nested, parsed where it

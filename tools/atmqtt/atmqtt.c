@@ -796,6 +796,7 @@ static int list_cb(const struct atmqtt_modem_info *m, void *arg)
 	j_uint("rx_malformed", m->rx_malformed);
 	j_uint("rx_overflows", m->rx_overflows);
 	j_uint("mem_bytes", m->mem_bytes);
+	j_uint("resyncs", m->resyncs);
 	j_end();
 	return 0;
 }

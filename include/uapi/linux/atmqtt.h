@@ -17,11 +17,23 @@
  *
  * Requests that talk to the modem are serialized per modem (one AT command
  * in flight), sleep without holding the genetlink lock, and time out (module
- * parameters cmd_timeout_ms and urc_timeout_ms).  A request for a command
+ * parameters cmd_timeout_ms and urc_timeout_ms).  The modem, not the
+ * request, owns each exchange: a request that times out or is interrupted
+ * returns at once, and the module still completes its command (the
+ * <Datasize> data is sent at a late '>', the final result is awaited); a
+ * modem silent for twice the timeout is resynchronised ("AT" until it is
+ * answered) before the next command is written.  Nothing of one command is
+ * ever taken for another's bytes or results.  A request for a command
  * that the modem first answers with "OK" and later with a result URC
  * (+MQTTOPEN, +MQTTCLOSE, +MQTTSUB, +MQTTUNSUB, +MQTTPUB) completes when the
  * URC arrives; the modem takes other commands meanwhile, so a request for
  * client 2 does not wait for client 1's broker.
+ *
+ * Every request that sends an AT command needs CAP_NET_ADMIN ("admin"
+ * below); without it a user can list the modems (GET_MODEM) and the clients
+ * (GET_CLIENT: state, policy and the number of subscriptions, not where
+ * they connect), and nothing else: no query reaches the modem, and the
+ * tracked topics (GET_SUB) and the events are for CAP_NET_ADMIN only.
  *
  * Every request that reaches the modem (every do command but
  * ATMQTT_CMD_SET_CLIENT) is answered with a message of the request's
@@ -45,8 +57,11 @@
  *   -ENODEV       no modem with that handle, or the tty hung up or the line
  *                 discipline was detached while the request waited.
  *   -ETIMEDOUT    no final result (cmd_timeout_ms), no result URC
- *                 (urc_timeout_ms) or no '>' prompt in time.
- *   -EINTR        the caller was interrupted by a signal.
+ *                 (urc_timeout_ms) or no '>' prompt in time; or the
+ *                 command before it was not answered within that time.
+ *   -ECANCELED    the caller was interrupted by a signal (not -EINTR:
+ *                 netlink sends no ack for that), or (the reconnect
+ *                 policy's own commands) stopped.
  *   -EIO          the modem answered plain "ERROR".
  *   -EREMOTEIO    "+CME ERROR: <n>", or "ERROR: <n>" with another <n>.
  *   -ECOMM        the result URC came with status 0 (the broker exchange
@@ -63,11 +78,18 @@
  * without '"'; lengths are bytes, without a terminating NUL.
  *
  * ATMQTT_CMD_GET_MODEM (dump): the attached modems, one message each:
- *     MODEM u32, TTY string (tty name, e.g. "ttyUSB2" or "pts3"),
+ *     MODEM u32 (handles are given out in turn, not reused at once),
+ *     TTY string (tty name, e.g. "ttyUSB2" or "pts3"), TTY_DEV u32 (its
+ *     device number, encoded as the kernel's new_encode_dev(): major
+ *     (d & 0xfff00) >> 8, minor (d & 0xff) | ((d >> 12) & 0xfff00)),
  *     MODEM_STATE u8, MODE u8 (+MQTTCONF mode the module set, 0 or 1),
  *     RX_SEQ u64 (sequence number of the last message received),
  *     RX_DROPS u64 (received messages no listener could take),
- *     RX_STRAY u64 (final results no request waited for),
+ *     RX_STRAY u64 (final results and information lines no request waited
+ *     for: those of a request that left, of resync probes, or query
+ *     answers such as "+MQTTUSER:" that came unasked),
+ *     RESYNCS u64 (exchanges the modem left unanswered for twice their
+ *     timeout, each followed by a resynchronisation),
  *     RX_MALFORMED u64 (+MQTT lines that did not parse),
  *     RX_OVERFLOWS u64 (lines longer than the parser's buffer),
  *     MEM_BYTES u32 (kernel memory the modem holds: its structure and its
@@ -79,22 +101,21 @@
  *     CLIENT_ID 1-23, optional (the modem uses its IMEI without it).
  *   The modem keeps these across power cycles (the manual marks the command
  *   persistent): set them again, or to empty, when the broker changes.
- * ATMQTT_CMD_GET_USER: AT+MQTTUSER?
+ * ATMQTT_CMD_GET_USER (admin): AT+MQTTUSER?
  *     MODEM.  Reply: one nested ENTRY per client the modem reports, with
- *     CLIENT, USERNAME, CLIENT_ID (when reported) and PASSWORD, the latter
- *     only for callers with CAP_NET_ADMIN.
+ *     CLIENT, USERNAME, PASSWORD and CLIENT_ID (when reported).
  *
  * ATMQTT_CMD_SET_WILL (admin): AT+MQTTWILL=<client>,"<topic>",<qos>,<retain>,
  *   "<payload>"
  *     MODEM, CLIENT, TOPIC 1-255; QOS 0-2, RETAIN 0-1 (default 0);
  *     PAYLOAD 0-1024 quotable bytes (default empty).
- * ATMQTT_CMD_GET_WILL: AT+MQTTWILL?
+ * ATMQTT_CMD_GET_WILL (admin): AT+MQTTWILL?
  *     MODEM.  Reply: one nested ENTRY per client reported, with CLIENT,
- *     TOPIC, QOS, RETAIN and, for CAP_NET_ADMIN callers only, PAYLOAD.
+ *     TOPIC, QOS, RETAIN and PAYLOAD.
  *
  * ATMQTT_CMD_SET_CONF (admin): AT+MQTTCONF=<mode>
  *     MODEM, MODE 0-1.  Persistent in the modem, like SET_USER.
- * ATMQTT_CMD_GET_CONF: AT+MQTTCONF?   MODEM.  Reply: MODE.
+ * ATMQTT_CMD_GET_CONF (admin): AT+MQTTCONF?   MODEM.  Reply: MODE.
  *
  * ATMQTT_CMD_OPEN (admin): AT+MQTTOPEN=<client>,"<host>",<port>,<clean>,
  *   <keepalive>
@@ -102,12 +123,12 @@
  *     KEEPALIVE 1-300 s (default 60).  Reply: STATUS (1).  The kernel
  *     remembers the parameters for the reconnect policy and forgets the
  *     client's tracked subscriptions.
- * ATMQTT_CMD_GET_OPENABLE: AT+MQTTOPEN?   MODEM.  Reply: CLIENTS, the
+ * ATMQTT_CMD_GET_OPENABLE (admin): AT+MQTTOPEN?   MODEM.  Reply: CLIENTS, the
  *   bitmask of the clients that can be opened (0 when "+MQTTOPEN: 0").
  * ATMQTT_CMD_CLOSE (admin): AT+MQTTCLOSE=<client>
  *     MODEM, CLIENT.  Reply: STATUS.  Stops the reconnect policy's work and
  *     forgets the client's tracked subscriptions.
- * ATMQTT_CMD_GET_CLOSABLE: AT+MQTTCLOSE?  MODEM.  Reply: CLIENTS.
+ * ATMQTT_CMD_GET_CLOSABLE (admin): AT+MQTTCLOSE?  MODEM.  Reply: CLIENTS.
  *
  * ATMQTT_CMD_SUBSCRIBE (admin): AT+MQTTSUB=<client>,"<topic>",<qos>
  *     MODEM, CLIENT, TOPIC 1-255; QOS 0-2 (default 0).  Reply: STATUS.
@@ -131,7 +152,7 @@
  *     same sequence number.  The module reads by itself after +MQTTMSGI, so
  *     this is for modems set to mode 1 behind the module's back.
  *
- * ATMQTT_CMD_TEST: AT+MQTT<X>=?
+ * ATMQTT_CMD_TEST (admin): AT+MQTT<X>=?
  *     MODEM, AT_CMD u8 (enum atmqtt_at).  Reply: LINE, the modem's
  *     information line as sent (e.g. "+MQTTSUB: (1,2),255,(0-2)";
  *     "+MPQTTOPEN:", the manual's spelling, is accepted for OPEN).
@@ -150,7 +171,8 @@
  * ATMQTT_CMD_GET_CLIENT (dump): one message per modem and client:
  *     MODEM, CLIENT, CLIENT_STATE u8, SUB_COUNT u32, RECONNECT u8,
  *     RECONNECT_MIN_MS u32, RECONNECT_MAX_MS u32 and, once opened through
- *     the module, HOST, PORT, CLEAN, KEEPALIVE.  MODEM restricts the dump.
+ *     the module and to CAP_NET_ADMIN callers only, HOST, PORT, CLEAN,
+ *     KEEPALIVE.  MODEM restricts the dump.
  * ATMQTT_CMD_SET_CLIENT (admin): the client's reconnect policy.
  *     MODEM, CLIENT; RECONNECT 0-1; RECONNECT_MIN_MS and RECONNECT_MAX_MS
  *     100-3600000 (defaults 1000 and 60000).  With RECONNECT 1, after a
@@ -158,14 +180,19 @@
  *     last OPEN and resubscribes every tracked topic, waiting MIN_MS before
  *     the first attempt and doubling the wait after each failure up to
  *     MAX_MS, until it succeeds, the policy is turned off or the client is
- *     closed.  Each step is an ATMQTT_EVT_RECONNECT event.
- * ATMQTT_CMD_GET_SUB (dump): the tracked subscriptions, one message each:
+ *     closed.  Only a client that was open is reopened: a +MQTTBREAK for a
+ *     closed client does nothing, and the "+MQTTCLOSE: <client>,1" that
+ *     follows a break in the manual's example does not stop the policy.
+ *     Turning it off, or CLOSE, ends a reconnect under way within one of
+ *     its steps (the module completes the AT exchange it started).
+ * ATMQTT_CMD_GET_SUB (dump, admin): the tracked subscriptions, one message each:
  *     MODEM, CLIENT, TOPIC, QOS.  MODEM restricts the dump.
  *
  * Events, multicast to the group ATMQTT_MCGRP_EVENTS.  Every event carries
- * MODEM.  Message payloads may be private: joining the group needs
- * CAP_NET_ADMIN (-EPERM otherwise) on kernels that support a capability on
- * a group (GENL_MCAST_CAP_NET_ADMIN: 6.7 and later, 6.1.66 and later).
+ * MODEM.  Message payloads and topics may be private: joining the group
+ * needs CAP_NET_ADMIN (-EPERM otherwise).  On kernels that cannot ask a
+ * capability of a group's members (GENL_MCAST_CAP_NET_ADMIN: 6.7 and
+ * later, 6.1.66 and later) the family has no group and sends no events.
  *
  * ATMQTT_EVT_MESSAGE: a message arrived (+MQTTMSG, or +MQTTMSGI and
  *     +MQTTREAD).  CLIENT, QOS, TOPIC (string), PAYLOAD (binary), RX_SEQ
@@ -188,7 +215,9 @@
  *     MODEM_STATE and the GET_MODEM counters.
  * ATMQTT_EVT_URC: a line the module does not know came while no command
  *     was in flight, or after a command's final result (e.g. "+MIPCALL:
- *     10.2.83.148", "+CREG: 1").  LINE.
+ *     10.2.83.148", "+CREG: 1").  LINE.  Never a line that answers the
+ *     command in flight (its requester gone or not), nor "+MQTTUSER:" or
+ *     "+MQTTWILL:", which may hold a secret: those are counted in RX_STRAY.
  * ATMQTT_EVT_RECONNECT: a step of the reconnect policy.  CLIENT, STEP (u8,
  *     enum atmqtt_reconnect_step), ATTEMPT (u32, from 1), and ERRNO (s32)
  *     for OPEN/SUB, TOPIC for SUB, DELAY_MS for WAIT.

@@ -251,10 +251,10 @@ expect "$T/out" 'MODEM  TTY          STATE MODE     RX_SEQ   RX_DROPS   RX_STRAY
 1      pts3         ready    1         10          1          2          3          4
 2      ttyUSB2      dead     0          0          0          0          0          0'
 CASE="list -j -M 1"
-script 'GET_MODEM reply MODEM=1 TTY=pts3 MODE=1 RX_SEQ=10 MEM_BYTES=8192' 'GET_MODEM done 0'
+script 'GET_MODEM reply MODEM=1 TTY=pts3 MODE=1 RX_SEQ=10 MEM_BYTES=8192 RESYNCS=7' 'GET_MODEM done 0'
 run 0 -j list -M 1
 json
-jq 'o == [{"modem":1,"tty":"pts3","state":"ready","mode":1,"rx_seq":10,"rx_drops":0,"rx_stray":0,"rx_malformed":0,"rx_overflows":0,"mem_bytes":8192}]'
+jq 'o == [{"modem":1,"tty":"pts3","state":"ready","mode":1,"rx_seq":10,"rx_drops":0,"rx_stray":0,"rx_malformed":0,"rx_overflows":0,"mem_bytes":8192,"resyncs":7}]'
 expect "$T/log" "GET_MODEM flags=dump MODEM=1"
 CASE="list -j (after the command)"; script; run 0 list -j; json
 
