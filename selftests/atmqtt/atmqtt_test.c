@@ -295,6 +295,21 @@ TEST_F(modem, enodev_after_detach)
 	EXPECT_EQ(0, f.found);
 }
 
+/*
+ * A handle is not given again at once: a tool still holding the handle of
+ * a modem that went away must not reach the one attached next.
+ */
+TEST_F(modem, handles_not_reused_at_once)
+{
+	uint32_t old = self->sim.handle;
+
+	ASSERT_EQ(0, atmqtt_ldisc_detach(self->sim.fd));
+	ASSERT_EQ(0, sim_attach(&self->sim, self->nl));
+	EXPECT_LT(old, self->sim.handle);
+	EXPECT_EQ(-ENODEV, atmqtt_conf_set(self->nl, old, 1));
+	EXPECT_EQ(0, atmqtt_conf_set(self->nl, self->sim.handle, 1));
+}
+
 struct bg_op {
 	struct atmqtt_nl *nl;
 	uint32_t h;
@@ -349,17 +364,27 @@ TEST_F(modem, timeout_and_recovery)
 					PORT, 1, 60));
 }
 
+static int host_seen_cb(const struct atmqtt_client_info *c, void *arg)
+{
+	*(int *)arg |= c->has_params || c->host[0];
+	return 0;
+}
+
 /*
- * In a child: every op that changes the modem or can reveal credentials or
- * payloads answers -EPERM; queries and dumps still work.  drop: how the
- * child loses CAP_NET_ADMIN in the initial user namespace.
+ * In a child: every op that sends an AT command, and the tracked topics,
+ * answer -EPERM; the modem and client lists still work, without where a
+ * client connects.  drop: how the child loses CAP_NET_ADMIN in the
+ * initial user namespace.
  */
 static int eperm_child(uint32_t h, int (*drop)(void))
 {
 	static struct atmqtt_raw_reply raw;
 	static struct atmqtt_message msg;
+	struct atmqtt_user u[ATMQTT_CLIENT_MAX];
+	struct atmqtt_will w[ATMQTT_CLIENT_MAX];
 	struct atmqtt_nl *nl;
-	int bad = 0;
+	char line[128];
+	int bad = 0, host = 0;
 
 	if (drop())
 		return 10;
@@ -378,10 +403,22 @@ static int eperm_child(uint32_t h, int (*drop)(void))
 	bad |= (atmqtt_read(nl, h, 1, &msg) != -EPERM) << 9;
 	bad |= (atmqtt_raw(nl, h, "AT", 0, &raw) != -EPERM) << 10;
 	bad |= (atmqtt_client_policy(nl, h, 1, 1, 0, 0) != -EPERM) << 11;
-	/* Queries and dumps stay open to all. */
-	bad |= (atmqtt_conf_get(nl, h) < 0) << 12;
-	bad |= (atmqtt_openable(nl, h) < 0) << 13;
-	bad |= (atmqtt_client_list(nl, h, NULL, NULL) != 2) << 14;
+	/* No query reaches the modem: each holds the command path, and
+	 * some answers hold secrets.
+	 */
+	bad |= (atmqtt_conf_get(nl, h) != -EPERM) << 12;
+	bad |= (atmqtt_openable(nl, h) != -EPERM) << 13;
+	bad |= (atmqtt_closable(nl, h) != -EPERM) << 16;
+	bad |= (atmqtt_user_get(nl, h, u) != -EPERM) << 17;
+	bad |= (atmqtt_will_get(nl, h, w) != -EPERM) << 18;
+	bad |= (atmqtt_test(nl, h, ATMQTT_AT_PUB, line, sizeof(line)) !=
+		-EPERM) << 19;
+	/* Subscribed topics are private; the client list is not, but where
+	 * a client connects is.
+	 */
+	bad |= (atmqtt_sub_list(nl, h, NULL, NULL) != -EPERM) << 20;
+	bad |= (atmqtt_client_list(nl, h, host_seen_cb, &host) != 2 || host)
+		<< 14;
 	/* Message payloads may be private: no events either. */
 	errno = 0;
 	bad |= (atmqtt_events_open() != NULL || errno != EPERM) << 15;
@@ -390,23 +427,28 @@ static int eperm_child(uint32_t h, int (*drop)(void))
 	return bad ? 1 : 0;
 }
 
-static void eperm_check(struct __test_metadata *_metadata, uint32_t h,
-			int (*drop)(void))
+/* With client 1 open (so that there is a host to hide) and subscribed. */
+static void eperm_check(struct __test_metadata *_metadata,
+			struct atmqtt_nl *nl, uint32_t h, int (*drop)(void))
 {
 	int status;
-	pid_t pid = fork();
+	pid_t pid;
 
+	ASSERT_EQ(0, atmqtt_client_open(nl, h, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, atmqtt_subscribe(nl, h, 1, "atmqtt/private/#", 0));
+	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(eperm_child(h, drop));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, atmqtt_client_close(nl, h, 1));
 }
 
 TEST_F(modem, eperm_without_cap_net_admin)
 {
-	eperm_check(_metadata, self->sim.handle, drop_net_admin);
+	eperm_check(_metadata, self->nl, self->sim.handle, drop_net_admin);
 }
 
 /*
@@ -431,7 +473,7 @@ TEST_F(modem, eperm_in_a_user_namespace)
 	if (WEXITSTATUS(status) == EINVAL)
 		SKIP(return, "kernel without CONFIG_USER_NS");
 	ASSERT_EQ(0, WEXITSTATUS(status));
-	eperm_check(_metadata, self->sim.handle, new_userns);
+	eperm_check(_metadata, self->nl, self->sim.handle, new_userns);
 }
 
 /* Unload and reload the module with nothing attached (vm-check.sh also

@@ -564,4 +564,349 @@ TEST_F(modem, hangup_inside_read_data)
 	EXPECT_EQ(ATMQTT_MODEM_DEAD, w.got.modem_state);
 }
 
+/* ---- the modem owns its exchange -------------------------------------------
+ *
+ * A requester that times out, is signalled or killed leaves at once; its
+ * command's late '>', final result or result URC must never become another
+ * command's bytes or results.  Each case is followed at once by SET_USER
+ * with a password and by a <Datasize> publish: the password must reach
+ * the modem as a command (the modem then reports it) and never be
+ * published, and each publish must go out with its own data.
+ */
+
+#define SECRET "SECRETPW2"
+
+/* 40 bytes that go by <Datasize> (a NUL, CR, LF and quote among them). */
+static void blob(unsigned char *b, int tag)
+{
+	int i;
+
+	for (i = 0; i < 40; i++)
+		b[i] = (unsigned char)(tag + i * 7);
+	b[3] = 0;
+	b[9] = '\r';
+	b[10] = '\n';
+	b[20] = '"';
+}
+
+/* SET_USER with the secret, then a <Datasize> publish of blob(tag). */
+static void secret_then_publish(struct __test_metadata *_metadata,
+				struct atmqtt_nl *nl, uint32_t h,
+				const char *topic, int tag)
+{
+	unsigned char b[40];
+
+	blob(b, tag);
+	EXPECT_EQ(0, atmqtt_user_set(nl, h, 1, "bob", SECRET, "dev1"))
+		TH_LOG("%s", atmqtt_ext_error(nl) ?: "");
+	EXPECT_EQ(0, atmqtt_publish(nl, h, 1, topic, 1, 0, b, sizeof(b), 0,
+				    NULL))
+		TH_LOG("%s", atmqtt_ext_error(nl) ?: "");
+}
+
+/*
+ * What the modem published: exactly the payloads blob(tags[i]), never the
+ * secret nor a command; and the secret was taken as SET_USER.
+ */
+static void exchange_clean(struct __test_metadata *_metadata,
+			   struct atmqtt_nl *nl, struct sim *s, uint32_t h,
+			   const int *tags, int n)
+{
+	struct atmqtt_user u[ATMQTT_CLIENT_MAX];
+	unsigned char b[40];
+	int i, k;
+
+	for (i = 0; i < n; i++) {
+		blob(b, tags[i]);
+		EXPECT_TRUE(sim_publog_has(s, b, sizeof(b)))
+			TH_LOG("payload %d not published whole", tags[i]);
+	}
+	EXPECT_EQ(n, sim_publog_count(s));
+	EXPECT_FALSE(sim_publog_has(s, SECRET, strlen(SECRET)));
+	EXPECT_FALSE(sim_publog_has(s, "AT+", 3));
+	EXPECT_FALSE(sim_publog_has(s, "T+MQTT", 6));
+	k = atmqtt_user_get(nl, h, u);
+	ASSERT_LE(1, k);
+	for (i = 0; i < k && u[i].client != 1; i++)
+		;
+	ASSERT_GT(k, i);
+	EXPECT_STREQ("bob", u[i].username);
+	EXPECT_STREQ(SECRET, u[i].password);
+	EXPECT_STREQ("dev1", u[i].client_id);
+}
+
+TEST_F(modem, late_prompt_after_the_requester_timed_out)
+{
+	static const int tags[] = { 'a', 'b' };
+	unsigned char a[40];
+	char topic[96];
+	double t;
+
+	short_timeouts();
+	uniq(topic, sizeof(topic), "late");
+	blob(a, 'a');
+	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	sim_ctl(&self->sim, "slowprompt 1500\n");
+	t = now();
+	EXPECT_EQ(-ETIMEDOUT, atmqtt_publish(NL, H, 1, topic, 1, 0, a,
+					     sizeof(a), 0, NULL));
+	/* Left at its timeout, before the '>'. */
+	EXPECT_GT(1.45, now() - t);
+	secret_then_publish(_metadata, NL, H, topic, 'b');
+	exchange_clean(_metadata, NL, &self->sim, H, tags, 2);
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A publisher in a child, caught by a signal before the '>': SIGKILL, or
+ * SIGUSR1 with a handler (its request then ends with -ECANCELED).
+ */
+static void late_prompt_after(struct __test_metadata *_metadata,
+			      struct atmqtt_nl *nl, struct sim *s, uint32_t h,
+			      int sig)
+{
+	static const int tags[] = { 'c', 'd' };
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	char topic[96];
+	int status;
+	double t;
+	pid_t pid;
+
+	short_timeouts();
+	uniq(topic, sizeof(topic), "sig");
+	ASSERT_EQ(0, atmqtt_client_open(nl, h, 1, BROKER, PORT, 1, 60));
+	sim_ctl(s, "slowprompt 1500\n");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct atmqtt_nl *cnl = atmqtt_nl_open();
+		unsigned char c[40];
+		int err;
+
+		sigaction(SIGUSR1, &sa, NULL);
+		blob(c, 'c');
+		err = cnl ? atmqtt_publish(cnl, h, 1, topic, 1, 0, c,
+					   sizeof(c), 0, NULL) : -ENOMEM;
+		_exit(err == -ECANCELED ? 0 : 1);
+	}
+	usleep(400000);
+	t = now();
+	kill(pid, sig);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	/* Gone at once, the exchange still going. */
+	EXPECT_GT(0.5, now() - t);
+	if (sig == SIGKILL) {
+		EXPECT_TRUE(WIFSIGNALED(status));
+	} else {
+		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("no -ECANCELED");
+	}
+	secret_then_publish(_metadata, nl, h, topic, 'd');
+	exchange_clean(_metadata, nl, s, h, tags, 2);
+}
+
+TEST_F(modem, late_prompt_after_sigkill)
+{
+	late_prompt_after(_metadata, NL, &self->sim, H, SIGKILL);
+}
+
+TEST_F(modem, late_prompt_after_a_signal)
+{
+	late_prompt_after(_metadata, NL, &self->sim, H, SIGUSR1);
+}
+
+TEST_F(modem, late_final_result_after_the_timeout)
+{
+	static const int tags[] = { 'e' };
+	char topic[96];
+
+	short_timeouts();
+	uniq(topic, sizeof(topic), "final");
+	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, atmqtt_conf_set(NL, H, 0));
+	sim_ctl(&self->sim, "slowfinal 1500\n");
+	/* "+MQTTCONF: 0" and its OK come after the requester left. */
+	EXPECT_EQ(-ETIMEDOUT, atmqtt_conf_get(NL, H));
+	secret_then_publish(_metadata, NL, H, topic, 'e');
+	/* Results did not shift: the next query gets its own answer. */
+	ASSERT_EQ(0, atmqtt_conf_set(NL, H, 1));
+	EXPECT_EQ(1, atmqtt_conf_get(NL, H));
+	exchange_clean(_metadata, NL, &self->sim, H, tags, 1);
+}
+
+TEST_F(modem, late_result_urc_after_the_timeout)
+{
+	struct ev_want w = { .type = ATMQTT_EVT_RESULT, .urc = ATMQTT_URC_PUB };
+	static const int tags[] = { 'g' };	/* status 0: f never went */
+	unsigned char f[40];
+	char topic[96];
+	double t;
+
+	short_timeouts();
+	uniq(topic, sizeof(topic), "urc");
+	blob(f, 'f');
+	w.modem = H;
+	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	/* Its "+MQTTPUB: 1,0" comes URC_MS + 1 s after the OK; the next
+	 * publish's "+MQTTPUB: 1,1" after it, in order.
+	 */
+	sim_ctl(&self->sim, "status0 pub\n");
+	sim_ctl(&self->sim, "delay pub 4000\n");
+	t = now();
+	EXPECT_EQ(-ETIMEDOUT, atmqtt_publish(NL, H, 1, topic, 1, 0, f,
+					     sizeof(f), 0, NULL));
+	EXPECT_GT(URC_MS / 1000.0 + 0.8, now() - t);
+	EXPECT_NE(NULL, strstr(atmqtt_ext_error(NL) ?: "", "result URC"));
+	/* Its status 0 is not taken for this publish's. */
+	secret_then_publish(_metadata, NL, H, topic, 'g');
+	/* It goes to the group instead. */
+	ASSERT_TRUE(ev_wait(self->ev, &w, 3000, NULL, NULL));
+	EXPECT_EQ(0, w.got.status);
+	exchange_clean(_metadata, NL, &self->sim, H, tags, 1);
+}
+
+TEST_F(modem, silent_modem_is_resynchronised)
+{
+	struct atmqtt_modem_info before = info(NL, H);
+	static const int tags[] = { 'h', 'i' };
+	unsigned char h[40];
+	char topic[96];
+
+	short_timeouts();
+	uniq(topic, sizeof(topic), "silent");
+	blob(h, 'h');
+	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	/* A command the modem never answers. */
+	sim_ctl(&self->sim, "nofinal\n");
+	EXPECT_EQ(-ETIMEDOUT, atmqtt_conf_get(NL, H));
+	secret_then_publish(_metadata, NL, H, topic, 'h');
+	EXPECT_EQ(before.resyncs + 1, info(NL, H).resyncs);
+	/* A <Datasize> publish the modem lost whole: its data never goes. */
+	sim_ctl(&self->sim, "noprompt\n");
+	blob(h, 'x');
+	EXPECT_EQ(-ETIMEDOUT, atmqtt_publish(NL, H, 1, topic, 1, 0, h,
+					     sizeof(h), 0, NULL));
+	secret_then_publish(_metadata, NL, H, topic, 'i');
+	EXPECT_EQ(before.resyncs + 2, info(NL, H).resyncs);
+	exchange_clean(_metadata, NL, &self->sim, H, tags, 2);
+	blob(h, 'x');
+	EXPECT_FALSE(sim_log_has(&self->sim, h, sizeof(h)));
+}
+
+/*
+ * Lines that answer a query and may hold a secret reach no listener when
+ * no request claims them: unasked, or after their requester left.
+ */
+TEST_F(modem, unclaimed_secret_lines_reach_nobody)
+{
+	struct atmqtt_modem_info before = info(NL, H);
+	struct ev_want w = { .type = ATMQTT_EVT_URC, .line = "+MQTTUSER" };
+	struct ev_want any = { .type = ATMQTT_EVT_URC, .line = "+CREG" };
+	struct atmqtt_user u[ATMQTT_CLIENT_MAX];
+
+	short_timeouts();
+	w.modem = H;
+	any.modem = H;
+	sim_ctl(&self->sim, "urc +MQTTUSER: 1,\"eve\",\"LEAKPW1\"\n");
+	/* A URC the module does not know still goes to the group. */
+	sim_ctl(&self->sim, "urc +CREG: 1\n");
+	ASSERT_TRUE(ev_wait(self->ev, &any, 2000, NULL, NULL));
+	EXPECT_FALSE(ev_wait(self->ev, &w, 500, NULL, NULL));
+	EXPECT_LT(before.rx_stray, info(NL, H).rx_stray);
+
+	/* A GET_USER whose answer comes after its requester left. */
+	ASSERT_EQ(0, atmqtt_user_set(NL, H, 1, "eve", "LEAKPW2", NULL));
+	before = info(NL, H);
+	sim_ctl(&self->sim, "slowfinal 1500\n");
+	EXPECT_EQ(-ETIMEDOUT, atmqtt_user_get(NL, H, u));
+	EXPECT_FALSE(ev_wait(self->ev, &w, 2000, NULL, NULL));
+	EXPECT_LT(before.rx_stray, info(NL, H).rx_stray);
+	EXPECT_NE(0, system("dmesg | grep -q LEAKPW"));
+}
+
+/* ---- the reconnect policy stops ------------------------------------------ */
+
+static int client_state_cb(const struct atmqtt_client_info *c, void *arg)
+{
+	if (c->client == 1)
+		*(int *)arg = c->state;
+	return 0;
+}
+
+static int client_state(struct atmqtt_nl *nl, uint32_t h)
+{
+	int state = -1;
+
+	atmqtt_client_list(nl, h, client_state_cb, &state);
+	return state;
+}
+
+TEST_F(modem, close_stops_a_reconnect_in_flight)
+{
+	struct ev_want w = { .type = ATMQTT_EVT_RECONNECT,
+			     .step = ATMQTT_STEP_OPEN };
+	double t;
+
+	short_timeouts();
+	set_param("urc_timeout_ms", "20000");
+	w.modem = H;
+	ASSERT_EQ(0, atmqtt_client_policy(NL, H, 1, 1, 100, 100));
+	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, "atmqtt/fault/rc/#", 0));
+	/* The reconnect's OPEN gets its OK and never its URC. */
+	sim_ctl(&self->sim, "hold open\n");
+	sim_ctl(&self->sim, "break 1 1\n");
+	usleep(700000);
+	EXPECT_EQ(ATMQTT_CLIENT_RECONNECTING, client_state(NL, H));
+	t = now();
+	atmqtt_client_close(NL, H, 1);
+	t = now() - t;
+	TH_LOG("CLOSE returned after %.3f s, the reconnect in its OPEN", t);
+	EXPECT_GT(1.0, t);
+	EXPECT_EQ(ATMQTT_CLIENT_CLOSED, client_state(NL, H));
+	/* A break of a closed client reopens nothing. */
+	sim_ctl(&self->sim, "urc +MQTTBREAK: 1,1\n");
+	EXPECT_FALSE(ev_wait(self->ev, &w, 1000, NULL, NULL));
+	EXPECT_EQ(ATMQTT_CLIENT_CLOSED, client_state(NL, H));
+}
+
+TEST_F(modem, policy_off_stops_a_reconnect_in_flight)
+{
+	double t;
+
+	short_timeouts();
+	set_param("urc_timeout_ms", "20000");
+	ASSERT_EQ(0, atmqtt_client_policy(NL, H, 1, 1, 100, 100));
+	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	sim_ctl(&self->sim, "hold open\n");
+	sim_ctl(&self->sim, "break 1 1\n");
+	usleep(700000);
+	t = now();
+	EXPECT_EQ(0, atmqtt_client_policy(NL, H, 1, 0, 0, 0));
+	t = now() - t;
+	TH_LOG("policy off returned after %.3f s", t);
+	EXPECT_GT(1.0, t);
+	EXPECT_EQ(ATMQTT_CLIENT_CLOSED, client_state(NL, H));
+}
+
+/* The manual's 3.3: "+MQTTBREAK: 1,1" then "+MQTTCLOSE: 1,1". */
+TEST_F(modem, break_then_close_line_still_reconnects)
+{
+	struct ev_want w = { .type = ATMQTT_EVT_RECONNECT,
+			     .step = ATMQTT_STEP_DONE };
+
+	w.modem = H;
+	ASSERT_EQ(0, atmqtt_client_policy(NL, H, 1, 1, 100, 100));
+	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, "atmqtt/fault/bc/#", 0));
+	sim_ctl(&self->sim, "break 1 1\n");
+	sim_ctl(&self->sim, "urc +MQTTCLOSE: 1,1\n");
+	ASSERT_TRUE(ev_wait(self->ev, &w, 5000, NULL, NULL));
+	EXPECT_EQ(ATMQTT_CLIENT_OPEN, client_state(NL, H));
+	ASSERT_EQ(0, atmqtt_client_close(NL, H, 1));
+}
+
 TEST_HARNESS_MAIN

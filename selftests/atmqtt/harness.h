@@ -142,6 +142,7 @@ FIXTURE_TEARDOWN(modem)
 	set_param("urc_timeout_ms", "30000");
 	sim_stop(&self->sim);
 	unlink(self->sim.log);
+	unlink(self->sim.publog);
 	if (self->ev)
 		atmqtt_events_close(self->ev);
 	atmqtt_nl_close(self->nl);

@@ -394,11 +394,32 @@ static long long now_ms(void)
 }
 
 /* Send the line in ms milliseconds (from the main loop). */
-static void later(int ms, const char *text)
+/*
+ * text in ms, and not before a text queued earlier that starts with the
+ * same key bytes (0: no key): a result URC held by "delay" holds the later
+ * URCs of its client and kind too, as a broker's acknowledgements come in
+ * order.  Returns false, sending nothing, when ms is 0 and none is queued.
+ */
+static bool later_key(int ms, const char *text, size_t key)
 {
+	long long due = now_ms() + ms;
+	bool queued = false;
+	int i;
+
 	pthread_mutex_lock(&later_lock);
+	for (i = 0; key && i < later_n; i++) {
+		if (strncmp(later_q[i].text, text, key))
+			continue;
+		queued = true;
+		if (later_q[i].due > due)
+			due = later_q[i].due;
+	}
+	if (!ms && !queued) {
+		pthread_mutex_unlock(&later_lock);
+		return false;
+	}
 	if (later_n < LATER_MAX) {
-		later_q[later_n].due = now_ms() + ms;
+		later_q[later_n].due = due;
 		snprintf(later_q[later_n].text, sizeof(later_q[0].text), "%s",
 			 text);
 		later_n++;
@@ -407,6 +428,12 @@ static void later(int ms, const char *text)
 	pthread_mutex_unlock(&later_lock);
 	if (text)			/* queue full: now */
 		sendf("%s", text);
+	return true;
+}
+
+static void later(int ms, const char *text)
+{
+	later_key(ms, text, 0);
 }
 
 /* Send the deferred lines that are due; true if some are still waiting. */
@@ -543,17 +570,17 @@ static void result_urc(struct client *c, int kind, int status)
 {
 	char text[32];
 	bool owed;
-	int ms;
+	int ms, key;
 
-	snprintf(text, sizeof(text), "+MQTT%s: %d,%d", kind_names[kind],
-		 c->id, status);
+	key = snprintf(text, sizeof(text), "+MQTT%s: %d,", kind_names[kind],
+		       c->id);
+	snprintf(text + key, sizeof(text) - key, "%d", status);
 	pthread_mutex_lock(&c->lock);
 	ms = c->urc_delay[kind];
 	c->urc_delay[kind] = 0;
 	pthread_mutex_unlock(&c->lock);
-	if (ms) {
-		later(ms, text);
-	} else {
+	/* Held, or behind one that is; else now. */
+	if (!later_key(ms, text, key)) {
 		sendf("%s", text);
 		if (hostile.dup)
 			sendf("%s", text);
