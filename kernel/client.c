@@ -96,14 +96,25 @@ static void atmqtt_reconnect_queue(struct atmqtt_client *cl, u32 delay_ms)
 				   msecs_to_jiffies(delay_ms));
 }
 
-/* What the result URCs and +MQTTBREAK say about a client's state. */
-void atmqtt_client_urc(struct atmqtt_modem *m, const struct atp_item *it)
+/*
+ * What the result URCs and +MQTTBREAK say about a client's state, under
+ * the modem's lock.  asked: a request (or its ghost) waited for this
+ * result URC.  An unexpected disconnect is "+MQTTBREAK: <c>,<cause>" then
+ * "+MQTTCLOSE: <c>,1" in the manual (3.3); a modem may also send the two
+ * the other way round, and a +MQTTCLOSE nobody asked for on an open
+ * client is such a break too.  Returns the delay of a reconnect it armed,
+ * for atmqtt_client_urc_event() once the lock is dropped, or 0.
+ */
+u32 atmqtt_client_urc_locked(struct atmqtt_modem *m,
+			     const struct atp_item *it, bool asked)
 {
 	struct atmqtt_client *cl = atmqtt_client(m, it->client);
-	u32 delay = 0;
+	bool broke = it->kind == ATP_BREAK ||
+		     (it->result == ATP_R_CLOSE && it->status == 1 && !asked &&
+		      cl->state == ATMQTT_CLIENT_OPEN);
 
-	spin_lock(&m->lock);
-	if (it->kind == ATP_BREAK) {
+	lockdep_assert_held(&m->lock);
+	if (broke) {
 		/* Only a connection that was up is reopened: a break after
 		 * the user's CLOSE must not undo it.
 		 */
@@ -112,27 +123,30 @@ void atmqtt_client_urc(struct atmqtt_modem *m, const struct atp_item *it)
 			cl->rc_stop = false;
 			cl->attempt = 0;
 			cl->delay_ms = cl->reconnect_min_ms;
-			delay = cl->delay_ms;
-			atmqtt_reconnect_queue(cl, delay);
-		} else if (cl->state != ATMQTT_CLIENT_RECONNECTING) {
-			cl->state = ATMQTT_CLIENT_CLOSED;
+			atmqtt_reconnect_queue(cl, cl->delay_ms);
+			return cl->delay_ms;
 		}
+		if (cl->state != ATMQTT_CLIENT_RECONNECTING)
+			cl->state = ATMQTT_CLIENT_CLOSED;
 	} else if (it->result == ATP_R_OPEN && it->status == 1) {
 		cl->state = ATMQTT_CLIENT_OPEN;
 	} else if (it->result == ATP_R_CLOSE && it->status == 1 &&
 		   cl->state != ATMQTT_CLIENT_RECONNECTING) {
-		/* The manual's unexpected disconnect is "+MQTTBREAK: 1,1"
-		 * then "+MQTTCLOSE: 1,1": the second line does not end the
-		 * reconnect the first started (a user's CLOSE stops it
-		 * before its command: atmqtt_reconnect_stop()).
+		/* The second line of a break does not end the reconnect the
+		 * first started (a user's CLOSE stops it before its command:
+		 * atmqtt_reconnect_stop()).
 		 */
 		cl->state = ATMQTT_CLIENT_CLOSED;
 	}
-	spin_unlock(&m->lock);
+	return 0;
+}
 
+/* The first WAIT of a reconnect that atmqtt_client_urc_locked() armed. */
+void atmqtt_client_urc_event(struct atmqtt_modem *m, int id, u32 delay)
+{
 	if (delay)
-		atmqtt_event_reconnect(m, cl->id, ATMQTT_STEP_WAIT, 1, 0,
-				       NULL, 0, delay);
+		atmqtt_event_reconnect(m, id, ATMQTT_STEP_WAIT, 1, 0, NULL, 0,
+				       delay);
 }
 
 /* ---- commands ---------------------------------------------------------- */

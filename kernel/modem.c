@@ -907,11 +907,14 @@ static void atmqtt_modem_info(struct atmqtt_modem *m,
 static void atmqtt_modem_break(struct atmqtt_modem *m,
 			       const struct atp_item *it)
 {
+	u32 delay;
+
 	atmqtt_event_break(m, it);
-	atmqtt_client_urc(m, it);
 	spin_lock(&m->lock);
+	delay = atmqtt_client_urc_locked(m, it, false);
 	atmqtt_ghosts_drop(m, it->client, 0, NULL);
 	spin_unlock(&m->lock);
+	atmqtt_client_urc_event(m, it->client, delay);
 }
 
 static void atmqtt_modem_result(struct atmqtt_modem *m,
@@ -919,12 +922,9 @@ static void atmqtt_modem_result(struct atmqtt_modem *m,
 {
 	struct atmqtt_urc_wait *uw, *tmp, *found = NULL;
 	bool ghost = false;
-
-	atmqtt_client_urc(m, it);
+	u32 delay;
 
 	spin_lock(&m->lock);
-	if (it->result == ATP_R_OPEN && it->status == 1)
-		atmqtt_ghosts_drop(m, it->client, 0, NULL);
 	list_for_each_entry_safe(uw, tmp, &m->urc_waiters, node) {
 		if (uw->ghost && time_after(jiffies, uw->expires)) {
 			atmqtt_ghost_free(m, uw);
@@ -939,15 +939,22 @@ static void atmqtt_modem_result(struct atmqtt_modem *m,
 			atmqtt_ghost_free(m, uw);
 			ghost = true;
 		} else {
-			uw->status = it->status;
-			list_del_init(&uw->node);
-			WRITE_ONCE(uw->done, true);
 			found = uw;
 		}
 		break;
 	}
+	/* The client's state first: its requester sees it on waking. */
+	delay = atmqtt_client_urc_locked(m, it, found || ghost);
+	if (it->result == ATP_R_OPEN && it->status == 1)
+		atmqtt_ghosts_drop(m, it->client, 0, NULL);
+	if (found) {
+		found->status = it->status;
+		list_del_init(&found->node);
+		WRITE_ONCE(found->done, true);
+	}
 	spin_unlock(&m->lock);
 
+	atmqtt_client_urc_event(m, it->client, delay);
 	if (found)
 		wake_up_all(&m->wq);
 	/* A publish changes nothing that listeners track: its result goes to

@@ -280,7 +280,9 @@ struct atmqtt_client *atmqtt_client(struct atmqtt_modem *m, int id);
 void atmqtt_clients_init(struct atmqtt_modem *m);
 void atmqtt_clients_stop(struct atmqtt_modem *m);
 void atmqtt_clients_free(struct atmqtt_modem *m);
-void atmqtt_client_urc(struct atmqtt_modem *m, const struct atp_item *it);
+u32 atmqtt_client_urc_locked(struct atmqtt_modem *m,
+			     const struct atp_item *it, bool asked);
+void atmqtt_client_urc_event(struct atmqtt_modem *m, int id, u32 delay);
 void atmqtt_client_msgi(struct atmqtt_modem *m, int id);
 int atmqtt_client_open(struct atmqtt_modem *m, int id, const char *host,
 		       size_t host_len, u16 port, u8 clean, u16 keepalive,

@@ -534,6 +534,160 @@ TEST_F(modem, reconnect_backoff_then_close_stops)
 	sim_ctl(&self->sim, "error 0\n");
 }
 
+/*
+ * The manual's usage example (chapter 3), replayed through the module: each
+ * command line must reach the modem byte for byte as the manual prints it,
+ * and each answer it prints must come back.  A second simulator, started
+ * with -b, takes the manual's "MQTT BrokerServer" to the VM's mosquitto.
+ */
+static int log_has_line(struct sim *s, const char *line)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s\r", line);
+	return sim_log_has(s, buf, strlen(buf));
+}
+
+TEST_F(modem, manual_chapter3_replayed)
+{
+	static const char *const sim_opts[] = { "-b", BROKER, NULL };
+	static const char *const lines[] = {
+		"AT+COPS?",
+		"AT+MIPCALL=1",
+		"AT+MQTTOPEN?",
+		"AT+MQTTUSER=1,\"username\",\"passwd\",\"ClientIDStr\"",
+		"AT+MQTTOPEN=1,\"MQTT BrokerServer\",1883,0,80",
+		"AT+MQTTSUB=1,\"topic1\",0",
+		"AT+MQTTPUB=1,\"topic1\",1,0,\"9\"",
+		"AT+MQTTUNSUB=1,\"topic1\"",
+		"AT+MQTTWILL=1,\"topic1\",1,1,\"Tell you, I'm dead.\"",
+		"AT+MQTTCLOSE=1",
+	};
+	struct ev_want mip = { .type = ATMQTT_EVT_URC, .line = "+MIPCALL: " };
+	struct ev_want msg = { .type = ATMQTT_EVT_MESSAGE, .topic = "topic1",
+			       .payload = "Test" };
+	struct ev_want own = { .type = ATMQTT_EVT_MESSAGE, .topic = "topic1",
+			       .payload = "9" };
+	struct ev_want brk = { .type = ATMQTT_EVT_BREAK };
+	struct ev_want done = { .type = ATMQTT_EVT_RECONNECT,
+				.step = ATMQTT_STEP_DONE };
+	const char *tm[2] = { "topic1", "Test" };
+	static struct atmqtt_raw_reply raw;
+	struct clients_ctx cl = {};
+	struct sim m = { .fd = -1 };
+	unsigned int i;
+	uint32_t h;
+
+	ASSERT_EQ(0, sim_start_opts(&m, 1, sim_opts));
+	ASSERT_EQ(0, sim_attach(&m, NL));
+	h = m.handle;
+	mip.modem = msg.modem = own.modem = brk.modem = done.modem = h;
+	/* The manual shows +MQTTMSG: mode 0. */
+	ASSERT_EQ(0, atmqtt_conf_set(NL, h, 0));
+
+	/* 3.1 MQTT Connection Established */
+	ASSERT_EQ(0, atmqtt_raw(NL, h, "AT+COPS?", 0, &raw));
+	EXPECT_STREQ("OK", raw.final);
+	EXPECT_EQ(0, strncmp(raw.lines, "+COPS: 0,0,", 11));
+	ASSERT_EQ(0, atmqtt_raw(NL, h, "AT+MIPCALL=1", 0, &raw));
+	EXPECT_STREQ("OK", raw.final);
+	EXPECT_TRUE(ev_wait(self->ev, &mip, 3000, NULL, NULL));
+	EXPECT_EQ(0x6, atmqtt_openable(NL, h));	/* "+MQTTOPEN: 1,2" */
+	ASSERT_EQ(0, atmqtt_user_set(NL, h, 1, "username", "passwd",
+				     "ClientIDStr"));
+	ASSERT_EQ(0, atmqtt_client_open(NL, h, 1, "MQTT BrokerServer", 1883,
+					0, 80));
+
+	/* 3.2 MQTT Message Process */
+	ASSERT_EQ(0, atmqtt_subscribe(NL, h, 1, "topic1", 0));
+	EXPECT_TRUE(ev_wait(self->ev, &msg, 10000, mosq_pub, tm));
+	EXPECT_EQ(0, msg.got.qos);
+	ASSERT_EQ(0, atmqtt_publish(NL, h, 1, "topic1", 1, 0, "9", 1, 0,
+				    NULL));
+	EXPECT_TRUE(ev_wait(self->ev, &own, 5000, NULL, NULL));
+	ASSERT_EQ(0, atmqtt_unsubscribe(NL, h, 1, "topic1"));
+	ASSERT_EQ(0, atmqtt_will_set(NL, h, 1, "topic1", 1, 1,
+				     "Tell you, I'm dead."));
+
+	/* 3.3 MQTT Disconnect */
+	ASSERT_EQ(0, atmqtt_client_close(NL, h, 1));
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		EXPECT_TRUE(log_has_line(&m, lines[i])) TH_LOG("%s", lines[i]);
+
+	/* The unexpected disconnect: "+MQTTBREAK: 1,1" then "+MQTTCLOSE:
+	 * 1,1", the simulator's default.  The policy reopens all the same.
+	 */
+	ASSERT_EQ(0, atmqtt_will_set(NL, h, 1, "topic1", 0, 0, ""));
+	ASSERT_EQ(0, atmqtt_client_policy(NL, h, 1, 1, 100, 1000));
+	ASSERT_EQ(0, atmqtt_client_open(NL, h, 1, "MQTT BrokerServer", 1883,
+					1, 80));
+	ASSERT_EQ(0, atmqtt_subscribe(NL, h, 1, "topic1", 0));
+	sim_ctl(&m, "break 1 1\n");
+	ASSERT_TRUE(ev_wait(self->ev, &brk, 5000, NULL, NULL));
+	ASSERT_TRUE(ev_wait(self->ev, &done, 10000, NULL, NULL));
+	atmqtt_client_list(NL, h, clients_cb, &cl);
+	EXPECT_EQ(ATMQTT_CLIENT_OPEN, cl.c[0].state);
+	EXPECT_EQ(1u, cl.c[0].sub_count);
+	EXPECT_EQ(0, atmqtt_client_close(NL, h, 1));
+	ASSERT_EQ(0, atmqtt_user_set(NL, h, 1, "", "", NULL));
+	sim_stop(&m);
+	unlink(m.log);
+	unlink(m.publog);
+}
+
+/* The other order of the two lines, and the CLOSE line while the
+ * reconnect's own OPEN is in flight.
+ */
+static void reconnect_after(struct __test_metadata *_metadata,
+			    struct atmqtt_nl *nl, struct atmqtt_events *ev,
+			    struct sim *s, uint32_t h, const char *order,
+			    int late_close)
+{
+	struct ev_want done = { .type = ATMQTT_EVT_RECONNECT,
+				.step = ATMQTT_STEP_DONE, .modem = h };
+	struct ev_want opening = { .type = ATMQTT_EVT_RECONNECT,
+				   .step = ATMQTT_STEP_WAIT, .modem = h };
+	struct clients_ctx cl = {};
+	char ctl[64];
+
+	ASSERT_EQ(0, open1(nl, h, 1));
+	ASSERT_EQ(0, atmqtt_subscribe(nl, h, 1, "atmqtt/order/#", 0));
+	ASSERT_EQ(0, atmqtt_client_policy(nl, h, 1, 1, 100, 1000));
+	snprintf(ctl, sizeof(ctl), "breakclose %s\n", order);
+	sim_ctl(s, ctl);
+	if (late_close)
+		sim_ctl(s, "delay open 1500\n");
+	sim_ctl(s, "break 1 1\n");
+	if (late_close) {
+		/* The reconnect's OPEN has its OK; its URC is 1.5 s away. */
+		ASSERT_TRUE(ev_wait(ev, &opening, 3000, NULL, NULL));
+		usleep(500000);
+		sim_ctl(s, "urc +MQTTCLOSE: 1,1\n");
+	}
+	ASSERT_TRUE(ev_wait(ev, &done, 10000, NULL, NULL));
+	EXPECT_EQ(0, done.got.err);
+	atmqtt_client_list(nl, h, clients_cb, &cl);
+	EXPECT_EQ(ATMQTT_CLIENT_OPEN, cl.c[0].state);
+	EXPECT_EQ(1u, cl.c[0].sub_count);
+	sim_ctl(s, "breakclose after\n");
+	EXPECT_EQ(0, atmqtt_client_close(nl, h, 1));
+}
+
+TEST_F(modem, reconnect_close_line_before_the_break)
+{
+	reconnect_after(_metadata, NL, self->ev, &self->sim, H, "before", 0);
+}
+
+TEST_F(modem, reconnect_break_alone)
+{
+	reconnect_after(_metadata, NL, self->ev, &self->sim, H, "none", 0);
+}
+
+TEST_F(modem, reconnect_close_line_during_its_open)
+{
+	reconnect_after(_metadata, NL, self->ev, &self->sim, H, "none", 1);
+}
+
 /* ---- raw AT --------------------------------------------------------------- */
 
 TEST_F(modem, raw_at)

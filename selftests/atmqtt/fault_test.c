@@ -892,21 +892,4 @@ TEST_F(modem, policy_off_stops_a_reconnect_in_flight)
 	EXPECT_EQ(ATMQTT_CLIENT_CLOSED, client_state(NL, H));
 }
 
-/* The manual's 3.3: "+MQTTBREAK: 1,1" then "+MQTTCLOSE: 1,1". */
-TEST_F(modem, break_then_close_line_still_reconnects)
-{
-	struct ev_want w = { .type = ATMQTT_EVT_RECONNECT,
-			     .step = ATMQTT_STEP_DONE };
-
-	w.modem = H;
-	ASSERT_EQ(0, atmqtt_client_policy(NL, H, 1, 1, 100, 100));
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
-	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, "atmqtt/fault/bc/#", 0));
-	sim_ctl(&self->sim, "break 1 1\n");
-	sim_ctl(&self->sim, "urc +MQTTCLOSE: 1,1\n");
-	ASSERT_TRUE(ev_wait(self->ev, &w, 5000, NULL, NULL));
-	EXPECT_EQ(ATMQTT_CLIENT_OPEN, client_state(NL, H));
-	ASSERT_EQ(0, atmqtt_client_close(NL, H, 1));
-}
-
 TEST_HARNESS_MAIN

@@ -119,8 +119,10 @@ static const char transcript[] =
 	"\r\n+MQTTMSG: 1,0,\"topic1\",\"Test\"\r\n"
 	"AT+MQTTPUB=1,\"topic1\",1,0,\"9\"\r\r\nOK\r\n\r\n+MQTTPUB: 1,1\r\n"
 	"AT+MQTTUNSUB=1,\"topic1\"\r\r\nOK\r\n\r\n+MQTTUNSUB: 1,1\r\n"
+	"AT+MQTTWILL=1,\"topic1\",1,1,\"Tell you, I'm dead.\"\r\r\nOK\r\n"
 	"AT+MQTTCLOSE=1\r\r\nOK\r\n\r\n+MQTTCLOSE: 1,1\r\n"
-	"\r\n+MQTTBREAK: 1,1\r\n\r\nERROR: 703\r\n\r\n+CME ERROR: 10\r\n\r\nERROR\r\n";
+	"\r\n+MQTTBREAK: 1,1\r\n\r\n+MQTTCLOSE: 1,1\r\n"
+	"\r\nERROR: 703\r\n\r\n+CME ERROR: 10\r\n\r\nERROR\r\n";
 
 TEST(manual_transcript)
 {
@@ -129,7 +131,8 @@ TEST(manual_transcript)
 		ATP_ECHO, ATP_INFO, ATP_OK, ATP_ECHO, ATP_OK,
 		ATP_ECHO, ATP_OK, ATP_RESULT, ATP_ECHO, ATP_OK, ATP_RESULT,
 		ATP_MSG, ATP_ECHO, ATP_OK, ATP_RESULT, ATP_ECHO, ATP_OK,
-		ATP_RESULT, ATP_ECHO, ATP_OK, ATP_RESULT, ATP_BREAK,
+		ATP_RESULT, ATP_ECHO, ATP_OK, ATP_ECHO, ATP_OK, ATP_RESULT,
+		ATP_BREAK, ATP_RESULT,
 		ATP_ERROR_CODE, ATP_CME_ERROR, ATP_ERROR,
 	};
 	struct log l;
@@ -145,9 +148,17 @@ TEST(manual_transcript)
 	check(!strcmp(l.r[17].topic, "topic1") &&
 	      !strcmp(l.r[17].payload, "Test"), "+MQTTMSG fields");
 	check(l.r[23].result == ATP_R_UNSUB, "+MQTTUNSUB result");
-	check(l.r[27].client == 1 && l.r[27].cause == 1, "+MQTTBREAK fields");
-	check(l.r[28].code == 703, "ERROR: 703 code %d", l.r[28].code);
-	check(l.r[29].code == 10, "+CME ERROR code");
+	check(!strcmp(l.r[24].line,
+		      "AT+MQTTWILL=1,\"topic1\",1,1,\"Tell you, I'm dead.\""),
+	      "the will's echo: %s", l.r[24].line);
+	/* 3.3: a close, then an unexpected disconnect: break, close. */
+	check(l.r[28].result == ATP_R_CLOSE && l.r[28].status == 1,
+	      "+MQTTCLOSE: 1,1");
+	check(l.r[29].client == 1 && l.r[29].cause == 1, "+MQTTBREAK fields");
+	check(l.r[30].result == ATP_R_CLOSE && l.r[30].client == 1 &&
+	      l.r[30].status == 1, "+MQTTCLOSE after +MQTTBREAK");
+	check(l.r[31].code == 703, "ERROR: 703 code %d", l.r[31].code);
+	check(l.r[32].code == 10, "+CME ERROR code");
 	check(parser.stats.malformed == 0 && parser.stats.overflows == 0,
 	      "stats");
 }
@@ -170,7 +181,7 @@ TEST(split_at_every_boundary)
 TEST(one_byte_at_a_time_and_random_chunks)
 {
 	struct log whole, split;
-	size_t len = sizeof(transcript) - 1, cuts[600];
+	size_t len = sizeof(transcript) - 1, cuts[sizeof(transcript)];
 	int n, round;
 
 	parse(&whole, transcript, len);
@@ -184,7 +195,7 @@ TEST(one_byte_at_a_time_and_random_chunks)
 		size_t pos = 0;
 
 		n = 0;
-		while (n < 600) {
+		while (n < (int)(sizeof(cuts) / sizeof(cuts[0]))) {
 			pos += 1 + rand() % 40;
 			if (pos >= len)
 				break;

@@ -77,7 +77,23 @@ struct client {
 };
 
 static int master = -1, log_fd = -1, publog_fd = -1;
-static bool echo_on = true, verbose, muted, break_close;
+static bool echo_on = true, verbose, muted;
+/* What comes with +MQTTBREAK: the manual's 3.3 by default. */
+enum { BC_AFTER, BC_BEFORE, BC_NONE };
+static atomic_int break_close = BC_AFTER;	/* main and broker threads */
+static const char *const break_closes[] = {
+	[BC_AFTER] = "after", [BC_BEFORE] = "before", [BC_NONE] = "none",
+};
+
+static int break_close_of(const char *word)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(break_closes); i++)
+		if (!strcmp(word, break_closes[i]))
+			return i;
+	return -1;
+}
 static const char *broker_host;
 static int broker_port;
 static atomic_int conf_mode;
@@ -547,10 +563,19 @@ static void client_drop(struct client *c, bool abrupt)
 	c->mosq = NULL;
 }
 
+/*
+ * An unexpected disconnect, as the manual's 3.3 shows it: "+MQTTBREAK:
+ * <id>,<cause>" then "+MQTTCLOSE: <id>,1"; --break-close before or none
+ * for the other order, or the break alone.
+ */
 static void send_break(struct client *c, int cause)
 {
+	int when = atomic_load(&break_close);
+
+	if (when == BC_BEFORE)
+		sendf("+MQTTCLOSE: %d,1", c->id);
 	sendf("+MQTTBREAK: %d,%d", c->id, cause);
-	if (break_close)
+	if (when == BC_AFTER)
 		sendf("+MQTTCLOSE: %d,1", c->id);
 }
 
@@ -1721,6 +1746,10 @@ static void control(char *cmd)
 		return;
 	}
 	n = sscanf(cmd, "%15s %15s %15s %c", verb, word, arg, &c);
+	if (n == 2 && !strcmp(verb, "breakclose") && break_close_of(word) >= 0) {
+		atomic_store(&break_close, break_close_of(word));
+		return;
+	}
 	if (hostile_control(n, verb, word, arg))
 		return;
 	k = n >= 2 ? kind_of(word) : -1;
@@ -1766,7 +1795,7 @@ static void on_signal(int sig)
 
 static const char synopsis[] =
 	"usage: atmqtt-sim [-c CONTROL_FIFO] [-l LOG] [-P PUBLOG] [-L LINK] [-E]\n"
-	"                  [-k] [-b HOST] [-p PORT] [-B BAUD] [-T TRACE] [-v]\n";
+	"                  [-k WHEN] [-b HOST] [-p PORT] [-B BAUD] [-T TRACE] [-v]\n";
 
 /* A usage error: the synopsis on stderr (exit 2). */
 static void usage(void)
@@ -1792,7 +1821,10 @@ static void help(void)
 	       "  -L, --link PATH      make PATH a symlink to the pty's slave (removed\n"
 	       "                       at exit)\n"
 	       "  -E, --no-echo        start with echo off (ATE0); the default is on\n"
-	       "  -k, --break-close    follow every +MQTTBREAK with +MQTTCLOSE: <id>,1\n"
+	       "  -k, --break-close=WHEN\n"
+	       "                       where +MQTTCLOSE: <id>,1 goes with every\n"
+	       "                       +MQTTBREAK: after (the default, as the manual's\n"
+	       "                       3.3 shows), before, or none\n"
 	       "  -b, --broker HOST    connect every AT+MQTTOPEN to HOST instead of the\n"
 	       "                       host in the command\n"
 	       "  -p, --port PORT      likewise for the port (1-65535)\n"
@@ -1816,7 +1848,7 @@ int main(int argc, char **argv)
 		{ "publog", required_argument, NULL, 'P' },
 		{ "link", required_argument, NULL, 'L' },
 		{ "no-echo", no_argument, NULL, 'E' },
-		{ "break-close", no_argument, NULL, 'k' },
+		{ "break-close", required_argument, NULL, 'k' },
 		{ "broker", required_argument, NULL, 'b' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "baud", required_argument, NULL, 'B' },
@@ -1833,7 +1865,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	int c, ctl_fd = -1, i;
 
-	while ((c = getopt_long(argc, argv, "c:l:P:L:Ekb:p:B:T:vh", opts,
+	while ((c = getopt_long(argc, argv, "c:l:P:L:Ek:b:p:B:T:vh", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -1852,7 +1884,12 @@ int main(int argc, char **argv)
 			echo_on = false;
 			break;
 		case 'k':
-			break_close = true;
+			i = break_close_of(optarg);
+			if (i < 0) {
+				usage();
+				return 2;
+			}
+			atomic_store(&break_close, i);
 			break;
 		case 'b':
 			broker_host = optarg;
