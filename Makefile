@@ -40,7 +40,7 @@ modules:
 	@for k in $(KVERS); do \
 		echo "==> building atmqtt.ko against $$k"; \
 		mkdir -p build/ko-$$k && \
-		cp -r Kbuild kernel include build/ko-$$k/ && \
+		cp -r Kbuild VERSION kernel include build/ko-$$k/ && \
 		$(MAKE) -s -C /lib/modules/$$k/build M=$(CURDIR)/build/ko-$$k \
 			modules || exit 1; \
 	done

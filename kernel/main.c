@@ -74,6 +74,7 @@ module_init(atmqtt_init);
 module_exit(atmqtt_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(ATMQTT_VERSION);
 MODULE_DESCRIPTION("MQTT over AT-command cellular modems: tty line discipline and generic netlink family");
 MODULE_ALIAS_LDISC(N_DEVELOPMENT);
 MODULE_ALIAS_GENL_FAMILY(ATMQTT_GENL_NAME);

@@ -41,7 +41,7 @@ result checkpatch_strict "$work/checkpatch.out"
 for k in $KVERS; do
 	d=$work/ko-$k
 	mkdir -p "$d"
-	cp -r Kbuild kernel include "$d/"
+	cp -r Kbuild VERSION kernel include "$d/"
 	# Anything but kbuild's own progress lines is a finding.
 	make -s -C "/lib/modules/$k/build" M="$d" C=2 W=1 modules 2>&1 |
 		grep -v "^Skipping BTF generation" >"$d.out"

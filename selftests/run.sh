@@ -89,7 +89,7 @@ if [ "${ATMQTT_DEBUG_KERNEL:-1}" != 0 ]; then
 	echo "==> kselftests in the VM, debug kernel"
 	ko=build/ko-debug
 	if dk=$(sh scripts/debug-kernel/build.sh) &&
-	   rm -rf $ko && mkdir -p $ko && cp -r Kbuild kernel include $ko/ &&
+	   rm -rf $ko && mkdir -p $ko && cp -r Kbuild VERSION kernel include $ko/ &&
 	   make -s -C "$dk" M="$top/$ko" modules >build/ko-debug.log 2>&1; then
 		ATMQTT_VM_TIMEOUT=${ATMQTT_VM_TIMEOUT:-1500} \
 			vm_suite debug "$dk/arch/x86/boot/bzImage" "$ko/atmqtt.ko" "$@"
