@@ -21,6 +21,13 @@
 #define atmqtt_rx_count_t	int
 #endif
 
+/* serdev_device_ops::receive_buf returned int until 6.8. */
+#ifdef ATMQTT_HAVE_SERDEV_RX_SIZE_T
+#define atmqtt_serdev_rx_t	size_t
+#else
+#define atmqtt_serdev_rx_t	int
+#endif
+
 /* genl_dumpit_info carries a struct genl_info since 6.2. */
 #ifdef ATMQTT_HAVE_DUMPIT_INFO
 #define atmqtt_dumpit_attrs(cb)	(genl_dumpit_info(cb)->info.attrs)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The atmqtt line discipline: the tty side of a modem.
+ * The atmqtt line discipline: the tty transport of a modem (transport.h),
+ * attached from user space to any tty.
  *
- * open creates the modem, receive_buf feeds the parser, write_wakeup resumes
- * a command the driver could not take at once, hangup and close end all I/O.
+ * open creates the modem, receive_buf feeds it, write_wakeup resumes a
+ * command the driver could not take at once, hangup and close end all I/O.
  * The tty core serializes open, close and receive_buf against each other and
  * never calls write_wakeup after close.
  */
@@ -13,8 +14,30 @@
 
 #include "compat.h"
 #include "ldisc.h"
-#include "modem.h"
-#include "netlink.h"
+#include "transport.h"
+
+static int atmqtt_ldisc_write(struct atmqtt_modem *m, const u8 *buf,
+			      size_t len)
+{
+	struct tty_struct *tty = atmqtt_modem_priv(m);
+
+	return tty->ops->write(tty, buf, len);
+}
+
+static void atmqtt_ldisc_want_wakeup(struct atmqtt_modem *m, bool on)
+{
+	struct tty_struct *tty = atmqtt_modem_priv(m);
+
+	if (on)
+		set_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
+	else
+		clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
+}
+
+static const struct atmqtt_transport_ops atmqtt_ldisc_transport = {
+	.write		= atmqtt_ldisc_write,
+	.want_wakeup	= atmqtt_ldisc_want_wakeup,
+};
 
 static int atmqtt_ldisc_open(struct tty_struct *tty)
 {
@@ -26,18 +49,15 @@ static int atmqtt_ldisc_open(struct tty_struct *tty)
 	if (!tty->ops->write)
 		return -EOPNOTSUPP;
 
-	m = atmqtt_modem_create(tty);
+	m = atmqtt_modem_create(tty_name(tty), tty_devnum(tty),
+				&atmqtt_ldisc_transport, tty);
 	if (IS_ERR(m))
 		return PTR_ERR(m);
 
 	tty->disc_data = m;
 	tty->receive_room = 65536;
 	tty_driver_flush_buffer(tty);
-	atmqtt_event_modem(m);
-	/* Mode 1 and the clients' state: after open returned, so that the
-	 * answers can come in.
-	 */
-	queue_work(atmqtt_wq, &m->init_work);
+	atmqtt_modem_start(m);
 	return 0;
 }
 
@@ -49,11 +69,9 @@ static void atmqtt_ldisc_close(struct tty_struct *tty)
 		return;
 
 	atmqtt_modem_kill(m);
-	/* A write_wakeup that raced with kill() may have queued the work. */
-	cancel_work_sync(&m->tx_work);
 	clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
 	tty->disc_data = NULL;
-	atmqtt_modem_put(m);
+	atmqtt_modem_release_transport(m);
 }
 
 static void atmqtt_ldisc_hangup(struct tty_struct *tty)
@@ -86,13 +104,13 @@ static void atmqtt_ldisc_receive(struct tty_struct *tty,
 		tty_unthrottle(tty);
 }
 
-/* May run in interrupt context: only schedule the tx work. */
+/* May run in interrupt context. */
 static void atmqtt_ldisc_write_wakeup(struct tty_struct *tty)
 {
 	struct atmqtt_modem *m = tty->disc_data;
 
-	if (m && !READ_ONCE(m->dead))
-		schedule_work(&m->tx_work);
+	if (m)
+		atmqtt_modem_write_wakeup(m);
 }
 
 /* Keep termios ioctls working after attach (baud rate changes). */

@@ -14,6 +14,7 @@
 #include "ldisc.h"
 #include "modem.h"
 #include "netlink.h"
+#include "serdev.h"
 
 static int atmqtt_ldisc_num = N_DEVELOPMENT;
 module_param_named(ldisc, atmqtt_ldisc_num, int, 0444);
@@ -47,10 +48,16 @@ static int __init atmqtt_init(void)
 	err = atmqtt_ldisc_register(atmqtt_ldisc_num);
 	if (err)
 		goto err_genl;
+	/* Modems the device tree describes are bound from here on. */
+	err = atmqtt_serdev_register();
+	if (err)
+		goto err_ldisc;
 	pr_info("atmqtt: line discipline %d, generic netlink family \"%s\"\n",
 		atmqtt_ldisc_num, ATMQTT_GENL_NAME);
 	return 0;
 
+err_ldisc:
+	atmqtt_ldisc_unregister();
 err_genl:
 	atmqtt_genl_exit();
 err_wq:
@@ -59,11 +66,14 @@ err_wq:
 }
 
 /*
- * An attached tty holds a reference on the module, so no modem exists here.
- * Unregistering the family waits for requests still running.
+ * An attached tty holds a reference on the module, and unregistering the
+ * serdev driver removes (kills) the modems it bound, so no modem exists
+ * after those two.  Unregistering the family waits for requests still
+ * running.
  */
 static void __exit atmqtt_exit(void)
 {
+	atmqtt_serdev_unregister();
 	atmqtt_ldisc_unregister();
 	atmqtt_genl_exit();
 	atmqtt_modem_exit();

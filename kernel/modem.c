@@ -7,13 +7,13 @@
 #include <linux/errno.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
-#include <linux/tty.h>
 #include <linux/xarray.h>
 #include <net/netlink.h>
 #include <linux/atmqtt.h>
 
 #include "modem.h"
 #include "netlink.h"
+#include "transport.h"
 
 /*
  * Handles start at 1; 0 means "no modem" in the UAPI.  They are given out
@@ -26,7 +26,9 @@ static u32 atmqtt_next_handle;
 static void atmqtt_modem_dispatch(void *ctx, const struct atp_item *it);
 static void atmqtt_xact_work(struct work_struct *work);
 
-struct atmqtt_modem *atmqtt_modem_create(struct tty_struct *tty)
+struct atmqtt_modem *atmqtt_modem_create(const char *name, dev_t dev,
+					 const struct atmqtt_transport_ops *ops,
+					 void *priv)
 {
 	struct atmqtt_modem *m;
 	int err;
@@ -36,9 +38,10 @@ struct atmqtt_modem *atmqtt_modem_create(struct tty_struct *tty)
 		return ERR_PTR(-ENOMEM);
 
 	kref_init(&m->ref);
-	m->tty = tty;
-	strscpy(m->tty_name, tty_name(tty), sizeof(m->tty_name));
-	m->tty_dev = tty_devnum(tty);
+	m->tops = ops;
+	m->tpriv = priv;
+	strscpy(m->tty_name, name, sizeof(m->tty_name));
+	m->tty_dev = dev;
 	spin_lock_init(&m->lock);
 	INIT_LIST_HEAD(&m->urc_waiters);
 	init_waitqueue_head(&m->wq);
@@ -115,6 +118,37 @@ void atmqtt_modem_kill(struct atmqtt_modem *m)
 	atmqtt_event_modem(m);
 }
 
+/* The transport's end, after atmqtt_modem_kill(): its reference goes. */
+void atmqtt_modem_release_transport(struct atmqtt_modem *m)
+{
+	/* A write_wakeup that raced with kill() may have queued the work. */
+	cancel_work_sync(&m->tx_work);
+	atmqtt_modem_put(m);
+}
+
+/*
+ * A new modem is announced, then sends its own first commands: mode 1 and
+ * the clients' state, from the workqueue, so that the answers can come in
+ * (the transport is open when this is called).
+ */
+void atmqtt_modem_start(struct atmqtt_modem *m)
+{
+	atmqtt_event_modem(m);
+	queue_work(atmqtt_wq, &m->init_work);
+}
+
+void *atmqtt_modem_priv(struct atmqtt_modem *m)
+{
+	return m->tpriv;
+}
+
+/* May run in interrupt context: only schedule the tx work. */
+void atmqtt_modem_write_wakeup(struct atmqtt_modem *m)
+{
+	if (!READ_ONCE(m->dead))
+		schedule_work(&m->tx_work);
+}
+
 bool atmqtt_modem_dead(struct atmqtt_modem *m)
 {
 	return READ_ONCE(m->dead);
@@ -177,21 +211,22 @@ void atmqtt_modem_exit(void)
  */
 static void atmqtt_tx_push(struct atmqtt_modem *m)
 {
-	struct tty_struct *tty = m->tty;
+	const struct atmqtt_transport_ops *ops = m->tops;
 	int n;
 
 	lockdep_assert_held(&m->tx_mutex);
 	while (m->tx_off < m->tx_len && !READ_ONCE(m->dead)) {
 		/* Ask for write_wakeup before writing, so none is missed. */
-		set_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
-		n = tty->ops->write(tty, m->tx_buf + m->tx_off,
-				    m->tx_len - m->tx_off);
+		if (ops->want_wakeup)
+			ops->want_wakeup(m, true);
+		n = ops->write(m, m->tx_buf + m->tx_off, m->tx_len - m->tx_off);
 		if (n <= 0)
 			break;
 		m->tx_off += n;
 	}
 	if (m->tx_off >= m->tx_len) {
-		clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
+		if (ops->want_wakeup && !READ_ONCE(m->dead))
+			ops->want_wakeup(m, false);
 		/* It may have held a password or a private payload. */
 		memzero_explicit(m->tx_buf, m->tx_len);
 	}
@@ -411,9 +446,11 @@ static u64 atmqtt_xact_progress(struct atmqtt_modem *m, bool *stuck)
 
 	spin_lock(&m->lock);
 	p = m->x.progress;
+	/* Past its deadline, an exchange is about to resync: only one
+	 * whose probes go unanswered is stuck.
+	 */
 	if (stuck)
-		*stuck = m->x.state == ATMQTT_X_RESYNC ||
-			 !time_before(jiffies, m->x.deadline);
+		*stuck = m->x.state == ATMQTT_X_RESYNC;
 	spin_unlock(&m->lock);
 	return p;
 }
@@ -423,7 +460,7 @@ static const char atmqtt_busy_msg[] =
 
 /*
  * Wait for the exchange to be free and claim it.  A requester waits while
- * the exchange before it is within its time, or changes state at least
+ * the exchange before it is not resynchronising, or changes state at least
  * once per the requester's own timeout: behind a modem that stopped
  * answering even its resync probes, it ends with -ETIMEDOUT.
  */

@@ -2,11 +2,12 @@
 /*
  * A modem: one tty with the atmqtt line discipline attached.
  *
- * Lifetime: the ldisc owns one reference from open to close; every netlink
- * request and every work item holds its own while it works.  The tty pointer
- * is only used while the modem is alive (!dead): by the requesters, the
+ * Lifetime: the transport (transport.h: the ldisc from open to close, or
+ * serdev from probe to remove) owns one reference; every netlink request
+ * and every work item holds its own while it works.  The transport is only
+ * written to while the modem is alive (!dead): by the requesters, the
  * receive path and the works, under tx_mutex, which kill takes (and then
- * cancels the works) after setting dead, and by the ldisc callbacks.
+ * cancels the works) after setting dead.
  *
  * The exchange (struct atmqtt_xact): the modem, not its requester, owns
  * each AT command from the moment its line is written until the modem has
@@ -58,8 +59,8 @@
 
 #include "atp.h"
 
-struct tty_struct;
 struct netlink_ext_ack;
+struct atmqtt_transport_ops;
 
 /* Longest command: AT+MQTTPUB=2,"<255>",2,1,"<1024>"<CR> is 1300 bytes. */
 #define ATMQTT_TX_MAX	1536
@@ -214,8 +215,9 @@ struct atmqtt_client {
 struct atmqtt_modem {
 	struct kref ref;
 	u32 handle;
-	char tty_name[ATMQTT_TTY_NAME];
-	struct tty_struct *tty;
+	char tty_name[ATMQTT_TTY_NAME];	/* the tty's or serdev device's */
+	const struct atmqtt_transport_ops *tops;	/* transport.h */
+	void *tpriv;			/* the tty, or the serdev device */
 
 	dev_t tty_dev;
 
@@ -252,14 +254,12 @@ struct atmqtt_modem {
 	atomic_long_t mem;		/* bytes allocated: m and the subs */
 };
 
-struct atmqtt_modem *atmqtt_modem_create(struct tty_struct *tty);
-void atmqtt_modem_kill(struct atmqtt_modem *m);
+/* transport.h: create, start, receive, write_wakeup, kill, and the rest */
 void atmqtt_modem_put(struct atmqtt_modem *m);
 struct atmqtt_modem *atmqtt_modem_get(u32 handle);
 struct atmqtt_modem *atmqtt_modem_get_next(unsigned long *index);
 int atmqtt_modem_state(struct atmqtt_modem *m);
 bool atmqtt_modem_dead(struct atmqtt_modem *m);
-void atmqtt_modem_receive(struct atmqtt_modem *m, const u8 *buf, size_t len);
 void atmqtt_modem_tx_work(struct work_struct *work);
 void atmqtt_modem_xact_stop(struct atmqtt_modem *m);
 void atmqtt_modem_exit(void);

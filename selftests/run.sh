@@ -26,6 +26,11 @@ echo "==> YNL spec (Documentation/netlink/specs/atmqtt.yaml)"
 sh scripts/ynl/check.sh 2>&1 | tee build/ynl.out | grep -E "^(not )?ok |^#"
 grep -E "^(not )?ok [0-9]+ " build/ynl.out >>"$log"
 
+# The device tree binding of the serdev transport, with dt-schema and dtc.
+echo "==> device tree binding (Documentation/devicetree/bindings)"
+sh scripts/dt/check.sh 2>&1 | tee build/dt.out | grep -E "^(not )?ok |^#"
+grep -E "^(not )?ok [0-9]+ " build/dt.out >>"$log"
+
 # make install into a staging tree (files, SONAME, pkg-config, systemd
 # unit, man pages, completion, uninstall), and DKMS for every installed
 # kernel's headers.
