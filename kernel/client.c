@@ -41,7 +41,7 @@ void atmqtt_clients_init(struct atmqtt_modem *m)
 		INIT_DELAYED_WORK(&cl->reconnect_work, atmqtt_reconnect_work);
 	}
 	INIT_WORK(&m->init_work, atmqtt_init_work);
-	INIT_WORK(&m->read_work, atmqtt_read_work);
+	INIT_DELAYED_WORK(&m->read_work, atmqtt_read_work);
 }
 
 /* After dead is set: wait for the works, which end their command at once. */
@@ -50,7 +50,7 @@ void atmqtt_clients_stop(struct atmqtt_modem *m)
 	int i;
 
 	cancel_work_sync(&m->init_work);
-	cancel_work_sync(&m->read_work);
+	cancel_delayed_work_sync(&m->read_work);
 	for (i = 0; i < ATMQTT_CLIENT_MAX; i++)
 		cancel_delayed_work_sync(&m->clients[i].reconnect_work);
 }
@@ -488,6 +488,10 @@ static void atmqtt_reconnect_run(struct atmqtt_client *cl, u32 attempt)
 	}
 
 	atmqtt_resubscribe(cl, attempt);
+	/* A session kept by the broker (clean 0) may bring messages whose
+	 * announcements went with the old connection.
+	 */
+	atmqtt_clients_drain(m, cl->id);
 	if (!atmqtt_reconnect_stopped(cl))
 		atmqtt_event_reconnect(m, cl->id, ATMQTT_STEP_DONE, attempt, 0,
 				       NULL, 0, 0);
@@ -582,54 +586,160 @@ static void atmqtt_init_work(struct work_struct *work)
 	WRITE_ONCE(m->init_done, true);
 	spin_unlock(&m->lock);
 	atmqtt_event_modem(m);
+	/* What open clients got before the module was attached. */
+	atmqtt_clients_drain(m, 0);
 }
 
-void atmqtt_client_msgi(struct atmqtt_modem *m, int id)
+/* Under lock: read what the clients were announced, soon. */
+static void atmqtt_read_soon(struct atmqtt_modem *m, unsigned long delay)
 {
-	spin_lock(&m->lock);
-	atmqtt_client(m, id)->msgi = true;
+	lockdep_assert_held(&m->lock);
 	if (!m->dead)
-		queue_work(atmqtt_wq, &m->read_work);
+		mod_delayed_work(atmqtt_wq, &m->read_work, delay);
+}
+
+/* "+MQTTMSGI: <client>,<qos>,<tlen>,<plen>": one more to read. */
+void atmqtt_client_msgi(struct atmqtt_modem *m, const struct atp_item *it)
+{
+	struct atmqtt_client *cl = atmqtt_client(m, it->client);
+
+	spin_lock(&m->lock);
+	if (cl->msgi_n < ATMQTT_MSGI_MAX) {
+		struct atmqtt_msgi *a = &cl->msgi[(cl->msgi_head + cl->msgi_n++) %
+						  ATMQTT_MSGI_MAX];
+
+		a->qos = it->qos;
+		a->tlen = it->topic_len;
+		a->plen = it->payload_len;
+	} else {
+		cl->drain = true;
+	}
+	atmqtt_read_soon(m, 0);
+	spin_unlock(&m->lock);
+}
+
+/*
+ * The announcements of a client (id), or of every open client (0), cannot
+ * be trusted: read until the modem has nothing.
+ */
+void atmqtt_clients_drain(struct atmqtt_modem *m, int id)
+{
+	int i;
+
+	spin_lock(&m->lock);
+	for (i = ATMQTT_CLIENT_MIN; i <= ATMQTT_CLIENT_MAX; i++) {
+		struct atmqtt_client *cl = atmqtt_client(m, i);
+
+		if (id ? i == id : cl->state == ATMQTT_CLIENT_OPEN) {
+			cl->drain = true;
+			atmqtt_read_soon(m, 0);
+		}
+	}
 	spin_unlock(&m->lock);
 }
 
 /* Reads per client and run, so that a flood cannot hold the work forever. */
 #define ATMQTT_READS_PER_RUN	32
+/* A read that failed is tried again that much later, that many times. */
+#define ATMQTT_READ_RETRY	HZ
+#define ATMQTT_READ_TRIES	3
 
-static bool atmqtt_take_msgi(struct atmqtt_modem *m, struct atmqtt_client *cl)
+enum { ATMQTT_READ_NONE, ATMQTT_READ_ONE, ATMQTT_READ_DRAIN };
+
+/* What to read next for cl: an announced message, or a drain's next. */
+static int atmqtt_read_next(struct atmqtt_modem *m, struct atmqtt_client *cl,
+			    struct atmqtt_msgi *want)
 {
-	bool pending;
+	int what = ATMQTT_READ_NONE;
 
 	spin_lock(&m->lock);
-	pending = cl->msgi;
-	cl->msgi = false;
+	if (cl->msgi_n) {
+		*want = cl->msgi[cl->msgi_head];
+		what = ATMQTT_READ_ONE;
+	} else if (cl->drain) {
+		what = ATMQTT_READ_DRAIN;
+	}
 	spin_unlock(&m->lock);
-	return pending;
+	return what;
 }
 
-/* "+MQTTREAD: <id>,0,0,0" ends the reading of a client. */
+/*
+ * What the read says of the count: the modem had nothing (the count is
+ * zero, whatever was announced), the announced message (one fewer), or
+ * another one (announcements were lost or lied: drain).
+ */
+static void atmqtt_read_seen(struct atmqtt_modem *m, struct atmqtt_client *cl,
+			     int what, const struct atmqtt_msgi *want,
+			     const struct atmqtt_req *c)
+{
+	spin_lock(&m->lock);
+	if (!c->got_msg) {
+		cl->msgi_n = 0;
+		cl->drain = false;
+	} else if (what == ATMQTT_READ_ONE && cl->msgi_n &&
+		   c->got_qos == want->qos && c->got_tlen == want->tlen &&
+		   c->got_plen == want->plen) {
+		cl->msgi_head = (cl->msgi_head + 1) % ATMQTT_MSGI_MAX;
+		cl->msgi_n--;
+	} else if (what == ATMQTT_READ_ONE) {
+		cl->msgi_n = 0;
+		cl->drain = true;
+	}
+	spin_unlock(&m->lock);
+}
+
+/*
+ * One AT+MQTTREAD per message a +MQTTMSGI announced, not one more: a
+ * message alone costs one exchange.  Where the count cannot be trusted
+ * (after attach or a reconnect, a read that failed, a malformed or
+ * overlong line, more announcements than the queue holds, or a read whose
+ * message is not the one announced), the client is drained: read until
+ * "+MQTTREAD: <id>,0,0,0".
+ */
 static void atmqtt_read_work(struct work_struct *work)
 {
-	struct atmqtt_modem *m = container_of(work, struct atmqtt_modem,
-					      read_work);
+	struct atmqtt_modem *m = container_of(to_delayed_work(work),
+					      struct atmqtt_modem, read_work);
+	struct atmqtt_msgi want = {};
+	bool again = false, retry = false;
 	char line[32];
-	int i, n;
+	int i, n, what;
 
 	for (i = 0; i < ATMQTT_CLIENT_MAX; i++) {
 		struct atmqtt_client *cl = &m->clients[i];
 
-		if (!atmqtt_take_msgi(m, cl))
-			continue;
 		for (n = 0; n < ATMQTT_READS_PER_RUN; n++) {
 			struct atmqtt_req c = {};
 
+			what = atmqtt_read_next(m, cl, &want);
+			if (what == ATMQTT_READ_NONE)
+				break;
 			c.line = line;
 			c.len = snprintf(line, sizeof(line), "AT+MQTTREAD=%d\r",
 					 cl->id);
-			if (atmqtt_modem_exec(m, &c, NULL) || !c.got_msg)
+			if (atmqtt_modem_exec(m, &c, NULL)) {
+				/* Not known what the modem did: drain. */
+				spin_lock(&m->lock);
+				cl->msgi_n = 0;
+				cl->drain = true;
+				spin_unlock(&m->lock);
+				retry = !atmqtt_modem_dead(m);
 				break;
+			}
+			atmqtt_read_seen(m, cl, what, &want, &c);
 		}
 		if (n == ATMQTT_READS_PER_RUN)
-			atmqtt_client_msgi(m, cl->id);
+			again = true;
 	}
+
+	spin_lock(&m->lock);
+	if (again) {
+		m->read_tries = 0;
+		atmqtt_read_soon(m, 0);
+	} else if (retry && ++m->read_tries < ATMQTT_READ_TRIES) {
+		atmqtt_read_soon(m, ATMQTT_READ_RETRY);
+	} else if (!retry) {
+		m->read_tries = 0;
+	}
+	spin_unlock(&m->lock);
 }

@@ -1013,6 +1013,9 @@ static void atmqtt_modem_message(struct atmqtt_modem *m,
 	spin_lock(&m->lock);
 	c = m->x.state == ATMQTT_X_LINE ? m->x.req : NULL;
 	if (it->from_read && c && !c->done && !c->got_msg) {
+		c->got_qos = it->qos;
+		c->got_tlen = it->topic_len;
+		c->got_plen = it->payload_len;
 		msg = c->msg;
 		if (msg) {
 			msg->client = it->client;
@@ -1066,18 +1069,22 @@ static void atmqtt_modem_dispatch(void *ctx, const struct atp_item *it)
 		break;
 	case ATP_MSGI:
 		if (atmqtt_client_ok(m, it->client))
-			atmqtt_client_msgi(m, it->client);
+			atmqtt_client_msgi(m, it);
 		break;
 	case ATP_BREAK:
 		/* The break first, then the reconnect policy's steps. */
 		if (atmqtt_client_ok(m, it->client))
 			atmqtt_modem_break(m, it);
 		break;
-	default:
-		/* Echo, the +MQTTREAD header (its data follows), malformed
-		 * and overlong lines: the parser counts what it could not
-		 * parse.
+	case ATP_MALFORMED:
+	case ATP_OVERFLOW:
+		/* The parser counts them.  It may have been a +MQTTMSGI:
+		 * no announcement count can be trusted now.
 		 */
+		atmqtt_clients_drain(m, 0);
+		break;
+	default:
+		/* Echo, the +MQTTREAD header (its data follows). */
 		break;
 	}
 }

@@ -141,6 +141,8 @@ struct atmqtt_req {
 	unsigned int nlines;
 	bool truncated;
 	bool got_msg;
+	u8 got_qos;			/* of the message read: its header */
+	u16 got_tlen, got_plen;
 	struct atmqtt_urc_wait uw;
 };
 
@@ -185,13 +187,27 @@ struct atmqtt_sub {
 
 struct atmqtt_modem;
 
+/* What +MQTTMSGI announced of a message: what its +MQTTREAD must show. */
+struct atmqtt_msgi {
+	u8 qos;
+	u16 tlen, plen;
+};
+
+#define ATMQTT_MSGI_MAX	32
+
 struct atmqtt_client {
 	struct atmqtt_modem *modem;
 	u8 id;
 
 	/* lock */
 	u8 state;			/* enum atmqtt_client_state */
-	bool msgi;			/* +MQTTMSGI seen, READ pending */
+	/* +MQTTMSGI announcements not read yet, oldest first: one
+	 * AT+MQTTREAD each.  drain: the count cannot be trusted, read
+	 * until the modem has nothing (see atmqtt_read_work()).
+	 */
+	struct atmqtt_msgi msgi[ATMQTT_MSGI_MAX];
+	u8 msgi_head, msgi_n;
+	bool drain;
 	bool reconnect;
 	bool rc_stop;			/* the reconnect work must end */
 	bool rc_running;		/* it runs: atmqtt_reconnect_stop() */
@@ -240,7 +256,8 @@ struct atmqtt_modem {
 	u8 tx_buf[ATMQTT_TX_MAX];
 
 	struct work_struct init_work;	/* AT+MQTTCONF=1 after attach */
-	struct work_struct read_work;	/* AT+MQTTREAD after +MQTTMSGI */
+	struct delayed_work read_work;	/* AT+MQTTREAD after +MQTTMSGI */
+	unsigned int read_tries;	/* lock: reads that failed in a row */
 	struct atmqtt_client clients[ATMQTT_CLIENT_MAX];
 
 	/* Receive side: only the ldisc's receive_buf touches the parser. */
@@ -283,7 +300,8 @@ void atmqtt_clients_free(struct atmqtt_modem *m);
 u32 atmqtt_client_urc_locked(struct atmqtt_modem *m,
 			     const struct atp_item *it, bool asked);
 void atmqtt_client_urc_event(struct atmqtt_modem *m, int id, u32 delay);
-void atmqtt_client_msgi(struct atmqtt_modem *m, int id);
+void atmqtt_client_msgi(struct atmqtt_modem *m, const struct atp_item *it);
+void atmqtt_clients_drain(struct atmqtt_modem *m, int id);
 int atmqtt_client_open(struct atmqtt_modem *m, int id, const char *host,
 		       size_t host_len, u16 port, u8 clean, u16 keepalive,
 		       struct atmqtt_req *c, struct netlink_ext_ack *extack);

@@ -126,7 +126,7 @@ static long inject_error_code, inject_cme_code;
  * bytes go out, and one-shot misbehaviours.  Main thread, except the output
  * settings, which out_lock guards.
  */
-enum { LIE_NONE, LIE_LONG, LIE_SHORT, LIE_HUGE, LIE_MSGI };
+enum { LIE_NONE, LIE_LONG, LIE_SHORT, LIE_HUGE, LIE_MSGI, LIE_LOST };
 static struct {
 	bool split;			/* one byte per write() */
 	const char *eol;		/* line end: CR LF by default */
@@ -703,6 +703,7 @@ static void on_message(struct mosquitto *m, void *obj,
 	size_t tlen = strlen(msg->topic), plen = msg->payloadlen;
 	struct stored *s;
 	char head[64];
+	bool lost;
 	int n;
 
 	(void)m;
@@ -749,12 +750,17 @@ static void on_message(struct mosquitto *m, void *obj,
 	c->qlen++;
 	pthread_mutex_unlock(&c->lock);
 	pthread_mutex_lock(&out_lock);
+	lost = hostile.lie == LIE_LOST;
 	if (hostile.lie == LIE_MSGI) {
 		hostile.lie = LIE_NONE;
 		plen = 99999;
+	} else if (lost) {
+		hostile.lie = LIE_NONE;
 	}
 	out_unlock();
-	sendf("+MQTTMSGI: %d,%d,%zu,%zu", c->id, s->qos, tlen, plen);
+	/* A lost announcement: the message is queued all the same. */
+	if (!lost)
+		sendf("+MQTTMSGI: %d,%d,%zu,%zu", c->id, s->qos, tlen, plen);
 }
 
 /* ---- parameters ---- */
@@ -1612,7 +1618,7 @@ static bool hostile_control(int n, const char *verb, const char *word,
 {
 	static const char *const lies[] = {
 		[LIE_NONE] = "off", [LIE_LONG] = "long", [LIE_SHORT] = "short",
-		[LIE_HUGE] = "huge", [LIE_MSGI] = "msgi",
+		[LIE_HUGE] = "huge", [LIE_MSGI] = "msgi", [LIE_LOST] = "lost",
 	};
 	static const char *const eols[][2] = {
 		{ "crlf", "\r\n" }, { "cr", "\r" }, { "lf", "\n" },
