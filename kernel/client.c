@@ -11,7 +11,7 @@
 #include <net/netlink.h>
 
 #include "modem.h"
-#include "netlink.h"
+#include "events.h"
 
 /* Longest OPEN/SUB/UNSUB line: AT+MQTTOPEN=2,"<255>",65535,1,300<CR>. */
 #define ATMQTT_LINE_SHORT	300

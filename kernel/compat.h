@@ -42,10 +42,12 @@
  * join: there the family registers no group at all, and has no events.
  */
 #ifdef ATMQTT_HAVE_MCAST_CAP
+#define ATMQTT_HAVE_EVENTS	1
 #define ATMQTT_MCGRPS	{ .name = ATMQTT_MCGRP_EVENTS, \
 			  .flags = GENL_MCAST_CAP_NET_ADMIN },
 #else
-#define ATMQTT_MCGRPS
+#define ATMQTT_HAVE_EVENTS	0
+#define ATMQTT_MCGRPS	{ }
 #endif
 
 #endif /* ATMQTT_COMPAT_H */

@@ -12,7 +12,7 @@
 #include <linux/atmqtt.h>
 
 #include "modem.h"
-#include "netlink.h"
+#include "events.h"
 #include "transport.h"
 
 /*

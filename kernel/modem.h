@@ -56,11 +56,26 @@
 #include <linux/workqueue.h>
 #include <linux/atomic.h>
 #include <linux/atmqtt.h>
+#include <net/netlink.h>
 
 #include "atp.h"
 
 struct netlink_ext_ack;
 struct atmqtt_transport_ops;
+
+/*
+ * NL_SET_ERR_MSG() wants a string literal; atmqtt's messages come from tables
+ * of static strings that name the attribute and the rule.
+ */
+static inline void atmqtt_extack(struct netlink_ext_ack *extack,
+				 const struct nlattr *attr, const char *msg)
+{
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	if (attr)
+		extack->bad_attr = attr;
+}
 
 /* Longest command: AT+MQTTPUB=2,"<255>",2,1,"<1024>"<CR> is 1300 bytes. */
 #define ATMQTT_TX_MAX	1536
