@@ -56,6 +56,7 @@ const struct nla_policy aqi_policy[ATMQTT_A_MAX + 1] = {
 	[ATMQTT_A_RX_OVERFLOWS]		= { .type = NLA_U64 },
 	[ATMQTT_A_MEM_BYTES]		= { .type = NLA_U32 },
 	[ATMQTT_A_TRUNCATED]		= { .type = NLA_U8 },
+	[ATMQTT_A_TTY_DEV]		= { .type = NLA_U32 },
 	/* TTY, HOST, TOPIC, USERNAME, PASSWORD, CLIENT_ID, LINE, FINAL
 	 * (strings), PAYLOAD (binary) and ENTRY (nested, parsed where it
 	 * repeats): NLA_UNSPEC, any length.

@@ -774,11 +774,16 @@ static int cmd_detach(int argc, char **argv)
 
 static int list_cb(const struct atmqtt_modem_info *m, void *arg)
 {
+	char dev[24] = "-";
+
 	(void)arg;
+	if (m->tty_dev)
+		snprintf(dev, sizeof(dev), "%u:%u", ATMQTT_TTY_MAJOR(m->tty_dev),
+			 ATMQTT_TTY_MINOR(m->tty_dev));
 	if (!json) {
-		printf("%-6u %-12s %-5s %4u %10llu %10llu %10llu %10llu %10llu\n",
-		       m->handle, m->tty, atmqtt_state_name(m->state), m->mode,
-		       (unsigned long long)m->rx_seq,
+		printf("%-6u %-12s %-9s %-5s %4u %10llu %10llu %10llu %10llu %10llu\n",
+		       m->handle, m->tty, dev, atmqtt_state_name(m->state),
+		       m->mode, (unsigned long long)m->rx_seq,
 		       (unsigned long long)m->rx_drops,
 		       (unsigned long long)m->rx_stray,
 		       (unsigned long long)m->rx_malformed,
@@ -788,6 +793,8 @@ static int list_cb(const struct atmqtt_modem_info *m, void *arg)
 	j_begin();
 	j_uint("modem", m->handle);
 	j_str("tty", m->tty);
+	if (m->tty_dev)
+		j_str("dev", dev);
 	j_str("state", atmqtt_state_name(m->state));
 	j_uint("mode", m->mode);
 	j_uint("rx_seq", m->rx_seq);
@@ -812,9 +819,9 @@ static int cmd_list(int argc, char **argv)
 	if (!nl)
 		return EXIT_FAIL;
 	if (!json)
-		printf("%-6s %-12s %-5s %4s %10s %10s %10s %10s %10s\n",
-		       "MODEM", "TTY", "STATE", "MODE", "RX_SEQ", "RX_DROPS",
-		       "RX_STRAY", "MALFORMED", "OVERFLOWS");
+		printf("%-6s %-12s %-9s %-5s %4s %10s %10s %10s %10s %10s\n",
+		       "MODEM", "TTY", "DEV", "STATE", "MODE", "RX_SEQ",
+		       "RX_DROPS", "RX_STRAY", "MALFORMED", "OVERFLOWS");
 	ret = atmqtt_modem_list(nl, t.modem, list_cb, NULL);
 	fflush(stdout);
 	return op_done(nl, "list", ret < 0 ? ret : 0);

@@ -102,6 +102,7 @@ static const struct {
 	{ "RX_OVERFLOWS", ATMQTT_A_RX_OVERFLOWS, K_U64 },
 	{ "TRUNCATED", ATMQTT_A_TRUNCATED, K_U8 },
 	{ "MEM_BYTES", ATMQTT_A_MEM_BYTES, K_U32 },
+	{ "TTY_DEV", ATMQTT_A_TTY_DEV, K_U32 },
 	/* sent by a broken kernel: a string without its NUL */
 	{ "TOPIC_NONUL", ATMQTT_A_TOPIC, K_BIN },
 	{ "LINE_NONUL", ATMQTT_A_LINE, K_BIN },

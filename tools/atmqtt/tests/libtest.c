@@ -105,6 +105,47 @@ static void t_modems(void)
 	atmqtt_nl_close(nl);
 }
 
+static int dev_cb(const struct atmqtt_modem_info *m, void *arg)
+{
+	uint32_t *dev = arg;
+
+	if (m->handle == 4)
+		*dev = m->tty_dev;
+	return 0;
+}
+
+/*
+ * A tty named by a link ($LIBTEST_LINK, made by run.sh, to /dev/null:
+ * 1:3) is the modem whose TTY_DEV is its device number, whatever the
+ * modem's name; by name only where the kernel gave no TTY_DEV; and the
+ * device number wins over a name that matches.
+ */
+static void t_modems_dev(void)
+{
+	const char *link = getenv("LIBTEST_LINK");
+	struct atmqtt_nl *nl = nl_or_die();
+	uint32_t h = 0, dev = 0;
+
+	CHECK(link != NULL);
+	if (!link)
+		return;
+	/* MODEM=3 TTY=null TTY_DEV=1:4, MODEM=4 TTY=other TTY_DEV=1:3 */
+	CHECK(atmqtt_modem_list(nl, 0, dev_cb, &dev) == 2);
+	CHECK(dev == 259 && ATMQTT_TTY_MAJOR(dev) == 1 &&
+	      ATMQTT_TTY_MINOR(dev) == 3);
+	/* new_encode_dev(MKDEV(0x123, 0x12345)) */
+	CHECK(ATMQTT_TTY_MAJOR(0x12312345u) == 0x123 &&
+	      ATMQTT_TTY_MINOR(0x12312345u) == 0x12345);
+	CHECK(atmqtt_modem_find(nl, link, &h) == 0 && h == 4);
+	CHECK(atmqtt_modem_find(nl, "/dev/null", &h) == 0 && h == 4);
+	CHECK(atmqtt_modem_find(nl, "null", &h) == 0 && h == 4);
+	/* no TTY_DEV: the resolved path's name */
+	CHECK(atmqtt_modem_find(nl, link, &h) == 0 && h == 5);
+	/* a dead modem on the device is no match */
+	CHECK(atmqtt_modem_find(nl, link, &h) == -ENODEV);
+	atmqtt_nl_close(nl);
+}
+
 static void t_user_will_conf(void)
 {
 	struct atmqtt_nl *nl = nl_or_die();
@@ -328,6 +369,7 @@ int main(int argc, char **argv)
 	} cases[] = {
 		{ "errors", t_errors },
 		{ "modems", t_modems },
+		{ "modems_dev", t_modems_dev },
 		{ "user_will_conf", t_user_will_conf },
 		{ "publish_read", t_publish_read },
 		{ "test_raw", t_test_raw },

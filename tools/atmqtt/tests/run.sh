@@ -110,6 +110,21 @@ script 'GET_MODEM reply MODEM=1 TTY=pts3' \
        'GET_MODEM reply MODEM=2 TTY=ttyUSB2' 'GET_MODEM done 0'
 "$LIBTEST" modems && ok || bad "$CASE"
 
+CASE="lib modems by device number"
+ln -s /dev/null "$T/modem-link"
+script 'GET_MODEM reply MODEM=3 TTY=null TTY_DEV=260' \
+       'GET_MODEM reply MODEM=4 TTY=other TTY_DEV=259' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM=3 TTY=null TTY_DEV=260' \
+       'GET_MODEM reply MODEM=4 TTY=other TTY_DEV=259' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM=3 TTY=null TTY_DEV=260' \
+       'GET_MODEM reply MODEM=4 TTY=other TTY_DEV=259' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM=3 TTY=null TTY_DEV=260' \
+       'GET_MODEM reply MODEM=4 TTY=other TTY_DEV=259' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM=5 TTY=null' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM=4 TTY=null TTY_DEV=259 MODEM_STATE=2' \
+       'GET_MODEM done 0'
+LIBTEST_LINK=$T/modem-link "$LIBTEST" modems_dev && ok || bad "$CASE"
+
 CASE="lib user will conf"
 script 'GET_USER reply MODEM=1 ENTRY=CLIENT:1,USERNAME:bob,PASSWORD:pw,CLIENT_ID:dev1 ENTRY=CLIENT:2,USERNAME:' \
        'GET_USER ack 0' \
@@ -244,17 +259,21 @@ has "$T/err" "atmqtt: cannot reach the atmqtt netlink family: No such file or di
 # ---- the CLI: requests -------------------------------------------------
 
 CASE="list"
-script 'GET_MODEM reply MODEM=1 TTY=pts3 MODEM_STATE=0 MODE=1 RX_SEQ=10 RX_DROPS=1 RX_STRAY=2 RX_MALFORMED=3 RX_OVERFLOWS=4' \
-       'GET_MODEM reply MODEM=2 TTY=ttyUSB2 MODEM_STATE=2 MODE=0' 'GET_MODEM done 0'
+script 'GET_MODEM reply MODEM=1 TTY=pts3 TTY_DEV=34819 MODEM_STATE=0 MODE=1 RX_SEQ=10 RX_DROPS=1 RX_STRAY=2 RX_MALFORMED=3 RX_OVERFLOWS=4' \
+       'GET_MODEM reply MODEM=2 TTY=ttyUSB2 MODEM_STATE=2 MODE=0' \
+       'GET_MODEM reply MODEM=3 TTY=ttyX TTY_DEV=305210181 MODEM_STATE=0' \
+       'GET_MODEM done 0'
 run 0 list
-expect "$T/out" 'MODEM  TTY          STATE MODE     RX_SEQ   RX_DROPS   RX_STRAY  MALFORMED  OVERFLOWS
-1      pts3         ready    1         10          1          2          3          4
-2      ttyUSB2      dead     0          0          0          0          0          0'
+expect "$T/out" 'MODEM  TTY          DEV       STATE MODE     RX_SEQ   RX_DROPS   RX_STRAY  MALFORMED  OVERFLOWS
+1      pts3         136:3     ready    1         10          1          2          3          4
+2      ttyUSB2      -         dead     0          0          0          0          0          0
+3      ttyX         291:74565 ready    0          0          0          0          0          0'
 CASE="list -j -M 1"
-script 'GET_MODEM reply MODEM=1 TTY=pts3 MODE=1 RX_SEQ=10 MEM_BYTES=8192' 'GET_MODEM done 0'
+script 'GET_MODEM reply MODEM=1 TTY=pts3 TTY_DEV=34819 MODE=1 RX_SEQ=10 MEM_BYTES=8192' \
+       'GET_MODEM reply MODEM=2 TTY=ttyUSB2' 'GET_MODEM done 0'
 run 0 -j list -M 1
 json
-jq 'o == [{"modem":1,"tty":"pts3","state":"ready","mode":1,"rx_seq":10,"rx_drops":0,"rx_stray":0,"rx_malformed":0,"rx_overflows":0,"mem_bytes":8192}]'
+jq 'o[0] == {"modem":1,"tty":"pts3","dev":"136:3","state":"ready","mode":1,"rx_seq":10,"rx_drops":0,"rx_stray":0,"rx_malformed":0,"rx_overflows":0,"mem_bytes":8192} and "dev" not in o[1]'
 expect "$T/log" "GET_MODEM flags=dump MODEM=1"
 CASE="list -j (after the command)"; script; run 0 list -j; json
 
@@ -269,6 +288,18 @@ script 'GET_MODEM reply MODEM=1 TTY=pts3' 'GET_MODEM reply MODEM=2 TTY=ttyUSB2' 
 run 0 close -M /dev/ttyUSB2 -c 2
 expect "$T/log" 'GET_MODEM flags=dump
 CLOSE flags=none MODEM=2 CLIENT=2'
+CASE="-M by a link to the tty (its device number)"
+script 'GET_MODEM reply MODEM=1 TTY=pts3 TTY_DEV=34819' \
+       'GET_MODEM reply MODEM=7 TTY=ttyUSB2 TTY_DEV=259' 'GET_MODEM done 0'
+run 0 close -M "$T/modem-link"
+expect "$T/log" 'GET_MODEM flags=dump
+CLOSE flags=none MODEM=7 CLIENT=1'
+CASE="-M by a link, the kernel without TTY_DEV (the name)"
+script 'GET_MODEM reply MODEM=1 TTY=pts3' \
+       'GET_MODEM reply MODEM=8 TTY=null' 'GET_MODEM done 0'
+run 0 close -M "$T/modem-link"
+expect "$T/log" 'GET_MODEM flags=dump
+CLOSE flags=none MODEM=8 CLIENT=1'
 CASE="-M unknown tty"; script; run 1 close -M ttyACM0
 has "$T/err" "atmqtt: no modem attached on ttyACM0"
 
