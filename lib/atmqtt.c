@@ -431,7 +431,10 @@ static int req_send(struct req *r, reply_fn reply, void *arg)
 	/* A SET_USER carries a password: the buffer keeps no request. */
 	explicit_bzero(nl->tx, r->len);
 	while (nl->err > 0) {
-		ret = aqi_recv(nl->sk, nl->rx, atmqtt_answer_msg, nl);
+		/* A request's answer is awaited through signals: it ends
+		 * the request, and the next one must not read it.
+		 */
+		ret = aqi_recv(nl->sk, nl->rx, atmqtt_answer_msg, nl, 0);
 		if (ret < 0 && nl->err > 0)
 			nl->err = ret;
 	}

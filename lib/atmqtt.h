@@ -235,7 +235,9 @@ typedef int (*atmqtt_event_cb)(const struct atmqtt_event *e, void *arg);
 /* Receive what is pending (blocking until at least one message arrives
  * unless the fd is non-blocking) and call cb for each event.  Returns 0, the
  * callback's non-zero value, or a negative errno; -ENOBUFS means the socket
- * overflowed and events were lost (the counter below says how often).
+ * overflowed and events were lost (the counter below says how often);
+ * -EINTR when a signal handler installed without SA_RESTART interrupted
+ * the wait, so that the caller can look at what its handler set.
  */
 int atmqtt_events_dispatch(struct atmqtt_events *ev, atmqtt_event_cb cb,
 			   void *arg);

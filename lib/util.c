@@ -103,7 +103,7 @@ struct nl_sock *aqi_sock(int *family, int *group)
 }
 
 int aqi_recv(struct nl_sock *sk, void *buf,
-	     int (*fn)(struct nlmsghdr *nlh, void *arg), void *arg)
+	     int (*fn)(struct nlmsghdr *nlh, void *arg), void *arg, int intr)
 {
 	struct sockaddr_nl peer;
 	socklen_t plen = sizeof(peer);
@@ -118,7 +118,7 @@ int aqi_recv(struct nl_sock *sk, void *buf,
 	do
 		r = recvfrom(nl_socket_get_fd(sk), buf, AQI_MSG_BUF, MSG_TRUNC,
 			     (struct sockaddr *)&peer, &plen);
-	while (r < 0 && errno == EINTR);
+	while (r < 0 && errno == EINTR && !intr);
 	if (r < 0)
 		return -errno;
 	if (r > AQI_MSG_BUF)

@@ -741,8 +741,12 @@ ssize_t __wrap_recvfrom(int fd, void *buf, size_t size, int flags,
 	if (!d) {
 		if (!fs->events)
 			die("a request waits for an answer that never comes");
+		/* blocks until a signal, whose handler interrupts the
+		 * call (one installed without SA_RESTART)
+		 */
 		pause();
-		return 0;
+		errno = EINTR;
+		return -1;
 	}
 	fs->head = d->next;
 	if (!fs->head)

@@ -6,9 +6,11 @@
  * requests in FAKENL_LOG.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atmqtt.h"
 
@@ -321,6 +323,43 @@ static void t_events(void)
 	atmqtt_events_close(ev);
 }
 
+static volatile sig_atomic_t alarmed;
+
+static void on_alarm(int sig)
+{
+	alarmed = sig;
+}
+
+static int never_cb(const struct atmqtt_event *e, void *arg)
+{
+	(void)e;
+	(void)arg;
+	CHECK(!"an event");
+	return 0;
+}
+
+/*
+ * A signal handler (without SA_RESTART) that runs while dispatch waits for
+ * an event ends the wait: -EINTR, at once, not at the next event.
+ */
+static void t_events_eintr(void)
+{
+	struct atmqtt_events *ev = atmqtt_events_open();
+	struct sigaction sa;
+
+	if (!ev) {
+		perror("atmqtt_events_open");
+		exit(1);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	CHECK(atmqtt_events_dispatch(ev, never_cb, NULL) == -EINTR);
+	CHECK(alarmed == SIGALRM);
+	atmqtt_events_close(ev);
+}
+
 static void t_names(void)
 {
 	int at;
@@ -375,6 +414,7 @@ int main(int argc, char **argv)
 		{ "test_raw", t_test_raw },
 		{ "clients", t_clients },
 		{ "events", t_events },
+		{ "events_eintr", t_events_eintr },
 		{ "names", t_names },
 		{ "grow", t_grow },
 	};

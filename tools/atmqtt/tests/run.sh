@@ -216,6 +216,10 @@ script 'event MESSAGE MODEM=1 CLIENT=2 QOS=1 TOPIC=x/y PAYLOAD=a%00b%ff RX_SEQ=7
        'event MODEM MODEM=1 TTY=pts3 MODEM_STATE=2'
 "$LIBTEST" events && ok || bad "$CASE"
 
+CASE="lib events: a signal ends the wait"
+script
+timeout 10 "$LIBTEST" events_eintr && ok || bad "$CASE"
+
 CASE="lib names"
 "$LIBTEST" names && ok || bad "$CASE"
 
