@@ -269,7 +269,7 @@ static void print_help(const struct cmd *c)
 	if (c->flags & F_MODEM)
 		printf("  -M, --modem MODEM    modem handle or tty (default: the only attached modem)\n");
 	if (c->flags & F_CLIENT)
-		printf("  -c, --client N       MQTT client of the modem, 1 or 2 (default 1)\n");
+		printf("  -c, -i, --client N   MQTT client of the modem, 1 or 2 (default 1)\n");
 	printf("  -j, --json           one JSON object per line\n");
 	/* open's -h is the host */
 	fputs(strstr(c->usage, "-h HOST") ? "  --help               this help\n" :
@@ -349,11 +349,48 @@ struct target {
 
 static int opt_status;
 
+/* Is word one of the options of spec/lo ("-t", "--topic", "--topic=x")? */
+static bool is_option(const char *word, const char *spec,
+		      const struct option *lo)
+{
+	size_t n;
+
+	if (word[0] != '-' || !word[1])
+		return false;
+	if (word[1] != '-')
+		return word[1] != ':' && strchr(spec, word[1]);
+	n = strcspn(word + 2, "=");
+	for (; n && lo->name; lo++)
+		if (strlen(lo->name) == n && !strncmp(lo->name, word + 2, n))
+			return true;
+	return false;
+}
+
+/* The option that took optarg, as the user wrote it. */
+static const char *opt_word(int c, char **argv, const struct option *lo)
+{
+	static char buf[64];
+
+	if (optind >= 2 && argv[optind - 1] == optarg &&
+	    argv[optind - 2][0] == '-')
+		return argv[optind - 2];
+	for (; c >= 0x100 && lo->name; lo++)
+		if (lo->val == c) {
+			snprintf(buf, sizeof(buf), "--%s", lo->name);
+			return buf;
+		}
+	snprintf(buf, sizeof(buf), "-%c", c);
+	return buf;
+}
+
 /* getopt_long() over the command's own options plus the shared ones, which
  * are handled here.  Returns the next own option, -1 at the end, or
  * OPT_STOP after printing the help (opt_status 0) or a usage error
  * (opt_status 2).  A letter in own takes precedence over a shared one
- * (open's -h HOST, user's -i CLIENT_ID).
+ * (open's -h HOST).  An option whose value is missing, or is another
+ * option ("-t -m x"), is a usage error; so is -h followed by a value
+ * outside open: it is the help there, and "pub -h HOST" would otherwise
+ * print it and exit 0 without publishing.
  */
 static int next_opt(int argc, char **argv, const char *own,
 		    const struct option *own_long, struct target *t)
@@ -388,6 +425,12 @@ static int next_opt(int argc, char **argv, const char *own,
 
 	for (;;) {
 		c = getopt_long(argc, argv, spec, lo, NULL);
+		if (c != -1 && c != ':' && c != '?' && optarg &&
+		    is_option(optarg, spec, lo)) {
+			opt_status = bad_usage("option '%s' needs a value",
+					       opt_word(c, argv, lo));
+			return OPT_STOP;
+		}
 		if ((c > 0 && c < 0x100 && c != ':' && c != '?' &&
 		     strchr(own, c)) || (c > OPT_HELP && c < 0x200))
 			return c;
@@ -410,13 +453,22 @@ static int next_opt(int argc, char **argv, const char *own,
 			t->client = v;
 			break;
 		case 'h':
+			/* getopt has moved past "-h": a word that follows
+			 * and is no option was meant as its value.
+			 */
+			if (optind < argc && argv[optind][0] != '-') {
+				opt_status = bad_usage("-h is the help here and takes no value ('%s'); a broker host is given to 'atmqtt open -h HOST'",
+						       argv[optind]);
+				return OPT_STOP;
+			}
+			/* fall through */
 		case OPT_HELP:
 			print_help(cur_cmd);
 			opt_status = 0;
 			return OPT_STOP;
 		case ':':
 			/* "open -h" alone asks for help, "-h HOST" is a host */
-			if (optopt == 'h') {
+			if (optopt == 'h' && !strcmp(argv[optind - 1], "-h")) {
 				print_help(cur_cmd);
 				opt_status = 0;
 				return OPT_STOP;
@@ -834,6 +886,7 @@ static int cmd_list(int argc, char **argv)
 #define OPT_RECONNECT	0x103
 #define OPT_MIN		0x104
 #define OPT_MAX		0x105
+#define OPT_CLIENT_ID	0x106
 
 static int cmd_open(int argc, char **argv)
 {
@@ -1356,8 +1409,8 @@ static int cmd_user(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "username", required_argument, NULL, 'u' },
 		{ "password", required_argument, NULL, 'P' },
-		{ "id", required_argument, NULL, 'i' },
-		{ "client-id", required_argument, NULL, 'i' },
+		{ "id", required_argument, NULL, OPT_CLIENT_ID },
+		{ "client-id", required_argument, NULL, OPT_CLIENT_ID },
 		{ "get", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1368,11 +1421,11 @@ static int cmd_user(int argc, char **argv)
 	struct atmqtt_nl *nl;
 	int c, i, n;
 
-	while ((c = next_opt(argc, argv, "u:P:i:g", opts, &t)) >= 0) {
+	while ((c = next_opt(argc, argv, "u:P:g", opts, &t)) >= 0) {
 		switch (c) {
 		case 'u': user = optarg; set = true; break;
 		case 'P': pass = optarg; set = true; break;
-		case 'i': id = optarg; set = true; break;
+		case OPT_CLIENT_ID: id = optarg; set = true; break;
 		case 'g': get = true; break;
 		}
 	}
@@ -2094,12 +2147,12 @@ static const struct cmd cmds[] = {
 	  "  -D, --datasize       send by <Datasize> even a printable payload\n"
 	  "(a payload that is not printable ASCII without '\"' always goes so)" },
 	{ "user", cmd_user, F_MODEM | F_CLIENT,
-	  "[-M MODEM] [-c N] [-u NAME] [-P PASS] [-i CLIENTID] | [get|--get]",
+	  "[-M MODEM] [-c N] [-u NAME] [-P PASS] [--id CLIENTID] | [get|--get]",
 	  "Set a client's credentials (AT+MQTTUSER, kept by the modem), or\n"
 	  "print every client's (AT+MQTTUSER?; passwords need CAP_NET_ADMIN).\n"
 	  "  -u, --username NAME  user name (default empty)\n"
 	  "  -P, --password PASS  password (default empty)\n"
-	  "  -i, --id CLIENTID    MQTT client identifier (default: the IMEI)\n"
+	  "  --id, --client-id ID MQTT client identifier (default: the IMEI)\n"
 	  "  -g, --get, get       query (also without any option)" },
 	{ "will", cmd_will, F_MODEM | F_CLIENT,
 	  "[-M MODEM] [-c N] -t TOPIC [-m MSG] [-q QOS] [-r] | [get|--get]",
@@ -2196,8 +2249,20 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			json = true;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			main_usage(stdout);
-			return 0;
+			/* "atmqtt -h" or "atmqtt -h COMMAND", nothing more */
+			if (i + 1 == argc) {
+				main_usage(stdout);
+				return 0;
+			}
+			cur_cmd = find_cmd(argv[i + 1]);
+			if (cur_cmd && i + 2 == argc) {
+				print_help(cur_cmd);
+				return 0;
+			}
+			fprintf(stderr, "atmqtt: %s takes no value but a command name (a broker host is given to 'atmqtt open -h HOST')\n",
+				argv[i]);
+			main_usage(stderr);
+			return EXIT_USAGE;
 		} else if (!strcmp(argv[i], "-V") ||
 			   !strcmp(argv[i], "--version")) {
 			argv[i] = "version";

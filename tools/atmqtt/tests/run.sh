@@ -238,8 +238,50 @@ for c in $CMDS; do
 	run 2 "$c" --bogus
 	grep -q "^usage: atmqtt $c" "$T/err" && ok || bad "$CASE: no usage"
 done
+# -h followed by a value outside open: never the help and exit 0
+for c in $CMDS; do
+	[ "$c" = open ] && continue
+	CASE="$c -h HOST"; script
+	run 2 "$c" -h broker.example.org
+	grep -qF "atmqtt $c: -h is the help here and takes no value ('broker.example.org'); a broker host is given to 'atmqtt open -h HOST'" "$T/err" &&
+		ok || bad "$CASE: no word of open -h HOST"
+	empty "$T/out"
+	empty "$T/log"
+done
+CASE="pub -t a -m x -h HOST"; script; run 2 pub -t a -m x -h broker; empty "$T/log"
+CASE="sub -h HOST -t a"; script; run 2 sub -h broker -t a; empty "$T/log"
+CASE="pub -t a -m x -h (help)"; script; run 0 pub -t a -m x -h
+grep -q "^usage: atmqtt pub" "$T/out" && ok || bad "$CASE: no usage"
+empty "$T/log"
+CASE="open -h (help)"; run 0 open -h
+grep -q "^usage: atmqtt open" "$T/out" && ok || bad "$CASE: no usage"
+CASE="open --host without a value"; script; run 2 open --host
+has "$T/err" "atmqtt open: option '--host' needs a value"
+empty "$T/out"
+CASE="open -H without a value"; run 2 open -H
+has "$T/err" "atmqtt open: option '-H' needs a value"
+CASE="open -h -p 1883"; script; run 2 open -h -p 1883
+has "$T/err" "atmqtt open: option '-h' needs a value"
+empty "$T/log"
+CASE="sub -t without a value"; run 2 sub -t
+has "$T/err" "atmqtt sub: option '-t' needs a value"
+CASE="pub -t -m x"; script; run 2 pub -t -m x
+has "$T/err" "atmqtt pub: option '-t' needs a value"
+empty "$T/log"
+CASE="pub --topic --message=x"; script; run 2 pub --topic --message=x
+has "$T/err" "atmqtt pub: option '--topic' needs a value"
+CASE="close -M -c 2"; script; run 2 close -M -c 2
+has "$T/err" "atmqtt close: option '-M' needs a value"
+empty "$T/log"
+CASE="pub -m without a value"; run 2 pub -t a -m
+has "$T/err" "atmqtt pub: option '-m' needs a value"
 CASE="help"; run 0 help; grep -q "^  policy" "$T/out" && ok || bad "$CASE"
 CASE="--help"; run 0 --help
+CASE="-h pub"; run 0 -h pub; grep -q "^usage: atmqtt pub" "$T/out" && ok || bad "$CASE"
+CASE="-h HOST pub"; script; run 2 -h broker pub -t a -m x
+has "$T/err" "atmqtt: -h takes no value but a command name (a broker host is given to 'atmqtt open -h HOST')"
+empty "$T/log"
+CASE="-h pub -t a"; script; run 2 -h pub -t a -m x; empty "$T/log"
 CASE="help pub"; run 0 help pub; has "$T/out" "  -D, --datasize       send by <Datasize> even a printable payload"
 CASE="no command"; run 2
 CASE="unknown"; run 2 frobnicate
@@ -373,8 +415,14 @@ CASE="pub -f empty"; script; : >"$T/empty"; run 0 pub -M 1 -t a -f "$T/empty"
 expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a"
 
 CASE="user set"; script
-run 0 user -M 1 -c 2 -u bob -P 'p w' -i dev1
+run 0 user -M 1 -c 2 -u bob -P 'p w' --id dev1
 expect "$T/log" "SET_USER flags=none MODEM=1 CLIENT=2 USERNAME=bob PASSWORD=p%20w CLIENT_ID=dev1"
+CASE="user -i is the client, --client-id the identifier"; script
+run 0 user -M 1 -i 2 --client-id=dev2
+expect "$T/log" "SET_USER flags=none MODEM=1 CLIENT=2 CLIENT_ID=dev2"
+CASE="user -i CLIENTID"; script; run 2 user -M 1 -i dev1
+has "$T/err" "atmqtt user: bad client 'dev1'"
+empty "$T/log"
 CASE="user set (defaults)"; script; run 0 user set -M 1
 expect "$T/log" "SET_USER flags=none MODEM=1 CLIENT=1"
 USERS='GET_USER reply MODEM=1 ENTRY=CLIENT:1,USERNAME:bob,PASSWORD:p%22w,CLIENT_ID:dev1 ENTRY=CLIENT:2,USERNAME:'
