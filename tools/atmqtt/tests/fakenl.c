@@ -4,7 +4,8 @@
  * libatmqtt and the CLI on a host without the module.
  *
  * Linked with -Wl,--wrap for genl_ctrl_resolve, genl_ctrl_resolve_grp,
- * genl_connect, nl_socket_add_membership, send, recvfrom and poll.  The
+ * genl_connect, nl_socket_add_membership, send, recvfrom and poll, and
+ * fopen for the module's files in sysfs (see __wrap_fopen()).  The
  * sockets are real (genl_connect), the library's message handling is the
  * real one; only the kernel's side is replaced:
  *   - every request is decoded and logged, one line, to $FAKENL_LOG:
@@ -625,6 +626,27 @@ static void answer(struct fsock *fs, struct nlmsghdr *req)
 			die("bad verb %s", verb);
 		}
 	}
+}
+
+/* ---- the module's sysfs files ---- */
+
+FILE *__real_fopen(const char *path, const char *mode);
+
+/*
+ * /sys/module/atmqtt/... is $FAKENL_SYS/..., where set: "parameters/ldisc"
+ * there says the module is loaded (and its number), "version" its
+ * MODULE_VERSION.
+ */
+FILE *__wrap_fopen(const char *path, const char *mode)
+{
+	static const char sys[] = "/sys/module/atmqtt/";
+	const char *dir = getenv("FAKENL_SYS");
+	char buf[4096];
+
+	if (!dir || strncmp(path, sys, sizeof(sys) - 1))
+		return __real_fopen(path, mode);
+	snprintf(buf, sizeof(buf), "%s/%s", dir, path + sizeof(sys) - 1);
+	return __real_fopen(buf, mode);
 }
 
 /* ---- the wrapped libnl calls ---- */

@@ -12,6 +12,9 @@ LIBTEST=$HERE/libtest
 T=$(mktemp -d /tmp/atmqtt-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export FAKENL_SCRIPT=$T/script FAKENL_LOG=$T/log
+# the module's sysfs files (fakenl.c): none, the module is not loaded
+export FAKENL_SYS=$T/sys
+mkdir "$T/sys"
 
 pass=0
 fails=0
@@ -296,8 +299,27 @@ CASE="conf bad"; run 2 conf 0 1
 CASE="test unknown"; run 2 test frob
 CASE="at two lines"; run 2 at AT AT
 CASE="bad client"; run 2 close -c x
-CASE="version"; run 0 version; expect "$T/out" "atmqtt netlink family version 1"
-CASE="version -j"; run 0 -j version; json
+VERSION=$(cat "$HERE/../../../VERSION")
+CASE="version, module not loaded"; run 0 version
+expect "$T/out" "atmqtt $VERSION
+module not loaded
+netlink family atmqtt version 1"
+CASE="version -j, module not loaded"; run 0 -j version; json
+jq 'o == [{"version":"'"$VERSION"'","module_loaded":False,"family":"atmqtt","family_version":1}]'
+mkdir -p "$T/sys/parameters"
+echo 29 >"$T/sys/parameters/ldisc"
+CASE="--version, module without a version"; run 0 --version
+expect "$T/out" "atmqtt $VERSION
+module loaded, version unknown
+netlink family atmqtt version 1"
+echo 9.8.7 >"$T/sys/version"
+CASE="-V, module loaded"; run 0 -V
+expect "$T/out" "atmqtt $VERSION
+module 9.8.7
+netlink family atmqtt version 1"
+CASE="version -j, module loaded"; run 0 -j version
+jq 'o == [{"version":"'"$VERSION"'","module_loaded":True,"module_version":"9.8.7","family":"atmqtt","family_version":1}]'
+rm -r "$T/sys"; mkdir "$T/sys"
 CASE="no module"
 FAKENL_NOFAMILY=1 "$CLI" list >"$T/out" 2>"$T/err"; [ $? = 1 ] && ok || bad "$CASE"
 has "$T/err" "atmqtt: cannot reach the atmqtt netlink family: No such file or directory (is the atmqtt module loaded?)"
