@@ -7,6 +7,15 @@
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+# As root, attach puts its pid files in /run/atmqtt: the tests run in a
+# mount namespace with a /run of their own (attach.sh), leaving the host's
+# alone.
+if [ "$(id -u)" = 0 ] && [ -z "${ATMQTT_TEST_PRIVATE_RUN:-}" ] &&
+   unshare -m sh -c 'mount -t tmpfs atmqtt-test /run' 2>/dev/null; then
+	export ATMQTT_TEST_PRIVATE_RUN=1
+	exec unshare -m sh -c 'mount -t tmpfs atmqtt-test /run && exec sh "$0"' \
+		"$HERE/run.sh"
+fi
 CLI=$HERE/atmqtt-fake
 LIBTEST=$HERE/libtest
 T=$(mktemp -d /tmp/atmqtt-test.XXXXXX)
@@ -552,6 +561,10 @@ CASE="policy"; script; run 0 policy -M 1 -c 2 --reconnect on --min 500 --max 800
 expect "$T/log" "SET_CLIENT flags=ack MODEM=1 CLIENT=2 RECONNECT=1 RECONNECT_MIN_MS=500 RECONNECT_MAX_MS=8000"
 CASE="policy off"; script; run 0 policy -M 1 --reconnect off
 expect "$T/log" "SET_CLIENT flags=ack MODEM=1 CLIENT=1 RECONNECT=0"
+
+# ---- attach and detach --------------------------------------------------
+
+. "$HERE/attach.sh"
 
 # ---- events: monitor and sub ------------------------------------------
 
