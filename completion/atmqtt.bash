@@ -57,7 +57,7 @@ _atmqtt()
 	open)
 		COMPREPLY=($(compgen -W "$common -h -H --host -p --port --clean -k --keepalive" -- "$cur")) ;;
 	sub)
-		COMPREPLY=($(compgen -W "$common -t --topic -q --qos -v --verbose -N --no-newline -C --count -W --timeout --no-wait" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "$common -t --topic -q --qos -v --verbose -N --no-newline -C --count -W --timeout --keep --no-wait" -- "$cur")) ;;
 	unsub)
 		COMPREPLY=($(compgen -W "$common -t --topic" -- "$cur")) ;;
 	pub)

@@ -1409,6 +1409,7 @@ static int cmd_list(int argc, char **argv)
 #define OPT_MIN		0x104
 #define OPT_MAX		0x105
 #define OPT_CLIENT_ID	0x106
+#define OPT_KEEP	0x107
 
 static int cmd_open(int argc, char **argv)
 {
@@ -1519,6 +1520,9 @@ struct sub_ctx {
 	uint64_t last_seq;
 	bool policy_on;		/* reconnects(): the client's policy is on */
 	int result;		/* -1 while running, then the exit status */
+	bool had[TOPICS_MAX];	/* subscribed already before sub ran */
+	int nsubscribed;	/* topics[] subscribed so far */
+	bool gone;		/* the client's subscriptions are gone */
 };
 
 static const char *cause_name(uint8_t cause)
@@ -1548,6 +1552,7 @@ static bool reconnects(struct sub_ctx *s)
 	return s->policy_on;
 }
 
+/* The client or the modem went: nothing to unsubscribe from. */
 static int sub_stop(struct sub_ctx *s, const char *why, uint8_t cause)
 {
 	fprintf(stderr, "atmqtt: sub: %s", why);
@@ -1555,7 +1560,46 @@ static int sub_stop(struct sub_ctx *s, const char *why, uint8_t cause)
 		fprintf(stderr, " (cause %u, %s)", cause, cause_name(cause));
 	fputc('\n', stderr);
 	s->result = EXIT_FAIL;
+	s->gone = true;
 	return 1;
+}
+
+static int had_cb(const struct atmqtt_sub_info *si, void *arg)
+{
+	struct sub_ctx *s = arg;
+	int i;
+
+	for (i = 0; i < s->ntopics; i++)
+		if (si->client == s->client && !strcmp(si->topic, s->topics[i]))
+			s->had[i] = true;
+	return 0;
+}
+
+/*
+ * What sub subscribed, unsubscribed again as it leaves: the topics it
+ * added to the client's subscriptions (not those the kernel tracked
+ * before it ran, nor a topic given twice).  The subscriptions are the
+ * modem client's, shared by every program that uses it: left behind, they
+ * pile up towards ATMQTT_SUBS_MAX.
+ */
+static void sub_undo(struct sub_ctx *s)
+{
+	char op[ATMQTT_TOPIC_MAX + 32];
+	int i, k, err;
+
+	for (i = 0; i < s->nsubscribed; i++) {
+		for (k = 0; k < i && strcmp(s->topics[k], s->topics[i]); k++)
+			;
+		if (s->had[i] || k < i)
+			continue;
+		err = atmqtt_unsubscribe(s->nl, s->modem, s->client,
+					 s->topics[i]);
+		if (err) {
+			snprintf(op, sizeof(op), "sub: unsubscribe %s",
+				 s->topics[i]);
+			fail(op, err, s->nl);
+		}
+	}
 }
 
 static void sub_print(struct sub_ctx *s, const struct atmqtt_event *e)
@@ -1642,16 +1686,19 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Waits for events until the callback sets s->result or the deadline. */
+/* Waits for events until the callback sets s->result, the deadline or a
+ * caught signal (ppoll() lets them in).
+ */
 static int sub_loop(struct atmqtt_events *ev, struct sub_ctx *s,
-		    unsigned long timeout_s)
+		    unsigned long timeout_s, const sigset_t *wait_mask)
 {
 	long long deadline = timeout_s ? now_ms() + timeout_s * 1000LL : 0;
 	int err;
 
 	while (s->result < 0) {
 		struct pollfd p = { .fd = atmqtt_events_fd(ev), .events = POLLIN };
-		long long ms = -1;
+		struct timespec ts, *tsp = NULL;
+		long long ms;
 
 		if (deadline) {
 			ms = deadline - now_ms();
@@ -1659,16 +1706,37 @@ static int sub_loop(struct atmqtt_events *ev, struct sub_ctx *s,
 				fprintf(stderr, "atmqtt: sub: timeout\n");
 				return EXIT_FAIL;
 			}
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = ms % 1000 * 1000000;
+			tsp = &ts;
 		}
-		if (poll(&p, 1, ms > INT_MAX ? INT_MAX : (int)ms) <= 0)
+		if (ppoll(&p, 1, tsp, wait_mask) <= 0) {
+			if (stop_sig)
+				return 128 + stop_sig;
 			continue;
+		}
 		err = atmqtt_events_dispatch(ev, sub_cb, s);
 		if (err == -ENOBUFS)
 			fprintf(stderr, "atmqtt: sub: events lost (socket overrun)\n");
-		else if (err < 0)
+		else if (err < 0 && err != -EINTR)
 			return fail("events", err, NULL);
 	}
 	return s->result;
+}
+
+/* After the first signal, the default: a second one ends sub at once. */
+static void signals_default(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
+		signal(sigs[i], SIG_DFL);
+		sigaddset(&set, sigs[i]);
+	}
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static int cmd_sub(int argc, char **argv)
@@ -1681,21 +1749,26 @@ static int cmd_sub(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-newline", no_argument, NULL, 'N' },
 		{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
+		{ "keep", no_argument, NULL, OPT_KEEP },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct sub_ctx s = { .result = -1 };
 	struct target t = TARGET_INIT;
 	unsigned long qos = 0, timeout = 0;
 	struct atmqtt_events *ev = NULL;
-	bool no_wait = false, ok = true;
-	int c, i, err;
+	bool no_wait = false, keep = false, ok = true;
+	sigset_t wait_mask;
+	int c, err;
 
+	/* Caught from the start: an interrupted sub unsubscribes too. */
+	signals_catch(&wait_mask);
 	while ((c = next_opt(argc, argv, "t:q:C:W:vN", opts, &t)) >= 0) {
 		switch (c) {
 		case 't': ok = add_topic(s.topics, &s.ntopics, optarg); break;
 		case 'v': s.verbose = true; break;
 		case 'N': s.no_nl = true; break;
 		case OPT_NO_WAIT: no_wait = true; break;
+		case OPT_KEEP: keep = true; break;
 		case 'q': ok = parse_ulong(optarg, INT_MAX, &qos); break;
 		case 'C': ok = parse_ulong(optarg, ULONG_MAX, &s.want); break;
 		case 'W': ok = parse_ulong(optarg, 1000000, &timeout); break;
@@ -1709,6 +1782,8 @@ static int cmd_sub(int argc, char **argv)
 		return opt_status;
 	if (!s.ntopics || optind != argc)
 		return usage();
+	/* --no-wait subscribes for others to read: nothing to undo */
+	keep |= no_wait;
 	s.nl = nl_target(&t);
 	if (!s.nl)
 		return EXIT_FAIL;
@@ -1717,20 +1792,32 @@ static int cmd_sub(int argc, char **argv)
 	/* Listen before subscribing: nothing after the SUBACK is lost. */
 	if (!no_wait) {
 		ev = atmqtt_events_open();
-		if (!ev)
-			return fail("events", -errno, NULL);
+		if (!ev) {
+			err = fail("events", -errno, NULL);
+			atmqtt_nl_close(s.nl);
+			return err;
+		}
 	}
-	for (i = 0; i < s.ntopics; i++) {
-		err = atmqtt_subscribe(s.nl, s.modem, s.client, s.topics[i],
-				       qos);
-		if (err)
-			return fail("subscribe", err, s.nl);
+	/* What the client had: left subscribed at the end. */
+	if (!keep)
+		atmqtt_sub_list(s.nl, s.modem, had_cb, &s);
+	err = 0;
+	for (; s.nsubscribed < s.ntopics && !err; s.nsubscribed++) {
+		err = atmqtt_subscribe(s.nl, s.modem, s.client,
+				       s.topics[s.nsubscribed], qos);
+		if (err) {
+			err = fail("subscribe", err, s.nl);
+			break;
+		}
 	}
-	if (!no_wait)
-		err = sub_loop(ev, &s, timeout);
+	if (!err && !no_wait)
+		err = sub_loop(ev, &s, timeout, &wait_mask);
 	atmqtt_events_close(ev);
+	signals_default();
+	if (!keep && !s.gone)
+		sub_undo(&s);
 	atmqtt_nl_close(s.nl);
-	return no_wait ? 0 : err;
+	return err;
 }
 
 static int cmd_unsub(int argc, char **argv)
@@ -2682,7 +2769,7 @@ static const struct cmd cmds[] = {
 	{ "close", cmd_close, F_MODEM | F_CLIENT, "[-M MODEM] [-c N]",
 	  "Close a client (AT+MQTTCLOSE)." },
 	{ "sub", cmd_sub, F_MODEM | F_CLIENT,
-	  "[-M MODEM] [-c N] -t TOPIC... [-q QOS] [-C COUNT] [-W SECS] [-v] [-N] [--no-wait]",
+	  "[-M MODEM] [-c N] -t TOPIC... [-q QOS] [-C COUNT] [-W SECS] [-v] [-N] [--keep | --no-wait]",
 	  "Subscribe (AT+MQTTSUB) and print the messages received on the\n"
 	  "topics, like mosquitto_sub: the payload, byte-exact, and a newline.\n"
 	  "  -t, --topic TOPIC    topic filter, repeatable (+ and # wildcards)\n"
@@ -2691,7 +2778,10 @@ static const struct cmd cmds[] = {
 	  "  -N, --no-newline     no newline after the payload\n"
 	  "  -C, --count N        exit after N messages\n"
 	  "  -W, --timeout SECS   fail after SECS seconds\n"
-	  "  --no-wait            subscribe and exit" },
+	  "  --keep               stay subscribed when exiting (by default, sub\n"
+	  "                       unsubscribes the topics it subscribed on -C, -W,\n"
+	  "                       SIGINT, SIGTERM and SIGHUP)\n"
+	  "  --no-wait            subscribe and exit (subscribed)" },
 	{ "unsub", cmd_unsub, F_MODEM | F_CLIENT, "[-M MODEM] [-c N] -t TOPIC...",
 	  "Unsubscribe (AT+MQTTUNSUB).\n"
 	  "  -t, --topic TOPIC    topic, repeatable" },

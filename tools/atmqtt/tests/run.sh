@@ -633,8 +633,57 @@ run 0 sub -M 1 -t a/# -t c -C 3
 printf 'one\n\000two\377\n\nthree\n' >"$T/want.bin"
 cmp -s "$T/out" "$T/want.bin" && ok || { bad "$CASE: not byte-exact"; od -c "$T/out"; }
 expect "$T/err" "atmqtt: sub: 2 message(s) lost"
-expect "$T/log" 'SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/# QOS=0
-SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c QOS=0'
+# what the client had, the subscriptions, and on -C their undoing
+expect "$T/log" 'GET_SUB flags=dump MODEM=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/# QOS=0
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c QOS=0
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/#
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c'
+CASE="sub --keep"; printf '%s\n' "$SUBEV" >"$T/script"; : >"$T/log"
+run 0 sub -M 1 -t a/# -C 1 --keep
+expect "$T/log" 'SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/# QOS=0'
+CASE="sub leaves subscribed what the client had, and a topic once"
+{ printf '%s\n' "$SUBEV"
+  echo 'GET_SUB reply MODEM=1 CLIENT=1 TOPIC=a/# QOS=1'
+  echo 'GET_SUB reply MODEM=1 CLIENT=2 TOPIC=c QOS=0'
+  echo 'GET_SUB done 0'; } >"$T/script"; : >"$T/log"
+run 0 sub -M 1 -t a/# -t c -t c -C 1
+expect "$T/log" 'GET_SUB flags=dump MODEM=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/# QOS=0
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c QOS=0
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c QOS=0
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c'
+CASE="sub: the second subscription fails, the first is undone"
+script 'SUBSCRIBE ack 0' 'SUBSCRIBE ack -28 msg=128%20topics'
+run 1 sub -M 1 -t a -t b
+expect "$T/err" "atmqtt: subscribe: No space left on device: 128 topics"
+expect "$T/log" 'GET_SUB flags=dump MODEM=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=b QOS=0
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a'
+CASE="sub: an unsubscription that fails is said, the status kept"
+{ printf '%s\n' "$SUBEV"; echo 'UNSUBSCRIBE ack -19 msg=gone'; } >"$T/script"
+run 0 sub -M 1 -t a/# -C 1
+expect "$T/err" "atmqtt: sub: unsubscribe a/#: No such device: gone"
+for sig in INT TERM HUP; do
+	CASE="sub, then SIG$sig"; script; : >"$T/log"
+	"$CLI" sub -M 1 -t a -t b >"$T/out" 2>"$T/err" &
+	a=$!
+	i=0
+	until [ "$(grep -c SUBSCRIBE "$T/log")" = 2 ] || [ $i -ge 100 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+	kill -$sig $a
+	wait $a
+	rc=$?
+	case $sig in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; esac
+	[ $rc = $want ] && ok || bad "$CASE: exit $rc, not $want"
+	expect "$T/log" 'GET_SUB flags=dump MODEM=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=b QOS=0
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=b'
+done
 CASE="sub -v -N"; printf '%s\n' "$SUBEV" >"$T/script"; run 0 sub -M 1 -t a/+ -v -N -C 1
 printf 'a/x one' >"$T/want.bin"
 cmp -s "$T/out" "$T/want.bin" && ok || bad "$CASE"
@@ -642,9 +691,12 @@ CASE="sub -j"; printf '%s\n' "$SUBEV" >"$T/script"; run 0 -j sub -M 1 -t '#' -C 
 json
 jq 'len(o) == 3 and o[1] == {"modem":1,"client":1,"qos":0,"seq":3,"drops":0,"topic":"b/x","payload_len":11,"payload_hex":"6e6f74206d617463686564","payload":"not matched"}'
 jq 'o[2]["payload_hex"] == "0074776fff0a" and "payload" not in o[2]'
-CASE="sub -W"; printf 'event MESSAGE MODEM=1 CLIENT=1 TOPIC=z PAYLOAD=x RX_SEQ=1\n' >"$T/script"
+CASE="sub -W"; printf 'event MESSAGE MODEM=1 CLIENT=1 TOPIC=z PAYLOAD=x RX_SEQ=1\n' >"$T/script"; : >"$T/log"
 run 1 sub -M 1 -t a -W 1
 expect "$T/err" "atmqtt: sub: timeout"
+expect "$T/log" 'GET_SUB flags=dump MODEM=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a'
 CASE="sub break"; printf 'event BREAK MODEM=1 CLIENT=1 CAUSE=1\n' >"$T/script"
 run 1 sub -M 1 -t a
 expect "$T/err" "atmqtt: sub: the connection broke (cause 1, broker)"
@@ -659,8 +711,11 @@ expect "$T/out" "back"
 expect "$T/err" "atmqtt: sub: the connection broke (cause 1, broker); the reconnect policy reopens it
 atmqtt: sub: the reconnect policy gave up"
 CASE="sub modem gone"; printf 'event MODEM MODEM=1 TTY=pts3 MODEM_STATE=2\n' >"$T/script"
+: >"$T/log"
 run 1 sub -M 1 -t a
 expect "$T/err" "atmqtt: sub: the modem went away"
+expect "$T/log" 'GET_SUB flags=dump MODEM=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0'
 CASE="sub closed"; printf 'event RESULT MODEM=1 URC=2 CLIENT=1 STATUS=1\n' >"$T/script"
 run 1 sub -M 1 -t a
 expect "$T/err" "atmqtt: sub: the client was closed"
