@@ -14,7 +14,7 @@ ver=$(cat VERSION)
 n=0
 fails=0
 echo "TAP version 13"
-echo "1..13"
+echo "1..15"
 result() {	# result STATUS NAME
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n $2"; else
@@ -158,6 +158,43 @@ for m in man8/atmqtt.8 man1/atmqtt-sim.1 man3/libatmqtt.3; do
 		{ echo "# $m does not render"; rc=1; }
 done
 result $rc man_pages_render
+
+# The sections of a man page, in order (man-pages(7): RETURN VALUE for a
+# library), and none of the source tree's business.
+rc=0
+for m in man8/atmqtt.8 man1/atmqtt-sim.1 man3/libatmqtt.3; do
+	case $m in
+	man3/*) status="RETURN VALUE" ;;
+	*) status="EXIT STATUS" ;;
+	esac
+	want="NAME SYNOPSIS DESCRIPTION OPTIONS $status EXAMPLES SEE ALSO"
+	have=$(MANWIDTH=80 man -l "$D$P/share/man/$m" 2>/dev/null |
+		grep -xE "NAME|SYNOPSIS|DESCRIPTION|OPTIONS|EXIT STATUS|RETURN VALUE|EXAMPLES|SEE ALSO" |
+		tr '\n' ' ')
+	[ "$have" = "$want " ] ||
+		{ echo "# $m: sections '$have', not '$want'"; rc=1; }
+	MANWIDTH=80 man -l "$D$P/share/man/$m" 2>/dev/null |
+		grep -E "^(HOST TESTS|CHANGES FROM)" | sed "s|^|# $m has |" |
+		grep . && rc=1
+done
+result $rc man_pages_sections
+
+# The DKMS recipe of install.rst as it is written, up to dkms itself
+# (scripts/check-dkms.sh runs that): into a staging /usr/src.
+sed -n '/^With DKMS/,/^(``make check``/p' Documentation/install.rst |
+	sed -n 's/^  //p' | grep -v "^dkms " |
+	sed "s|/usr/src/|$stage/src/|g" >"$stage/dkms-recipe.sh"
+sed 's/^/# /' "$stage/dkms-recipe.sh"
+mkdir -p "$stage/src"
+sh -e "$stage/dkms-recipe.sh" >"$stage/dkms-recipe.log" 2>&1 &&
+	[ -f "$stage/src/atmqtt-$ver/dkms.conf" ] &&
+	[ -f "$stage/src/atmqtt-$ver/Kbuild" ] &&
+	[ -d "$stage/src/atmqtt-$ver/kernel" ] &&
+	sed -n '/^With DKMS/,/^(``make check``/p' Documentation/install.rst |
+		grep -q '^  dkms add atmqtt/\$ver$'
+rc=$?
+sed 's/^/# /' "$stage/dkms-recipe.log"
+result $rc dkms_recipe_as_documented
 
 bash completion/test.sh | sed 's/^/# /'
 result "$(bash completion/test.sh >/dev/null 2>&1; echo $?)" bash_completion

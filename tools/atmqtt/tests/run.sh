@@ -288,6 +288,13 @@ empty "$T/log"
 CASE="pub -m without a value"; run 2 pub -t a -m
 has "$T/err" "atmqtt pub: option '-m' needs a value"
 CASE="help"; run 0 help; grep -q "^  policy" "$T/out" && ok || bad "$CASE"
+# the man page's synopsis is the commands' usage
+for c in $CMDS; do
+	CASE="cli.rst synopsis of $c"
+	"$CLI" help "$c" | sed -n '1s/^usage: /  /p' >"$T/usage"
+	grep -qxF -f "$T/usage" "$HERE/../../../Documentation/cli.rst" && ok ||
+		bad "$CASE: not '$(cat "$T/usage")'"
+done
 CASE="--help"; run 0 --help
 CASE="-h pub"; run 0 -h pub; grep -q "^usage: atmqtt pub" "$T/out" && ok || bad "$CASE"
 CASE="-h HOST pub"; script; run 2 -h broker pub -t a -m x
