@@ -7,7 +7,7 @@ _atmqtt()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	local cmds="attach detach list open close sub unsub pub user will conf
 		openable closable read test at clients subs policy monitor version help"
-	local common="-M --modem -c --client -j --json -h --help"
+	local common="-M --modem -c -i --client -j --json -h --help"
 
 	# The command: the first word that is not a global option.
 	cmd=
@@ -57,13 +57,13 @@ _atmqtt()
 	open)
 		COMPREPLY=($(compgen -W "$common -h -H --host -p --port --clean -k --keepalive" -- "$cur")) ;;
 	sub)
-		COMPREPLY=($(compgen -W "$common -t --topic -q --qos -v --verbose -N --no-newline -C --count -W --timeout --no-wait" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "$common -t --topic -q --qos -v --verbose -N --no-newline -C --count -W --timeout --keep --no-wait" -- "$cur")) ;;
 	unsub)
 		COMPREPLY=($(compgen -W "$common -t --topic" -- "$cur")) ;;
 	pub)
 		COMPREPLY=($(compgen -W "$common -t --topic -m --message -f --file -s --stdin-file -n --null-message -q --qos -r --retain -D --datasize" -- "$cur")) ;;
 	user)
-		COMPREPLY=($(compgen -W "$common get --get -u -P -i" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "$common get --get -u --username -P --password --id --client-id" -- "$cur")) ;;
 	will)
 		COMPREPLY=($(compgen -W "$common get --get -t -m -q -r" -- "$cur")) ;;
 	conf)

@@ -22,4 +22,5 @@ want "atmqtt sub -q " 2
 want "atmqtt help clo" closable
 want "atmqtt monitor --ev" --events
 want "atmqtt monitor -e me" message
+want "atmqtt user --cl" --client-id
 exit $fails

@@ -27,10 +27,13 @@
  * -EINVAL and a message in the same style, rather than sent truncated.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <linux/netlink.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
@@ -428,7 +431,10 @@ static int req_send(struct req *r, reply_fn reply, void *arg)
 	/* A SET_USER carries a password: the buffer keeps no request. */
 	explicit_bzero(nl->tx, r->len);
 	while (nl->err > 0) {
-		ret = aqi_recv(nl->sk, nl->rx, atmqtt_answer_msg, nl);
+		/* A request's answer is awaited through signals: it ends
+		 * the request, and the next one must not read it.
+		 */
+		ret = aqi_recv(nl->sk, nl->rx, atmqtt_answer_msg, nl, 0);
 		if (ret < 0 && nl->err > 0)
 			nl->err = ret;
 	}
@@ -535,6 +541,8 @@ static void reply_modem(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 		m.mem_bytes = nla_get_u32(tb[ATMQTT_A_MEM_BYTES]);
 	if (tb[ATMQTT_A_RESYNCS])
 		m.resyncs = nla_get_u64(tb[ATMQTT_A_RESYNCS]);
+	if (tb[ATMQTT_A_TTY_DEV])
+		m.tty_dev = nla_get_u32(tb[ATMQTT_A_TTY_DEV]);
 	ctx->count++;
 	if (ctx->cb && ctx->cb(&m, ctx->arg))
 		ctx->stop = 1;
@@ -552,37 +560,77 @@ int atmqtt_modem_list(struct atmqtt_nl *nl, uint32_t handle,
 	return err < 0 ? err : ctx.count;
 }
 
-/* "/dev/pts/3", "pts/3" and the kernel's "pts3" are the same tty. */
-static void atmqtt_tty_norm(const char *in, char *out, size_t n)
+/*
+ * The kernel's name of the tty at path: "/dev/pts/3" is "pts3" (the path
+ * under /dev without its slashes), a node elsewhere its last component.
+ */
+static void atmqtt_tty_kname(const char *path, char *out, size_t n)
 {
+	const char *slash;
 	size_t j = 0;
 
-	if (!strncmp(in, "/dev/", 5))
-		in += 5;
-	for (; *in && j + 1 < n; in++)
-		if (*in != '/')
-			out[j++] = *in;
+	if (!strncmp(path, "/dev/", 5))
+		path += 5;
+	else if (path[0] == '/' && (slash = strrchr(path, '/')))
+		path = slash + 1;
+	for (; *path && j + 1 < n; path++)
+		if (*path != '/')
+			out[j++] = *path;
 	out[j] = '\0';
 }
 
 struct find_ctx {
-	char want[64];
+	char want[64];		/* the kernel's name of the tty */
+	int has_dev;
+	unsigned int major, minor;
 	uint32_t handle;
 	int found;
 };
+
+/*
+ * What identifies the tty the caller named: its device number, when tty
+ * leads (links resolved) to a character device, and its kernel name.  A
+ * path is taken as it is; a bare name ("ttyUSB2", "pts/3") is under /dev.
+ */
+static void atmqtt_tty_identify(const char *tty, struct find_ctx *f)
+{
+	char path[PATH_MAX], *real = NULL;
+	struct stat st;
+
+	if (tty[0] == '/' || !strncmp(tty, "./", 2) || !strncmp(tty, "../", 3))
+		snprintf(path, sizeof(path), "%s", tty);
+	else
+		snprintf(path, sizeof(path), "/dev/%s", tty);
+	real = realpath(path, NULL);
+	if (real && !stat(real, &st) && S_ISCHR(st.st_mode)) {
+		f->has_dev = 1;
+		f->major = major(st.st_rdev);
+		f->minor = minor(st.st_rdev);
+	}
+	atmqtt_tty_kname(real ? real : tty, f->want, sizeof(f->want));
+	free(real);
+}
 
 static int find_cb(const struct atmqtt_modem_info *m, void *arg)
 {
 	struct find_ctx *f = arg;
 	char have[64];
+	int same;
 
-	atmqtt_tty_norm(m->tty, have, sizeof(have));
-	if (!strcmp(have, f->want) && m->state != ATMQTT_MODEM_DEAD) {
-		f->handle = m->handle;
-		f->found = 1;
-		return 1;
+	if (m->state == ATMQTT_MODEM_DEAD)
+		return 0;
+	if (f->has_dev && m->tty_dev) {
+		same = ATMQTT_TTY_MAJOR(m->tty_dev) == f->major &&
+		       ATMQTT_TTY_MINOR(m->tty_dev) == f->minor;
+	} else {
+		atmqtt_tty_kname(m->tty, have, sizeof(have));
+		same = !strcmp(have, f->want);
 	}
-	return 0;
+	if (!same)
+		return 0;
+	f->handle = m->handle;
+	f->found = 1;
+	return 1;
 }
 
 int atmqtt_modem_find(struct atmqtt_nl *nl, const char *tty, uint32_t *handle)
@@ -590,7 +638,7 @@ int atmqtt_modem_find(struct atmqtt_nl *nl, const char *tty, uint32_t *handle)
 	struct find_ctx f = { .found = 0 };
 	int err;
 
-	atmqtt_tty_norm(tty, f.want, sizeof(f.want));
+	atmqtt_tty_identify(tty, &f);
 	err = atmqtt_modem_list(nl, 0, find_cb, &f);
 	if (err < 0)
 		return err;

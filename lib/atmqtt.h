@@ -41,8 +41,17 @@ struct atmqtt_modem_info {
 	uint64_t rx_malformed;
 	uint64_t rx_overflows;
 	uint32_t mem_bytes;	/* kernel memory the modem holds */
+	uint32_t tty_dev;	/* the tty's dev_t as the kernel encodes it
+				 * (ATMQTT_A_TTY_DEV), 0 when the kernel did
+				 * not say: ATMQTT_TTY_MAJOR()/_MINOR() */
 	uint64_t resyncs;	/* exchanges the modem left unanswered */
 };
+
+/* The major and minor number of an ATMQTT_A_TTY_DEV value (the kernel's
+ * new_encode_dev()).
+ */
+#define ATMQTT_TTY_MAJOR(d)	(((d) & 0xfff00) >> 8)
+#define ATMQTT_TTY_MINOR(d)	(((d) & 0xff) | (((d) >> 12) & 0xfff00))
 
 /* Calls cb once per attached modem (handle 0: all modems).  cb returning
  * non-zero stops the walk.  Returns the number of modems reported.
@@ -50,8 +59,12 @@ struct atmqtt_modem_info {
 typedef int (*atmqtt_modem_cb)(const struct atmqtt_modem_info *m, void *arg);
 int atmqtt_modem_list(struct atmqtt_nl *nl, uint32_t handle,
 		      atmqtt_modem_cb cb, void *arg);
-/* Handle of the modem attached on tty (a path like "/dev/pts/3" or a name
- * like "pts3"), or a negative errno (-ENODEV when none).
+/* Handle of the modem attached on tty, or a negative errno (-ENODEV when
+ * none).  tty is a path ("/dev/ttyUSB2", "/dev/serial/by-id/...", links
+ * resolved) or a name under /dev ("ttyUSB2", "pts/3"); it is matched by
+ * device number when the kernel reports one (ATMQTT_A_TTY_DEV), else by
+ * the kernel's name of the resolved path ("/dev/pts/3" is "pts3").  A
+ * name that is no device here ("pts3") is matched by name.
  */
 int atmqtt_modem_find(struct atmqtt_nl *nl, const char *tty, uint32_t *handle);
 
@@ -223,7 +236,9 @@ typedef int (*atmqtt_event_cb)(const struct atmqtt_event *e, void *arg);
 /* Receive what is pending (blocking until at least one message arrives
  * unless the fd is non-blocking) and call cb for each event.  Returns 0, the
  * callback's non-zero value, or a negative errno; -ENOBUFS means the socket
- * overflowed and events were lost (the counter below says how often).
+ * overflowed and events were lost (the counter below says how often);
+ * -EINTR when a signal handler installed without SA_RESTART interrupted
+ * the wait, so that the caller can look at what its handler set.
  */
 int atmqtt_events_dispatch(struct atmqtt_events *ev, atmqtt_event_cb cb,
 			   void *arg);

@@ -234,8 +234,11 @@ int atmqtt_events_dispatch(struct atmqtt_events *ev, atmqtt_event_cb cb,
 	ev->arg = arg;
 	ev->stop = 0;
 	for (i = 0; i < EVENTS_BATCH; i++) {
-		/* One datagram (one event) per call: the first may block. */
-		ret = aqi_recv(ev->sk, ev->rx, events_msg, ev);
+		/* One datagram (one event) per call: the first may block,
+		 * and a signal ends the wait (-EINTR), so that a program
+		 * with a SIGTERM handler can leave without another event.
+		 */
+		ret = aqi_recv(ev->sk, ev->rx, events_msg, ev, 1);
 		if (ev->stop)
 			return ev->stop;
 		if (ret == -ENOBUFS) {
@@ -243,7 +246,7 @@ int atmqtt_events_dispatch(struct atmqtt_events *ev, atmqtt_event_cb cb,
 			ev->overruns++;
 			return -ENOBUFS;
 		}
-		if (ret == -EAGAIN)
+		if (ret == -EAGAIN || (ret == -EINTR && i))
 			return 0;
 		if (ret < 0)
 			return ret;

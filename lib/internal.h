@@ -34,12 +34,13 @@ struct nl_sock *aqi_sock(int *family, int *group);
 
 /* One datagram of such a socket: one recvfrom() into buf (AQI_MSG_BUF
  * bytes, the handle's), then its messages to fn(nlh, arg) in turn, until fn
- * returns non-zero.  A negative errno if recvfrom() failed (EINTR is
- * retried) or the datagram did not fit (-EMSGSIZE), 0 for a datagram that
- * is not the kernel's (skipped), else what fn returned last.
+ * returns non-zero.  A negative errno if recvfrom() failed or the datagram
+ * did not fit (-EMSGSIZE), 0 for a datagram that is not the kernel's
+ * (skipped), else what fn returned last.  A recvfrom() interrupted by a
+ * signal is retried, unless intr: then -EINTR.
  */
 int aqi_recv(struct nl_sock *sk, void *buf,
-	     int (*fn)(struct nlmsghdr *nlh, void *arg), void *arg);
+	     int (*fn)(struct nlmsghdr *nlh, void *arg), void *arg, int intr);
 
 /* Attributes of the family, from an attribute stream of len bytes (a
  * message's or a nest's) or from a generic netlink message, into

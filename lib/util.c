@@ -57,6 +57,7 @@ const struct nla_policy aqi_policy[ATMQTT_A_MAX + 1] = {
 	[ATMQTT_A_MEM_BYTES]		= { .type = NLA_U32 },
 	[ATMQTT_A_RESYNCS]		= { .type = NLA_U64 },
 	[ATMQTT_A_TRUNCATED]		= { .type = NLA_U8 },
+	[ATMQTT_A_TTY_DEV]		= { .type = NLA_U32 },
 	/* TTY, HOST, TOPIC, USERNAME, PASSWORD, CLIENT_ID, LINE, FINAL
 	 * (strings), PAYLOAD (binary) and ENTRY (nested, parsed where it
 	 * repeats): NLA_UNSPEC, any length.
@@ -103,7 +104,7 @@ struct nl_sock *aqi_sock(int *family, int *group)
 }
 
 int aqi_recv(struct nl_sock *sk, void *buf,
-	     int (*fn)(struct nlmsghdr *nlh, void *arg), void *arg)
+	     int (*fn)(struct nlmsghdr *nlh, void *arg), void *arg, int intr)
 {
 	struct sockaddr_nl peer;
 	socklen_t plen = sizeof(peer);
@@ -118,7 +119,7 @@ int aqi_recv(struct nl_sock *sk, void *buf,
 	do
 		r = recvfrom(nl_socket_get_fd(sk), buf, AQI_MSG_BUF, MSG_TRUNC,
 			     (struct sockaddr *)&peer, &plen);
-	while (r < 0 && errno == EINTR);
+	while (r < 0 && errno == EINTR && !intr);
 	if (r < 0)
 		return -errno;
 	if (r > AQI_MSG_BUF)

@@ -51,7 +51,7 @@ install: lib tools man build/libatmqtt.pc build/atmqtt-attach@.service
 	$(INSTALL) -m 644 build/man/atmqtt-sim.1 $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -m 644 build/man/libatmqtt.3 $(DESTDIR)$(MANDIR)/man3/
 	$(INSTALL) -m 644 build/atmqtt-attach@.service $(DESTDIR)$(UNITDIR)/
-	$(INSTALL) -m 644 udev/90-atmqtt.rules $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 644 udev/78-atmqtt.rules $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 644 completion/atmqtt.bash $(DESTDIR)$(COMPDIR)/atmqtt
 
 uninstall:
@@ -66,7 +66,7 @@ uninstall:
 	      $(DESTDIR)$(MANDIR)/man1/atmqtt-sim.1 \
 	      $(DESTDIR)$(MANDIR)/man3/libatmqtt.3 \
 	      $(DESTDIR)$(UNITDIR)/atmqtt-attach@.service \
-	      $(DESTDIR)$(DOCDIR)/90-atmqtt.rules \
+	      $(DESTDIR)$(DOCDIR)/78-atmqtt.rules \
 	      $(DESTDIR)$(COMPDIR)/atmqtt
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 

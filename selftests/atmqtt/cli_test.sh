@@ -8,7 +8,7 @@ T=/tmp/cli.$$
 mkdir -p $T
 n=0
 fails=0
-cases=19
+cases=29
 
 echo "TAP version 13"
 echo "1..$cases"
@@ -55,7 +55,7 @@ check open atmqtt open -h $B -p 1883
 check openable_closable sh -c \
 	"atmqtt openable | grep -qx 2 && atmqtt closable | grep -qx 1"
 check user_set_get sh -c \
-	"atmqtt user -c 2 -u alice -P pw -i dev1 && atmqtt user get | grep -q alice"
+	"atmqtt user -c 2 -u alice -P pw --id dev1 && atmqtt user get | grep -q alice"
 check will_set_get sh -c \
 	"atmqtt will -c 2 -t w/t -m bye -q 1 && atmqtt will get | grep -q w/t"
 check test_form sh -c \
@@ -133,6 +133,65 @@ cp $T/monitor-e $T/out; : >$T/err
 grep -q ": message " $T/monitor-e && grep -q ": modem detached" $T/monitor-e &&
 	! grep -v -e ": message " -e ": modem " $T/monitor-e | grep -q .
 result $? monitor_events_filtered
+
+# A stable name, as udev makes them: attach, -M and detach by a by-id
+# link to the pty, known by its device number (or name) all the same.
+n_tty=pts${tty#/dev/pts/}
+set -- $(stat -L -c '%t %T' "$tty")
+dev=$((0x$1)):$((0x$2))
+byid=/dev/serial/by-id/usb-Fibocom_test-if02-port0
+mkdir -p /dev/serial/by-id
+ln -sf "$tty" $byid
+check attach_by_id sh -c "atmqtt attach $byid >$T/out &&
+	grep -qx 'atmqtt: $byid attached as modem [0-9]*' $T/out &&
+	[ -s /run/atmqtt/$n_tty/attach.pid ]"
+check list_shows_the_device_number sh -c \
+	"atmqtt list | grep -qE '^[0-9]+ +$n_tty +($dev|-) +ready'"
+check modem_by_id sh -c "atmqtt conf -M $byid | grep -qx 'mode 1'"
+pid=$(cat /run/atmqtt/$n_tty/attach.pid 2>/dev/null)
+atmqtt attach "$tty" >$T/out 2>$T/err
+r=$?
+[ $r = 1 ] && grep -q "attached already (atmqtt attach, pid $pid)" $T/err &&
+	kill -0 "$pid" && atmqtt conf -M $byid >/dev/null
+result $? second_attach_refused
+check detach_by_id sh -c "atmqtt detach $byid &&
+	! atmqtt list | grep -q ' $n_tty ' && [ ! -e /run/atmqtt/$n_tty ]"
+check attach_and_detach_at_once sh -c "
+	for i in 1 2 3; do
+		atmqtt attach $byid >/dev/null && atmqtt detach $byid || exit 1
+	done
+	! atmqtt list | grep -q ' $n_tty '"
+# A failed attach puts N_TTY back: in a network namespace of its own the
+# netlink family is out of reach once the line discipline is set.
+if unshare -n true 2>/dev/null; then
+	unshare -n atmqtt attach -f $byid >$T/out 2>$T/err
+	r=$?
+	[ $r = 1 ] && grep -q "cannot reach the atmqtt netlink family" $T/err &&
+		! atmqtt list | grep -q " $n_tty " && [ ! -e /run/atmqtt/$n_tty ] &&
+		atmqtt attach $byid >/dev/null && atmqtt detach $byid
+	result $? failed_attach_restores_n_tty
+else
+	n=$((n + 1))
+	echo "ok $n failed_attach_restores_n_tty # SKIP no network namespaces"
+fi
+# detach signals nothing but the attach of that tty
+atmqtt attach $byid >/dev/null
+pid=$(cat /run/atmqtt/$n_tty/attach.pid 2>/dev/null)
+sleep 300 &
+other=$!
+echo $other >/run/atmqtt/$n_tty/attach.pid
+atmqtt detach $byid >$T/out 2>$T/err
+r=$?
+echo "$pid" >/run/atmqtt/$n_tty/attach.pid
+[ $r = 1 ] && grep -q "names process $other, which is another program" $T/err &&
+	kill -0 $other && kill -0 "$pid"
+result $? detach_refuses_another_process
+kill $other; wait $other 2>/dev/null
+check sigterm_detaches sh -c "kill $pid; i=0
+	while [ -e /run/atmqtt/$n_tty ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done
+	! atmqtt list | grep -q ' $n_tty '"
+check version_names_the_module sh -c \
+	"atmqtt --version | grep -qE '^module (loaded, version unknown|[0-9])'"
 
 kill $sim 2>/dev/null
 wait $sim 2>/dev/null

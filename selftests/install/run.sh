@@ -14,7 +14,7 @@ ver=$(cat VERSION)
 n=0
 fails=0
 echo "TAP version 13"
-echo "1..10"
+echo "1..15"
 result() {	# result STATUS NAME
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n $2"; else
@@ -29,7 +29,7 @@ for f in lib/libatmqtt.so.$ver lib/libatmqtt.a lib/pkgconfig/libatmqtt.pc \
 	 include/atmqtt.h include/linux/atmqtt.h sbin/atmqtt bin/atmqtt-sim \
 	 share/man/man8/atmqtt.8 share/man/man1/atmqtt-sim.1 \
 	 share/man/man3/libatmqtt.3 lib/systemd/system/atmqtt-attach@.service \
-	 share/doc/atmqtt/90-atmqtt.rules \
+	 share/doc/atmqtt/78-atmqtt.rules \
 	 share/bash-completion/completions/atmqtt; do
 	[ -f "$D$P/$f" ] || { echo "# missing $P/$f"; missing=1; }
 done
@@ -65,14 +65,91 @@ unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 
 # The unit, pointed at the staged binary (verify checks that it exists).
 mkdir -p "$stage/units"
-sed "s|@SBINDIR@|$D$P/sbin|" systemd/atmqtt-attach@.service \
-	>"$stage/units/atmqtt-attach@.service"
+unit=$stage/units/atmqtt-attach@.service
+sed "s|@SBINDIR@|$D$P/sbin|" systemd/atmqtt-attach@.service >"$unit"
 (cd "$stage/units" &&
 	systemd-analyze verify --man=no ./atmqtt-attach@ttyUSB2.service) \
 	>"$stage/verify.log" 2>&1 && [ ! -s "$stage/verify.log" ]
 rc=$?
 sed 's/^/# /' "$stage/verify.log"
 result $rc systemd_analyze_verify
+
+# What install.rst says of the unit: bound to its device and started by
+# udev, not by boot; state per instance; CAP_NET_ADMIN and nothing else
+# (modprobe runs outside the sandbox); hardened, by systemd's own measure.
+rc=0
+has() { grep -qx -- "$1" "$unit" || { echo "# the unit lacks: $1"; rc=1; }; }
+has "BindsTo=dev-%i.device"
+has "After=dev-%i.device"
+has "Type=notify"
+has "ExecStartPre=-+/sbin/modprobe atmqtt"
+has "RuntimeDirectory=atmqtt/%i"
+has "CapabilityBoundingSet=CAP_NET_ADMIN"
+has "NoNewPrivileges=yes"
+has "ProtectSystem=strict"
+has "DevicePolicy=closed"
+has "DeviceAllow=/dev/%I rw"
+grep -q "^\[Install\]\|^WantedBy=" "$unit" &&
+	{ echo "# the unit has an [Install] section: boot would wait for it"; rc=1; }
+grep -q "^AmbientCapabilities=\|^CapabilityBoundingSet=.*CAP_SYS" "$unit" &&
+	{ echo "# the unit grants more than CAP_NET_ADMIN"; rc=1; }
+exposure=$(cd "$stage/units" && systemd-analyze security --offline=yes \
+	./atmqtt-attach@ttyUSB2.service 2>/dev/null |
+	sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+echo "# systemd-analyze security: exposure ${exposure:-unknown}"
+awk -v e="${exposure:-99}" 'BEGIN { exit !(e < 2.5) }' || rc=1
+result $rc unit_bound_per_instance_hardened
+
+# The udev rule: udevadm test (systemd 252 has no udevadm verify), alone
+# in a mount namespace with a /run and a /dev of its own, since it writes
+# its database and links.  The rule as shipped must parse; a copy made to
+# match ptmx shows what it does on each action.
+udev_test() {	# udev_test RULES ACTION: udevadm test's output and log
+	unshare -m sh -c '
+		mount -t tmpfs atmqtt-test /run &&
+		mount -t tmpfs atmqtt-test /dev &&
+		mount --bind "$1" /etc/udev/rules.d &&
+		mount --bind "$2" /usr/lib/udev/rules.d &&
+		udevadm test --action="$3" /sys/devices/virtual/tty/ptmx' \
+		sh "$1" "$stage/empty" "$2" 2>&1
+}
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null &&
+   [ -e /sys/devices/virtual/tty/ptmx ]; then
+	mkdir -p "$stage/rules" "$stage/ptmx" "$stage/empty"
+	cp "$D$P/share/doc/atmqtt/78-atmqtt.rules" "$stage/rules/" 2>/dev/null ||
+		cp udev/78-atmqtt.rules "$stage/rules/"
+	udev_test "$stage/rules" add >"$stage/udev.log"
+	grep "78-atmqtt.rules:[0-9]" "$stage/udev.log" | sed 's/^/# /' |
+		grep . && rc=1 || rc=0
+	grep -q "Reading rules file: .*78-atmqtt.rules" "$stage/udev.log" || rc=1
+	result $rc udev_rule_parses
+	sed -e 's/^KERNEL!="ttyUSB\[0-9\]\*"/KERNEL!="ptmx"/' \
+	    -e '/^ATTRS{idVendor}=="2cb7", ATTRS{idProduct}=="0001", \\$/d' \
+	    -e '/^  ENV{ID_USB_INTERFACE_NUM}=="02", \\$/d' \
+	    -e 's/^  ENV{ID_MM_PORT_IGNORE}/ENV{ID_MM_PORT_IGNORE}/' \
+	    udev/78-atmqtt.rules >"$stage/ptmx/78-atmqtt.rules"
+	rc=0
+	[ "$(diff udev/78-atmqtt.rules "$stage/ptmx/78-atmqtt.rules" | grep -c '^[<>]')" = 6 ] ||
+		{ echo "# the rule's matches changed: update this test"; rc=1; }
+	for action in add change bind; do
+		udev_test "$stage/ptmx" $action >"$stage/udev.log"
+		for want in ID_MM_PORT_IGNORE=1 \
+			    SYSTEMD_WANTS=atmqtt-attach@ptmx.service; do
+			grep -qx "$want" "$stage/udev.log" ||
+				{ echo "# $action: no $want"; rc=1; }
+		done
+		grep -q "^CURRENT_TAGS=.*:systemd:" "$stage/udev.log" ||
+			{ echo "# $action: not tagged for systemd"; rc=1; }
+	done
+	udev_test "$stage/ptmx" remove >"$stage/udev.log"
+	grep -q "^SYSTEMD_WANTS=\|^ID_MM_PORT_IGNORE=" "$stage/udev.log" &&
+		{ echo "# remove: the rule applies"; rc=1; }
+	result $rc udev_rule_wants_unit_and_keeps_modemmanager_off
+else
+	echo "ok $((n + 1)) udev_rule_parses # SKIP needs root and unshare -m"
+	echo "ok $((n + 2)) udev_rule_wants_unit_and_keeps_modemmanager_off # SKIP needs root and unshare -m"
+	n=$((n + 2))
+fi
 
 rc=0
 for m in man8/atmqtt.8 man1/atmqtt-sim.1 man3/libatmqtt.3; do
@@ -81,6 +158,43 @@ for m in man8/atmqtt.8 man1/atmqtt-sim.1 man3/libatmqtt.3; do
 		{ echo "# $m does not render"; rc=1; }
 done
 result $rc man_pages_render
+
+# The sections of a man page, in order (man-pages(7): RETURN VALUE for a
+# library), and none of the source tree's business.
+rc=0
+for m in man8/atmqtt.8 man1/atmqtt-sim.1 man3/libatmqtt.3; do
+	case $m in
+	man3/*) status="RETURN VALUE" ;;
+	*) status="EXIT STATUS" ;;
+	esac
+	want="NAME SYNOPSIS DESCRIPTION OPTIONS $status EXAMPLES SEE ALSO"
+	have=$(MANWIDTH=80 man -l "$D$P/share/man/$m" 2>/dev/null |
+		grep -xE "NAME|SYNOPSIS|DESCRIPTION|OPTIONS|EXIT STATUS|RETURN VALUE|EXAMPLES|SEE ALSO" |
+		tr '\n' ' ')
+	[ "$have" = "$want " ] ||
+		{ echo "# $m: sections '$have', not '$want'"; rc=1; }
+	MANWIDTH=80 man -l "$D$P/share/man/$m" 2>/dev/null |
+		grep -E "^(HOST TESTS|CHANGES FROM)" | sed "s|^|# $m has |" |
+		grep . && rc=1
+done
+result $rc man_pages_sections
+
+# The DKMS recipe of install.rst as it is written, up to dkms itself
+# (scripts/check-dkms.sh runs that): into a staging /usr/src.
+sed -n '/^With DKMS/,/^(``make check``/p' Documentation/install.rst |
+	sed -n 's/^  //p' | grep -v "^dkms " |
+	sed "s|/usr/src/|$stage/src/|g" >"$stage/dkms-recipe.sh"
+sed 's/^/# /' "$stage/dkms-recipe.sh"
+mkdir -p "$stage/src"
+sh -e "$stage/dkms-recipe.sh" >"$stage/dkms-recipe.log" 2>&1 &&
+	[ -f "$stage/src/atmqtt-$ver/dkms.conf" ] &&
+	[ -f "$stage/src/atmqtt-$ver/Kbuild" ] &&
+	[ -d "$stage/src/atmqtt-$ver/kernel" ] &&
+	sed -n '/^With DKMS/,/^(``make check``/p' Documentation/install.rst |
+		grep -q '^  dkms add atmqtt/\$ver$'
+rc=$?
+sed 's/^/# /' "$stage/dkms-recipe.log"
+result $rc dkms_recipe_as_documented
 
 bash completion/test.sh | sed 's/^/# /'
 result "$(bash completion/test.sh >/dev/null 2>&1; echo $?)" bash_completion

@@ -9,6 +9,7 @@
  * as "atmqtt: <op>: <strerror>: <extack> (modem error <n>)"; the j_*()
  * helpers print one JSON object per line.
  */
+#define _GNU_SOURCE		/* ppoll() */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,9 +24,15 @@
 #include <strings.h>
 #include <termios.h>
 #include <time.h>
+#include <dirent.h>
+#include <stddef.h>
 #include <unistd.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include "atmqtt.h"
 
@@ -269,7 +276,7 @@ static void print_help(const struct cmd *c)
 	if (c->flags & F_MODEM)
 		printf("  -M, --modem MODEM    modem handle or tty (default: the only attached modem)\n");
 	if (c->flags & F_CLIENT)
-		printf("  -c, --client N       MQTT client of the modem, 1 or 2 (default 1)\n");
+		printf("  -c, -i, --client N   MQTT client of the modem, 1 or 2 (default 1)\n");
 	printf("  -j, --json           one JSON object per line\n");
 	/* open's -h is the host */
 	fputs(strstr(c->usage, "-h HOST") ? "  --help               this help\n" :
@@ -349,11 +356,48 @@ struct target {
 
 static int opt_status;
 
+/* Is word one of the options of spec/lo ("-t", "--topic", "--topic=x")? */
+static bool is_option(const char *word, const char *spec,
+		      const struct option *lo)
+{
+	size_t n;
+
+	if (word[0] != '-' || !word[1])
+		return false;
+	if (word[1] != '-')
+		return word[1] != ':' && strchr(spec, word[1]);
+	n = strcspn(word + 2, "=");
+	for (; n && lo->name; lo++)
+		if (strlen(lo->name) == n && !strncmp(lo->name, word + 2, n))
+			return true;
+	return false;
+}
+
+/* The option that took optarg, as the user wrote it. */
+static const char *opt_word(int c, char **argv, const struct option *lo)
+{
+	static char buf[64];
+
+	if (optind >= 2 && argv[optind - 1] == optarg &&
+	    argv[optind - 2][0] == '-')
+		return argv[optind - 2];
+	for (; c >= 0x100 && lo->name; lo++)
+		if (lo->val == c) {
+			snprintf(buf, sizeof(buf), "--%s", lo->name);
+			return buf;
+		}
+	snprintf(buf, sizeof(buf), "-%c", c);
+	return buf;
+}
+
 /* getopt_long() over the command's own options plus the shared ones, which
  * are handled here.  Returns the next own option, -1 at the end, or
  * OPT_STOP after printing the help (opt_status 0) or a usage error
  * (opt_status 2).  A letter in own takes precedence over a shared one
- * (open's -h HOST, user's -i CLIENT_ID).
+ * (open's -h HOST).  An option whose value is missing, or is another
+ * option ("-t -m x"), is a usage error; so is -h followed by a value
+ * outside open: it is the help there, and "pub -h HOST" would otherwise
+ * print it and exit 0 without publishing.
  */
 static int next_opt(int argc, char **argv, const char *own,
 		    const struct option *own_long, struct target *t)
@@ -388,6 +432,12 @@ static int next_opt(int argc, char **argv, const char *own,
 
 	for (;;) {
 		c = getopt_long(argc, argv, spec, lo, NULL);
+		if (c != -1 && c != ':' && c != '?' && optarg &&
+		    is_option(optarg, spec, lo)) {
+			opt_status = bad_usage("option '%s' needs a value",
+					       opt_word(c, argv, lo));
+			return OPT_STOP;
+		}
 		if ((c > 0 && c < 0x100 && c != ':' && c != '?' &&
 		     strchr(own, c)) || (c > OPT_HELP && c < 0x200))
 			return c;
@@ -410,13 +460,22 @@ static int next_opt(int argc, char **argv, const char *own,
 			t->client = v;
 			break;
 		case 'h':
+			/* getopt has moved past "-h": a word that follows
+			 * and is no option was meant as its value.
+			 */
+			if (optind < argc && argv[optind][0] != '-') {
+				opt_status = bad_usage("-h is the help here and takes no value ('%s'); a broker host is given to 'atmqtt open -h HOST'",
+						       argv[optind]);
+				return OPT_STOP;
+			}
+			/* fall through */
 		case OPT_HELP:
 			print_help(cur_cmd);
 			opt_status = 0;
 			return OPT_STOP;
 		case ':':
 			/* "open -h" alone asks for help, "-h HOST" is a host */
-			if (optopt == 'h') {
+			if (optopt == 'h' && !strcmp(argv[optind - 1], "-h")) {
 				print_help(cur_cmd);
 				opt_status = 0;
 				return OPT_STOP;
@@ -540,80 +599,437 @@ static struct atmqtt_nl *nl_filter(struct target *t)
 
 /* ---- attach / detach --------------------------------------------------- */
 
-static const char *const pid_dirs[] = { "/run/atmqtt", "/tmp/atmqtt" };
-
-/* <dir>/<tty>.pid, the tty canonical ("/dev/serial/by-id/x" and
- * "/dev/ttyUSB2" alike), without "/dev/", '/' as '_'.
+/*
+ * A tty named on the command line, by identity: the path with its links
+ * resolved (/dev/serial/by-id/... is /dev/ttyUSB2), the device number, and
+ * the kernel's name of the tty ("ttyUSB2", "pts3"), which names the tty's
+ * runtime directory.  A name that is not a path ("ttyUSB2") is under /dev.
  */
-static void pidfile_path(const char *dir, const char *tty, char *buf,
-			 size_t n)
+struct tty_id {
+	const char *arg;
+	char path[PATH_MAX];
+	char name[64];
+	dev_t rdev;
+};
+
+/* 0, or EXIT_FAIL after saying why. */
+static int tty_resolve(const char *arg, struct tty_id *id)
 {
-	char *real = realpath(tty, NULL);
-	const char *name = real ? real : tty;
-	size_t len;
-	char *p;
+	char buf[PATH_MAX];
+	const char *p;
+	struct stat st;
+	size_t j = 0;
 
-	if (!strncmp(name, "/dev/", 5))
-		name += 5;
-	len = snprintf(buf, n, "%s/", dir);
-	if (len < n)
-		snprintf(buf + len, n - len, "%s.pid", name);
-	for (p = buf + len; len < n && *p; p++)
-		if (*p == '/')
-			*p = '_';
-	free(real);
-}
-
-/* Writes the pid file in the first directory that takes it. */
-static bool pidfile_write(const char *tty, char *path, size_t n)
-{
-	FILE *f;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(pid_dirs); i++) {
-		mkdir(pid_dirs[i], 0755);
-		pidfile_path(pid_dirs[i], tty, path, n);
-		f = fopen(path, "w");
-		if (!f)
-			continue;
-		fprintf(f, "%d\n", (int)getpid());
-		fclose(f);
-		return true;
+	id->arg = arg;
+	if (arg[0] == '/' || !strncmp(arg, "./", 2) || !strncmp(arg, "../", 3))
+		snprintf(buf, sizeof(buf), "%s", arg);
+	else
+		snprintf(buf, sizeof(buf), "/dev/%s", arg);
+	if (!realpath(buf, id->path) || stat(id->path, &st))
+		return fail(arg, -errno, NULL);
+	if (!S_ISCHR(st.st_mode)) {
+		fprintf(stderr, "atmqtt: %s: not a tty\n", arg);
+		return EXIT_FAIL;
 	}
-	path[0] = '\0';
-	return false;
-}
-
-/* The pid of a live atmqtt process in tty's pid file, else 0 (a stale
- * file is removed).
- */
-static int pidfile_read(const char *tty)
-{
-	char path[PATH_MAX], comm[64] = "";
-	FILE *f;
-	size_t i;
-	int pid;
-
-	for (i = 0; i < ARRAY_SIZE(pid_dirs); i++) {
-		pidfile_path(pid_dirs[i], tty, path, sizeof(path));
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fscanf(f, "%d", &pid) != 1)
-			pid = 0;
-		fclose(f);
-		snprintf(comm, sizeof(comm), "/proc/%d/comm", pid);
-		f = pid > 0 ? fopen(comm, "r") : NULL;
-		if (f && fgets(comm, sizeof(comm), f) &&
-		    !strncmp(comm, "atmqtt", 6)) {
-			fclose(f);
-			return pid;
-		}
-		if (f)
-			fclose(f);
-		unlink(path);
+	id->rdev = st.st_rdev;
+	/* the kernel's naming: /dev/pts/3 is pts3 */
+	p = id->path;
+	if (!strncmp(p, "/dev/", 5))
+		p += 5;
+	else
+		p = strrchr(p, '/') + 1;
+	for (; *p && j + 1 < sizeof(id->name); p++)
+		if (*p != '/')
+			id->name[j++] = *p;
+	id->name[j] = '\0';
+	if (!j || id->name[0] == '.') {
+		fprintf(stderr, "atmqtt: %s: not a tty\n", arg);
+		return EXIT_FAIL;
 	}
 	return 0;
+}
+
+/* Opens the tty for attach or detach: the resolved path, checked to be
+ * still the device resolved.  An fd, or -1 after saying why.
+ */
+static int tty_open(const struct tty_id *id)
+{
+	struct stat st;
+	int fd;
+
+	/* O_NONBLOCK: no wait for a carrier the modem may not raise */
+	fd = open(id->path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		fail(id->arg, -errno, NULL);
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISCHR(st.st_mode) || st.st_rdev != id->rdev) {
+		fprintf(stderr, "atmqtt: %s changed while it was opened\n",
+			id->arg);
+		close(fd);
+		return -1;
+	}
+	if (!isatty(fd)) {
+		fprintf(stderr, "atmqtt: %s: not a tty\n", id->arg);
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+/*
+ * The runtime state of attach: <dir>/atmqtt/<tty name>/attach.pid, <dir>
+ * /run for root and $XDG_RUNTIME_DIR for other users, never /tmp.  The
+ * directory per tty is what a systemd unit's RuntimeDirectory= gives each
+ * instance (atmqtt/%i); the pid file is created with O_EXCL|O_NOFOLLOW and
+ * locked (flock) for as long as its attach process holds the tty.
+ */
+#define PIDFILE		"attach.pid"
+
+/* The runtime directories' parents, the one attach uses first.  Their
+ * number, 0 when there is none.
+ */
+static int run_parents(char parent[2][PATH_MAX])
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	int n = 0;
+
+	if (geteuid() == 0)
+		snprintf(parent[n++], PATH_MAX, "/run");
+	if (xdg && xdg[0] == '/')
+		snprintf(parent[n++], PATH_MAX, "%s", xdg);
+	return n;
+}
+
+/*
+ * Opens the directory name in at (path: its path, for messages), without
+ * following a link, creating it first with mode unless mode is 0.  It must
+ * be ours or root's, writable by no one else.  An fd; else -1, after
+ * saying why unless it does not exist and was not to be created.
+ */
+static int dir_open(int at, const char *name, mode_t mode, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (mode && mkdirat(at, name, mode) && errno != EEXIST) {
+		fail(path, -errno, NULL);
+		return -1;
+	}
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT || mode)
+			fail(path, -errno, NULL);
+		return -1;
+	}
+	if (fstat(fd, &st) || (st.st_uid != geteuid() && st.st_uid != 0) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		fprintf(stderr, "atmqtt: %s: not a directory of this user's or root's that only they can write: refused\n",
+			path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct pidfile {
+	int base;		/* <dir>/atmqtt */
+	int dir;		/* <dir>/atmqtt/<tty name> */
+	int fd;			/* the pid file */
+	char path[PATH_MAX + 16];	/* its path, for messages */
+};
+
+static void pidfile_close(struct pidfile *pf)
+{
+	if (pf->fd >= 0)
+		close(pf->fd);
+	if (pf->dir >= 0)
+		close(pf->dir);
+	if (pf->base >= 0)
+		close(pf->base);
+	pf->fd = pf->dir = pf->base = -1;
+}
+
+/* Opens <parent>/atmqtt/<tty name>/, created when create; 0 or -1. */
+static int pidfile_dirs(struct pidfile *pf, const char *parent,
+			const struct tty_id *id, bool create)
+{
+	char path[PATH_MAX];
+	int top;
+
+	pf->fd = pf->dir = pf->base = -1;
+	top = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top < 0) {
+		if (create)
+			fail(parent, -errno, NULL);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/atmqtt", parent);
+	pf->base = dir_open(top, "atmqtt", create ? 0755 : 0, path);
+	close(top);
+	if (pf->base < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/atmqtt/%s", parent, id->name);
+	pf->dir = dir_open(pf->base, id->name, create ? 0755 : 0, path);
+	if (pf->dir < 0) {
+		pidfile_close(pf);
+		return -1;
+	}
+	snprintf(pf->path, sizeof(pf->path), "%s/" PIDFILE, path);
+	return 0;
+}
+
+/* Is fd still the pid file at its path, a plain file? */
+static bool pidfile_same(const struct pidfile *pf, int fd)
+{
+	struct stat a, b;
+
+	return !fstat(fd, &a) &&
+	       !fstatat(pf->dir, PIDFILE, &b, AT_SYMLINK_NOFOLLOW) &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
+	       S_ISREG(a.st_mode) && a.st_nlink == 1;
+}
+
+/* The pid a pid file holds, 0 if none (yet). */
+static int pidfile_pid(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	long pid;
+	char *end;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, &end, 10);
+	return pid > 0 && pid < INT_MAX && *end == '\n' ? (int)pid : 0;
+}
+
+static void pidfile_set(const struct pidfile *pf, pid_t pid)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
+
+	if (ftruncate(pf->fd, 0) || pwrite(pf->fd, buf, n, 0) != n)
+		fprintf(stderr, "atmqtt: %s: %s\n", pf->path, strerror(errno));
+}
+
+/* The holder leaves: the pid file and the tty's directory go, then the
+ * lock.  (An attach that opened the directory meanwhile starts again.)
+ */
+static void pidfile_drop(struct pidfile *pf, const struct tty_id *id)
+{
+	unlinkat(pf->dir, PIDFILE, 0);
+	unlinkat(pf->base, id->name, AT_REMOVEDIR);
+	pidfile_close(pf);
+}
+
+static void say_attached(const struct tty_id *id, int pid)
+{
+	fprintf(stderr, "atmqtt: %s is attached already (atmqtt attach, pid %d): atmqtt detach %s first\n",
+		id->arg, pid, id->arg);
+}
+
+/*
+ * attach: creates and locks the tty's pid file, or takes over a stale one
+ * (no process holds its lock).  0, or EXIT_FAIL after saying why: the tty
+ * is attached already, or the pid file's place is not safe (a link, a
+ * directory anyone may write to, no runtime directory).
+ */
+static int pidfile_lock(struct pidfile *pf, const struct tty_id *id)
+{
+	char parent[2][PATH_MAX];
+	int tries;
+
+	if (!run_parents(parent)) {
+		fprintf(stderr, "atmqtt: no runtime directory for the pid file (XDG_RUNTIME_DIR is not set)\n");
+		return EXIT_FAIL;
+	}
+	for (tries = 0; tries < 10; tries++) {
+		if (pidfile_dirs(pf, parent[0], id, true))
+			return EXIT_FAIL;
+		pf->fd = openat(pf->dir, PIDFILE, O_RDWR | O_CREAT | O_EXCL |
+				O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (pf->fd < 0 && errno == EEXIST)
+			pf->fd = openat(pf->dir, PIDFILE,
+					O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+		if (pf->fd < 0) {
+			/* the holder removed the directory meanwhile */
+			if (errno == ENOENT) {
+				pidfile_close(pf);
+				continue;
+			}
+			fail(pf->path, -errno, NULL);
+			pidfile_close(pf);
+			return EXIT_FAIL;
+		}
+		if (flock(pf->fd, LOCK_EX | LOCK_NB)) {
+			if (errno == EWOULDBLOCK)
+				say_attached(id, pidfile_pid(pf->fd));
+			else
+				fail(pf->path, -errno, NULL);
+			pidfile_close(pf);
+			return EXIT_FAIL;
+		}
+		/* Locked: unless it was removed or replaced since it was
+		 * opened, the file is ours (a stale one taken over).
+		 */
+		if (!pidfile_same(pf, pf->fd)) {
+			pidfile_close(pf);
+			continue;
+		}
+		if (ftruncate(pf->fd, 0)) {
+			fail(pf->path, -errno, NULL);
+			pidfile_close(pf);
+			return EXIT_FAIL;
+		}
+		return 0;
+	}
+	fprintf(stderr, "atmqtt: %s: could not be created and locked\n",
+		pf->path);
+	return EXIT_FAIL;
+}
+
+/*
+ * detach: the attach process of the tty, from a pid file whose lock is
+ * held: its pid, with pf open (pf->fd to wait on the lock); 0 when there
+ * is none (a stale pid file is removed); -1 after saying why it could not
+ * tell.
+ */
+static int holder_find(struct pidfile *pf, const struct tty_id *id)
+{
+	char parent[2][PATH_MAX];
+	int n = run_parents(parent), i, tries, pid;
+
+	for (i = 0; i < n; i++) {
+		if (pidfile_dirs(pf, parent[i], id, false))
+			continue;
+		pf->fd = openat(pf->dir, PIDFILE, O_RDONLY | O_NOFOLLOW |
+				O_CLOEXEC);
+		if (pf->fd < 0) {
+			if (errno == ENOENT) {
+				pidfile_close(pf);
+				continue;
+			}
+			/* a link planted there, ...: nothing is done */
+			fail(pf->path, -errno, NULL);
+			pidfile_close(pf);
+			return -1;
+		}
+		if (!flock(pf->fd, LOCK_EX | LOCK_NB)) {
+			/* no holder: a stale file, removed */
+			if (pidfile_same(pf, pf->fd))
+				pidfile_drop(pf, id);
+			pidfile_close(pf);
+			continue;
+		}
+		if (errno != EWOULDBLOCK) {
+			fail(pf->path, -errno, NULL);
+			pidfile_close(pf);
+			return -1;
+		}
+		/* An attach holds it; the pid comes once it has forked. */
+		for (tries = 0; !(pid = pidfile_pid(pf->fd)) && tries < 200;
+		     tries++)
+			usleep(10000);
+		if (pid)
+			return pid;
+		fprintf(stderr, "atmqtt: %s: locked, but no pid in it\n",
+			pf->path);
+		pidfile_close(pf);
+		return -1;
+	}
+	return 0;
+}
+
+/* The name of the program a /proc/<pid>/exe link leads to. */
+static bool exe_name(const char *pid, char *buf, size_t size)
+{
+	char link[64], path[PATH_MAX], *p;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%s/exe", pid);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0)
+		return false;
+	path[n] = '\0';
+	/* an upgraded program is the same one */
+	p = strstr(path, " (deleted)");
+	if (p && !p[10])
+		*p = '\0';
+	p = strrchr(path, '/');
+	snprintf(buf, size, "%s", p ? p + 1 : path);
+	return true;
+}
+
+/*
+ * Is pid this program's "attach" holding the tty?  The pid file says so;
+ * the process must agree: the same program (by name: an upgraded binary
+ * is still it, atmqtt-sim is not), "attach" among its arguments, and the
+ * tty among its open files.  Else it is not signalled.
+ */
+static bool holder_is_attach(int pid, const struct tty_id *id,
+			     const char *pidfile)
+{
+	char p[16], path[64], mine[PATH_MAX], its[PATH_MAX], args[4096];
+	const char *why = NULL;
+	struct dirent *d;
+	struct stat st;
+	bool holds = false;
+	ssize_t n = 0;
+	size_t off;
+	DIR *fds;
+	int fd;
+
+	snprintf(p, sizeof(p), "%d", pid);
+	if (!exe_name("self", mine, sizeof(mine)) ||
+	    !exe_name(p, its, sizeof(its)))
+		why = "cannot be looked at";
+	else if (strcmp(mine, its))
+		why = "is another program";
+	if (!why) {
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd >= 0 ? read(fd, args, sizeof(args) - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		if (n < 0)
+			n = 0;
+		args[n] = '\0';
+		/* the arguments after the program's name */
+		for (off = strlen(args) + 1; off < (size_t)n;
+		     off += strlen(args + off) + 1)
+			if (!strcmp(args + off, "attach"))
+				break;
+		if (off >= (size_t)n)
+			why = "is no attach";
+	}
+	if (!why) {
+		snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+		fds = opendir(path);
+		while (fds && !holds && (d = readdir(fds))) {
+			snprintf(args, sizeof(args), "%s/%s", path, d->d_name);
+			holds = d->d_name[0] != '.' && !stat(args, &st) &&
+				S_ISCHR(st.st_mode) && st.st_rdev == id->rdev;
+		}
+		if (fds)
+			closedir(fds);
+		if (!holds)
+			why = "does not hold the tty";
+	}
+	if (why)
+		fprintf(stderr, "atmqtt: %s names process %d, which %s (not atmqtt attach of %s): not signalled\n",
+			pidfile, pid, why, id->arg);
+	return !why;
+}
+
+/* The current line discipline of fd, or a negative errno. */
+static int ldisc_get(int fd)
+{
+	int n;
+
+	return ioctl(fd, TIOCGETD, &n) ? -errno : n;
 }
 
 static volatile sig_atomic_t stop_sig;
@@ -621,6 +1037,41 @@ static volatile sig_atomic_t stop_sig;
 static void on_signal(int sig)
 {
 	stop_sig = sig;
+}
+
+/*
+ * SIGTERM, SIGINT and SIGHUP: caught, and held back (blocked) but while
+ * the program waits with ppoll(wait_mask).  Installed first thing, a
+ * signal sent while the program sets things up is taken at the wait, not
+ * lost and not fatal halfway.
+ */
+static void signals_catch(sigset_t *wait_mask)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa;
+	sigset_t set;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART */
+	sigemptyset(&set);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&set, sigs[i]);
+	}
+	sigprocmask(SIG_BLOCK, &set, wait_mask);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigdelset(wait_mask, sigs[i]);
+}
+
+/* Is one of the caught signals waiting? */
+static bool signal_pending(void)
+{
+	sigset_t set;
+
+	sigpending(&set);
+	return sigismember(&set, SIGTERM) || sigismember(&set, SIGINT) ||
+	       sigismember(&set, SIGHUP);
 }
 
 static speed_t baud_of(unsigned long b)
@@ -652,25 +1103,77 @@ static void tty_raw(int fd, speed_t speed)
 	tcsetattr(fd, TCSANOW, &tio);
 }
 
-/* Holds the tty until a signal or a hangup. */
-static void attach_hold(int fd, const char *tty)
+/* Tells systemd (Type=notify) that the tty is attached. */
+static void notify_ready(void)
 {
-	struct sigaction sa;
+	const char *sock = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t n = sock ? strlen(sock) : 0;
+	int fd;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	if (!n || n >= sizeof(sa.sun_path) || (sock[0] != '/' && sock[0] != '@'))
+		return;
+	memcpy(sa.sun_path, sock, n);
+	if (sock[0] == '@')
+		sa.sun_path[0] = '\0';	/* abstract */
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa,
+	       offsetof(struct sockaddr_un, sun_path) + n);
+	close(fd);
+}
+
+/* Holds the tty until a caught signal or a hangup. */
+static void attach_hold(int fd, const char *tty, const sigset_t *wait_mask)
+{
+	/* A hangup wakes no one (the line discipline has no poll): it is
+	 * looked for every second.  A signal ends the wait at once.
+	 */
+	const struct timespec tick = { .tv_sec = 1 };
+
 	while (!stop_sig) {
 		struct pollfd p = { .fd = fd, .events = 0 };
 
 		/* POLLHUP/POLLERR are reported whatever events asks for. */
-		if (poll(&p, 1, 1000) > 0 &&
+		if (ppoll(&p, 1, &tick, wait_mask) > 0 &&
 		    (p.revents & (POLLHUP | POLLERR | POLLNVAL))) {
 			fprintf(stderr, "atmqtt: %s hung up\n", tty);
 			break;
 		}
+	}
+}
+
+/* The modem the kernel made of the tty; 0 or EXIT_FAIL after saying why. */
+static int attach_find(const struct tty_id *id, uint32_t *handle)
+{
+	struct atmqtt_nl *nl = nl_open();
+	int err;
+
+	if (!nl)
+		return EXIT_FAIL;
+	err = atmqtt_modem_find(nl, id->path, handle);
+	if (err == -ENODEV) {
+		fprintf(stderr, "atmqtt: no modem attached on %s\n", id->arg);
+		atmqtt_nl_close(nl);
+		return EXIT_FAIL;
+	}
+	return op_done(nl, "attach: list", err);
+}
+
+/* Leaves a daemon's process group and terminal, and its stdio. */
+static void daemonize(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	setsid();
+	if (chdir("/"))
+		return;
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
 	}
 }
 
@@ -683,14 +1186,16 @@ static int cmd_attach(int argc, char **argv)
 	};
 	struct target t = TARGET_INIT;
 	unsigned long baud = 115200;
-	char pidfile[PATH_MAX];
-	struct atmqtt_nl *nl;
+	struct pidfile pf;
+	struct tty_id id;
+	sigset_t wait_mask;
 	bool fg = false;
-	const char *tty;
 	uint32_t handle;
 	speed_t speed;
 	int c, fd, err;
+	pid_t child;
 
+	signals_catch(&wait_mask);
 	while ((c = next_opt(argc, argv, "b:f", opts, &t)) >= 0) {
 		if (c == 'f')
 			fg = true;
@@ -701,84 +1206,158 @@ static int cmd_attach(int argc, char **argv)
 		return opt_status;
 	if (optind != argc - 1)
 		return usage();
-	tty = argv[optind];
 	speed = baud_of(baud);
 	if (!speed) {
 		fprintf(stderr, "atmqtt attach: unsupported baud rate %lu\n",
 			baud);
 		return usage();
 	}
+	if (tty_resolve(argv[optind], &id))
+		return EXIT_FAIL;
 
-	fd = open(tty, O_RDWR | O_NOCTTY);
+	/* One holder per tty: the tty's lock, then its pid file's. */
+	fd = tty_open(&id);
 	if (fd < 0)
-		return fail(tty, -errno, NULL);
+		return EXIT_FAIL;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		c = holder_find(&pf, &id);
+		if (c > 0) {
+			say_attached(&id, c);
+			pidfile_close(&pf);
+		} else if (!c) {
+			fprintf(stderr, "atmqtt: %s is held by another process (no pid file)\n",
+				id.arg);
+		}
+		close(fd);
+		return EXIT_FAIL;
+	}
+	if (pidfile_lock(&pf, &id)) {
+		close(fd);
+		return EXIT_FAIL;
+	}
+
 	tty_raw(fd, speed);
 	err = atmqtt_ldisc_attach(fd);
-	if (err)
+	if (err) {
+		pidfile_drop(&pf, &id);
+		close(fd);
 		return fail("attach", err, NULL);
-	nl = nl_open();
-	if (!nl)
-		return EXIT_FAIL;
-	err = atmqtt_modem_find(nl, tty, &handle);
-	atmqtt_nl_close(nl);
+	}
+	/* From here on every way out restores N_TTY. */
+	err = attach_find(&id, &handle);
 	if (err)
-		return fail("attach: modem not found", err, NULL);
+		goto undo;
 	if (json) {
 		j_begin();
-		j_str("tty", tty);
+		j_str("tty", id.arg);
 		j_uint("modem", handle);
 		j_end();
 	} else {
-		printf("atmqtt: %s attached as modem %u\n", tty, handle);
+		printf("atmqtt: %s attached as modem %u\n", id.arg, handle);
 	}
 	fflush(stdout);
 
-	if (!fg && daemon(0, 0))
-		return fail("daemon", -errno, NULL);
-	pidfile_write(tty, pidfile, sizeof(pidfile));
-	attach_hold(fd, tty);
+	if (!fg) {
+		/* a signal for this process would not reach the child */
+		if (signal_pending()) {
+			fprintf(stderr, "atmqtt: %s: interrupted, detached again\n",
+				id.arg);
+			err = EXIT_FAIL;
+			goto undo;
+		}
+		child = fork();
+		if (child < 0) {
+			err = fail("attach: fork", -errno, NULL);
+			goto undo;
+		}
+		if (child > 0) {
+			/* The pid file names the holder before this returns:
+			 * "attach X && detach X" finds it.  The locks stay
+			 * with the child.
+			 */
+			pidfile_set(&pf, child);
+			return 0;
+		}
+		daemonize();
+	} else {
+		pidfile_set(&pf, getpid());
+	}
+	notify_ready();
+	attach_hold(fd, id.arg, &wait_mask);
+	err = 0;
+undo:
 	atmqtt_ldisc_detach(fd);
+	pidfile_drop(&pf, &id);
 	close(fd);
-	if (pidfile[0])
-		unlink(pidfile);
-	return 0;
+	return err;
 }
 
 static int cmd_detach(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
 	int pid, fd, err, i, ret = parse_plain(argc, argv, &t, 1, 1);
-	const char *tty;
+	struct pidfile pf;
+	struct tty_id id;
 
 	if (ret >= 0)
 		return ret;
-	tty = argv[optind];
-	pid = pidfile_read(tty);
-	if (pid > 0 && !kill(pid, SIGTERM)) {
-		for (i = 0; i < 50 && !kill(pid, 0); i++)
-			usleep(100000);
-		if (kill(pid, 0))
+	if (tty_resolve(argv[optind], &id))
+		return EXIT_FAIL;
+	pid = holder_find(&pf, &id);
+	if (pid < 0)
+		return EXIT_FAIL;
+	if (pid > 0) {
+		if (!holder_is_attach(pid, &id, pf.path)) {
+			pidfile_close(&pf);
+			return EXIT_FAIL;
+		}
+		if (kill(pid, SIGTERM)) {
+			pidfile_close(&pf);
+			return fail("detach", -errno, NULL);
+		}
+		/* It restores N_TTY, then drops the pid file's lock. */
+		for (i = 0; i < 1000 && flock(pf.fd, LOCK_SH | LOCK_NB); i++)
+			usleep(10000);
+		pidfile_close(&pf);
+		if (i < 1000)
 			return 0;
 		fprintf(stderr, "atmqtt: attach process %d did not exit\n", pid);
 		return EXIT_FAIL;
 	}
-	fd = open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK);
+
+	/* No attach process: N_TTY set here, unless the tty is held. */
+	fd = tty_open(&id);
 	if (fd < 0)
-		return fail(tty, -errno, NULL);
-	err = atmqtt_ldisc_detach(fd);
+		return EXIT_FAIL;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		fprintf(stderr, "atmqtt: %s is held by a process without a pid file here: not touched\n",
+			id.arg);
+		close(fd);
+		return EXIT_FAIL;
+	}
+	err = ldisc_get(fd);
+	if (!err)
+		fprintf(stderr, "atmqtt: %s was not attached\n", id.arg);
+	else if (err > 0)
+		err = atmqtt_ldisc_detach(fd);
 	close(fd);
-	return err ? fail("detach", err, NULL) : 0;
+	return err < 0 ? fail("detach", err, NULL) : 0;
 }
 
 /* ---- list -------------------------------------------------------------- */
 
 static int list_cb(const struct atmqtt_modem_info *m, void *arg)
 {
+	char dev[24] = "-";
+
 	(void)arg;
+	if (m->tty_dev)
+		snprintf(dev, sizeof(dev), "%u:%u", ATMQTT_TTY_MAJOR(m->tty_dev),
+			 ATMQTT_TTY_MINOR(m->tty_dev));
 	if (!json) {
-		printf("%-6u %-12s %-5s %4u %10llu %10llu %10llu %10llu %10llu\n",
-		       m->handle, m->tty, atmqtt_state_name(m->state), m->mode,
-		       (unsigned long long)m->rx_seq,
+		printf("%-6u %-12s %-9s %-5s %4u %10llu %10llu %10llu %10llu %10llu\n",
+		       m->handle, m->tty, dev, atmqtt_state_name(m->state),
+		       m->mode, (unsigned long long)m->rx_seq,
 		       (unsigned long long)m->rx_drops,
 		       (unsigned long long)m->rx_stray,
 		       (unsigned long long)m->rx_malformed,
@@ -788,6 +1367,8 @@ static int list_cb(const struct atmqtt_modem_info *m, void *arg)
 	j_begin();
 	j_uint("modem", m->handle);
 	j_str("tty", m->tty);
+	if (m->tty_dev)
+		j_str("dev", dev);
 	j_str("state", atmqtt_state_name(m->state));
 	j_uint("mode", m->mode);
 	j_uint("rx_seq", m->rx_seq);
@@ -813,9 +1394,9 @@ static int cmd_list(int argc, char **argv)
 	if (!nl)
 		return EXIT_FAIL;
 	if (!json)
-		printf("%-6s %-12s %-5s %4s %10s %10s %10s %10s %10s\n",
-		       "MODEM", "TTY", "STATE", "MODE", "RX_SEQ", "RX_DROPS",
-		       "RX_STRAY", "MALFORMED", "OVERFLOWS");
+		printf("%-6s %-12s %-9s %-5s %4s %10s %10s %10s %10s %10s\n",
+		       "MODEM", "TTY", "DEV", "STATE", "MODE", "RX_SEQ",
+		       "RX_DROPS", "RX_STRAY", "MALFORMED", "OVERFLOWS");
 	ret = atmqtt_modem_list(nl, t.modem, list_cb, NULL);
 	fflush(stdout);
 	return op_done(nl, "list", ret < 0 ? ret : 0);
@@ -828,6 +1409,8 @@ static int cmd_list(int argc, char **argv)
 #define OPT_RECONNECT	0x103
 #define OPT_MIN		0x104
 #define OPT_MAX		0x105
+#define OPT_CLIENT_ID	0x106
+#define OPT_KEEP	0x107
 
 static int cmd_open(int argc, char **argv)
 {
@@ -938,6 +1521,9 @@ struct sub_ctx {
 	uint64_t last_seq;
 	bool policy_on;		/* reconnects(): the client's policy is on */
 	int result;		/* -1 while running, then the exit status */
+	bool had[TOPICS_MAX];	/* subscribed already before sub ran */
+	int nsubscribed;	/* topics[] subscribed so far */
+	bool gone;		/* the client's subscriptions are gone */
 };
 
 static const char *cause_name(uint8_t cause)
@@ -967,6 +1553,7 @@ static bool reconnects(struct sub_ctx *s)
 	return s->policy_on;
 }
 
+/* The client or the modem went: nothing to unsubscribe from. */
 static int sub_stop(struct sub_ctx *s, const char *why, uint8_t cause)
 {
 	fprintf(stderr, "atmqtt: sub: %s", why);
@@ -974,7 +1561,46 @@ static int sub_stop(struct sub_ctx *s, const char *why, uint8_t cause)
 		fprintf(stderr, " (cause %u, %s)", cause, cause_name(cause));
 	fputc('\n', stderr);
 	s->result = EXIT_FAIL;
+	s->gone = true;
 	return 1;
+}
+
+static int had_cb(const struct atmqtt_sub_info *si, void *arg)
+{
+	struct sub_ctx *s = arg;
+	int i;
+
+	for (i = 0; i < s->ntopics; i++)
+		if (si->client == s->client && !strcmp(si->topic, s->topics[i]))
+			s->had[i] = true;
+	return 0;
+}
+
+/*
+ * What sub subscribed, unsubscribed again as it leaves: the topics it
+ * added to the client's subscriptions (not those the kernel tracked
+ * before it ran, nor a topic given twice).  The subscriptions are the
+ * modem client's, shared by every program that uses it: left behind, they
+ * pile up towards ATMQTT_SUBS_MAX.
+ */
+static void sub_undo(struct sub_ctx *s)
+{
+	char op[ATMQTT_TOPIC_MAX + 32];
+	int i, k, err;
+
+	for (i = 0; i < s->nsubscribed; i++) {
+		for (k = 0; k < i && strcmp(s->topics[k], s->topics[i]); k++)
+			;
+		if (s->had[i] || k < i)
+			continue;
+		err = atmqtt_unsubscribe(s->nl, s->modem, s->client,
+					 s->topics[i]);
+		if (err) {
+			snprintf(op, sizeof(op), "sub: unsubscribe %s",
+				 s->topics[i]);
+			fail(op, err, s->nl);
+		}
+	}
 }
 
 static void sub_print(struct sub_ctx *s, const struct atmqtt_event *e)
@@ -1061,16 +1687,19 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Waits for events until the callback sets s->result or the deadline. */
+/* Waits for events until the callback sets s->result, the deadline or a
+ * caught signal (ppoll() lets them in).
+ */
 static int sub_loop(struct atmqtt_events *ev, struct sub_ctx *s,
-		    unsigned long timeout_s)
+		    unsigned long timeout_s, const sigset_t *wait_mask)
 {
 	long long deadline = timeout_s ? now_ms() + timeout_s * 1000LL : 0;
 	int err;
 
 	while (s->result < 0) {
 		struct pollfd p = { .fd = atmqtt_events_fd(ev), .events = POLLIN };
-		long long ms = -1;
+		struct timespec ts, *tsp = NULL;
+		long long ms;
 
 		if (deadline) {
 			ms = deadline - now_ms();
@@ -1078,16 +1707,37 @@ static int sub_loop(struct atmqtt_events *ev, struct sub_ctx *s,
 				fprintf(stderr, "atmqtt: sub: timeout\n");
 				return EXIT_FAIL;
 			}
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = ms % 1000 * 1000000;
+			tsp = &ts;
 		}
-		if (poll(&p, 1, ms > INT_MAX ? INT_MAX : (int)ms) <= 0)
+		if (ppoll(&p, 1, tsp, wait_mask) <= 0) {
+			if (stop_sig)
+				return 128 + stop_sig;
 			continue;
+		}
 		err = atmqtt_events_dispatch(ev, sub_cb, s);
 		if (err == -ENOBUFS)
 			fprintf(stderr, "atmqtt: sub: events lost (socket overrun)\n");
-		else if (err < 0)
+		else if (err < 0 && err != -EINTR)
 			return fail("events", err, NULL);
 	}
 	return s->result;
+}
+
+/* After the first signal, the default: a second one ends sub at once. */
+static void signals_default(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
+		signal(sigs[i], SIG_DFL);
+		sigaddset(&set, sigs[i]);
+	}
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static int cmd_sub(int argc, char **argv)
@@ -1100,21 +1750,26 @@ static int cmd_sub(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-newline", no_argument, NULL, 'N' },
 		{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
+		{ "keep", no_argument, NULL, OPT_KEEP },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct sub_ctx s = { .result = -1 };
 	struct target t = TARGET_INIT;
 	unsigned long qos = 0, timeout = 0;
 	struct atmqtt_events *ev = NULL;
-	bool no_wait = false, ok = true;
-	int c, i, err;
+	bool no_wait = false, keep = false, ok = true;
+	sigset_t wait_mask;
+	int c, err;
 
+	/* Caught from the start: an interrupted sub unsubscribes too. */
+	signals_catch(&wait_mask);
 	while ((c = next_opt(argc, argv, "t:q:C:W:vN", opts, &t)) >= 0) {
 		switch (c) {
 		case 't': ok = add_topic(s.topics, &s.ntopics, optarg); break;
 		case 'v': s.verbose = true; break;
 		case 'N': s.no_nl = true; break;
 		case OPT_NO_WAIT: no_wait = true; break;
+		case OPT_KEEP: keep = true; break;
 		case 'q': ok = parse_ulong(optarg, INT_MAX, &qos); break;
 		case 'C': ok = parse_ulong(optarg, ULONG_MAX, &s.want); break;
 		case 'W': ok = parse_ulong(optarg, 1000000, &timeout); break;
@@ -1128,6 +1783,8 @@ static int cmd_sub(int argc, char **argv)
 		return opt_status;
 	if (!s.ntopics || optind != argc)
 		return usage();
+	/* --no-wait subscribes for others to read: nothing to undo */
+	keep |= no_wait;
 	s.nl = nl_target(&t);
 	if (!s.nl)
 		return EXIT_FAIL;
@@ -1136,20 +1793,32 @@ static int cmd_sub(int argc, char **argv)
 	/* Listen before subscribing: nothing after the SUBACK is lost. */
 	if (!no_wait) {
 		ev = atmqtt_events_open();
-		if (!ev)
-			return fail("events", -errno, NULL);
+		if (!ev) {
+			err = fail("events", -errno, NULL);
+			atmqtt_nl_close(s.nl);
+			return err;
+		}
 	}
-	for (i = 0; i < s.ntopics; i++) {
-		err = atmqtt_subscribe(s.nl, s.modem, s.client, s.topics[i],
-				       qos);
-		if (err)
-			return fail("subscribe", err, s.nl);
+	/* What the client had: left subscribed at the end. */
+	if (!keep)
+		atmqtt_sub_list(s.nl, s.modem, had_cb, &s);
+	err = 0;
+	for (; s.nsubscribed < s.ntopics && !err; s.nsubscribed++) {
+		err = atmqtt_subscribe(s.nl, s.modem, s.client,
+				       s.topics[s.nsubscribed], qos);
+		if (err) {
+			err = fail("subscribe", err, s.nl);
+			break;
+		}
 	}
-	if (!no_wait)
-		err = sub_loop(ev, &s, timeout);
+	if (!err && !no_wait)
+		err = sub_loop(ev, &s, timeout, &wait_mask);
 	atmqtt_events_close(ev);
+	signals_default();
+	if (!keep && !s.gone)
+		sub_undo(&s);
 	atmqtt_nl_close(s.nl);
-	return no_wait ? 0 : err;
+	return err;
 }
 
 static int cmd_unsub(int argc, char **argv)
@@ -1350,8 +2019,8 @@ static int cmd_user(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "username", required_argument, NULL, 'u' },
 		{ "password", required_argument, NULL, 'P' },
-		{ "id", required_argument, NULL, 'i' },
-		{ "client-id", required_argument, NULL, 'i' },
+		{ "id", required_argument, NULL, OPT_CLIENT_ID },
+		{ "client-id", required_argument, NULL, OPT_CLIENT_ID },
 		{ "get", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1362,11 +2031,11 @@ static int cmd_user(int argc, char **argv)
 	struct atmqtt_nl *nl;
 	int c, i, n;
 
-	while ((c = next_opt(argc, argv, "u:P:i:g", opts, &t)) >= 0) {
+	while ((c = next_opt(argc, argv, "u:P:g", opts, &t)) >= 0) {
 		switch (c) {
 		case 'u': user = optarg; set = true; break;
 		case 'P': pass = optarg; set = true; break;
-		case 'i': id = optarg; set = true; break;
+		case OPT_CLIENT_ID: id = optarg; set = true; break;
 		case 'g': get = true; break;
 		}
 	}
@@ -2023,32 +2692,71 @@ static int cmd_monitor(int argc, char **argv)
 
 static int cmd_help(int argc, char **argv);
 
+/* The loaded module's version (MODULE_VERSION) into buf: 1; -1 when the
+ * module is loaded but gives none; 0 when it is not loaded.
+ */
+static int module_version(char *buf, size_t size)
+{
+	FILE *f = fopen("/sys/module/atmqtt/version", "r");
+
+	buf[0] = '\0';
+	if (f) {
+		if (!fgets(buf, size, f))
+			buf[0] = '\0';
+		fclose(f);
+		buf[strcspn(buf, "\n")] = '\0';
+		return buf[0] ? 1 : -1;
+	}
+	f = fopen("/sys/module/atmqtt/parameters/ldisc", "r");
+	if (!f)
+		return 0;
+	fclose(f);
+	return -1;
+}
+
 static int cmd_version(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
-	int ret = parse_plain(argc, argv, &t, 0, 0);
+	int ret = parse_plain(argc, argv, &t, 0, 0), mod;
+	char mver[64];
 
 	if (ret >= 0)
 		return ret;
+	mod = module_version(mver, sizeof(mver));
 	if (json) {
 		j_begin();
+		j_str("version", ATMQTT_VERSION);
+		j_bool("module_loaded", mod != 0);
+		if (mod > 0)
+			j_str("module_version", mver);
 		j_str("family", ATMQTT_GENL_NAME);
 		j_uint("family_version", ATMQTT_GENL_VERSION);
 		j_end();
-	} else {
-		printf("atmqtt netlink family version %d\n", ATMQTT_GENL_VERSION);
+		return 0;
 	}
+	printf("atmqtt %s\n", ATMQTT_VERSION);
+	if (mod > 0)
+		printf("module %s\n", mver);
+	else
+		puts(mod ? "module loaded, version unknown" : "module not loaded");
+	printf("netlink family %s version %d\n", ATMQTT_GENL_NAME,
+	       ATMQTT_GENL_VERSION);
 	return 0;
 }
 
 static const struct cmd cmds[] = {
 	{ "attach", cmd_attach, 0, "[-f] [-b BAUD] TTY",
-	  "Set the atmqtt line discipline on TTY and hold it open (daemonizes\n"
-	  "unless -f; the pid file is /run/atmqtt/<tty>.pid).\n"
+	  "Set the atmqtt line discipline on TTY (a path; by-id links resolved)\n"
+	  "and hold it open until SIGTERM, SIGINT, SIGHUP or a hangup, then\n"
+	  "restore N_TTY.  Daemonizes unless -f, once the modem is attached; the\n"
+	  "pid file is /run/atmqtt/<tty name>/attach.pid (root) or\n"
+	  "$XDG_RUNTIME_DIR/atmqtt/<tty name>/attach.pid.  One attach per tty.\n"
 	  "  -f, --foreground     stay in the foreground\n"
 	  "  -b, --baud BAUD      line speed (default 115200)" },
 	{ "detach", cmd_detach, 0, "TTY",
-	  "Stop the attach process of TTY, or set N_TTY on TTY directly." },
+	  "Stop the attach process of TTY (checked to be atmqtt attach holding\n"
+	  "TTY) and wait until it has restored N_TTY, or, with none, set N_TTY\n"
+	  "on TTY directly." },
 	{ "list", cmd_list, F_MODEM, "[-M MODEM]",
 	  "List the attached modems: state, +MQTTCONF mode and the receive\n"
 	  "counters (sequence, drops, stray results, malformed lines, overflows)." },
@@ -2062,7 +2770,7 @@ static const struct cmd cmds[] = {
 	{ "close", cmd_close, F_MODEM | F_CLIENT, "[-M MODEM] [-c N]",
 	  "Close a client (AT+MQTTCLOSE)." },
 	{ "sub", cmd_sub, F_MODEM | F_CLIENT,
-	  "[-M MODEM] [-c N] -t TOPIC... [-q QOS] [-C COUNT] [-W SECS] [-v] [-N] [--no-wait]",
+	  "[-M MODEM] [-c N] -t TOPIC... [-q QOS] [-C COUNT] [-W SECS] [-v] [-N] [--keep | --no-wait]",
 	  "Subscribe (AT+MQTTSUB) and print the messages received on the\n"
 	  "topics, like mosquitto_sub: the payload, byte-exact, and a newline.\n"
 	  "  -t, --topic TOPIC    topic filter, repeatable (+ and # wildcards)\n"
@@ -2071,7 +2779,10 @@ static const struct cmd cmds[] = {
 	  "  -N, --no-newline     no newline after the payload\n"
 	  "  -C, --count N        exit after N messages\n"
 	  "  -W, --timeout SECS   fail after SECS seconds\n"
-	  "  --no-wait            subscribe and exit" },
+	  "  --keep               stay subscribed when exiting (by default, sub\n"
+	  "                       unsubscribes the topics it subscribed on -C, -W,\n"
+	  "                       SIGINT, SIGTERM and SIGHUP)\n"
+	  "  --no-wait            subscribe and exit (subscribed)" },
 	{ "unsub", cmd_unsub, F_MODEM | F_CLIENT, "[-M MODEM] [-c N] -t TOPIC...",
 	  "Unsubscribe (AT+MQTTUNSUB).\n"
 	  "  -t, --topic TOPIC    topic, repeatable" },
@@ -2088,12 +2799,12 @@ static const struct cmd cmds[] = {
 	  "  -D, --datasize       send by <Datasize> even a printable payload\n"
 	  "(a payload that is not printable ASCII without '\"' always goes so)" },
 	{ "user", cmd_user, F_MODEM | F_CLIENT,
-	  "[-M MODEM] [-c N] [-u NAME] [-P PASS] [-i CLIENTID] | [get|--get]",
+	  "[-M MODEM] [-c N] [-u NAME] [-P PASS] [--id CLIENTID] | [get|--get]",
 	  "Set a client's credentials (AT+MQTTUSER, kept by the modem), or\n"
 	  "print every client's (AT+MQTTUSER?; passwords need CAP_NET_ADMIN).\n"
 	  "  -u, --username NAME  user name (default empty)\n"
 	  "  -P, --password PASS  password (default empty)\n"
-	  "  -i, --id CLIENTID    MQTT client identifier (default: the IMEI)\n"
+	  "  --id, --client-id ID MQTT client identifier (default: the IMEI)\n"
 	  "  -g, --get, get       query (also without any option)" },
 	{ "will", cmd_will, F_MODEM | F_CLIENT,
 	  "[-M MODEM] [-c N] -t TOPIC [-m MSG] [-q QOS] [-r] | [get|--get]",
@@ -2137,7 +2848,9 @@ static const struct cmd cmds[] = {
 	  "results, breaks, modems, URCs, reconnect steps), and socket overruns.\n"
 	  "  -e, --events TYPES   only these: message, break, result, modem, urc,\n"
 	  "                       reconnect (the kernel drops the others)" },
-	{ "version", cmd_version, 0, "", "Print the netlink family version." },
+	{ "version", cmd_version, 0, "",
+	  "Print the version of atmqtt, of the loaded module (or \"not loaded\")\n"
+	  "and of the netlink family it speaks." },
 	{ "help", cmd_help, 0, "[COMMAND]",
 	  "List the commands, or show one's usage." },
 };
@@ -2190,8 +2903,20 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			json = true;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			main_usage(stdout);
-			return 0;
+			/* "atmqtt -h" or "atmqtt -h COMMAND", nothing more */
+			if (i + 1 == argc) {
+				main_usage(stdout);
+				return 0;
+			}
+			cur_cmd = find_cmd(argv[i + 1]);
+			if (cur_cmd && i + 2 == argc) {
+				print_help(cur_cmd);
+				return 0;
+			}
+			fprintf(stderr, "atmqtt: %s takes no value but a command name (a broker host is given to 'atmqtt open -h HOST')\n",
+				argv[i]);
+			main_usage(stderr);
+			return EXIT_USAGE;
 		} else if (!strcmp(argv[i], "-V") ||
 			   !strcmp(argv[i], "--version")) {
 			argv[i] = "version";

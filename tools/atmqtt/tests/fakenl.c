@@ -4,7 +4,9 @@
  * libatmqtt and the CLI on a host without the module.
  *
  * Linked with -Wl,--wrap for genl_ctrl_resolve, genl_ctrl_resolve_grp,
- * genl_connect, nl_socket_add_membership, send, recvfrom and poll.  The
+ * genl_connect, nl_socket_add_membership, send, recvfrom and poll, and
+ * fopen for the module's files in sysfs (see __wrap_fopen()), ioctl for
+ * the line discipline and geteuid (see __wrap_ioctl()).  The
  * sockets are real (genl_connect), the library's message handling is the
  * real one; only the kernel's side is replaced:
  *   - every request is decoded and logged, one line, to $FAKENL_LOG:
@@ -31,13 +33,19 @@
  *     (MODEM 1, TTY pts3), other dumps nothing, other requests ack 0.
  *     Values are %-decoded; ENTRY=CLIENT:1,USERNAME:bob nests.
  */
+#define _GNU_SOURCE		/* ppoll() */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <linux/netlink.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
@@ -46,6 +54,9 @@
 #include <netlink/genl/genl.h>
 
 #include <linux/atmqtt.h>
+
+FILE *__real_fopen(const char *path, const char *mode);
+FILE *__wrap_fopen(const char *path, const char *mode);
 
 #define FAKE_FAMILY	0x2a
 #define FAKE_GROUP	7
@@ -103,6 +114,7 @@ static const struct {
 	{ "TRUNCATED", ATMQTT_A_TRUNCATED, K_U8 },
 	{ "MEM_BYTES", ATMQTT_A_MEM_BYTES, K_U32 },
 	{ "RESYNCS", ATMQTT_A_RESYNCS, K_U64 },
+	{ "TTY_DEV", ATMQTT_A_TTY_DEV, K_U32 },
 	/* sent by a broken kernel: a string without its NUL */
 	{ "TOPIC_NONUL", ATMQTT_A_TOPIC, K_BIN },
 	{ "LINE_NONUL", ATMQTT_A_LINE, K_BIN },
@@ -545,18 +557,25 @@ static void push_ack(struct fsock *fs, struct nlmsghdr *req, int replied,
 	nlmsg_free(msg);
 }
 
+static void push_modem(struct fsock *fs, struct nlmsghdr *req, char *text)
+{
+	struct nl_msg *msg;
+
+	msg = build_genl(req->nlmsg_pid, req->nlmsg_seq, NLM_F_MULTI,
+			 ATMQTT_CMD_GET_MODEM, text);
+	fs_push(fs, nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len, 0);
+	nlmsg_free(msg);
+}
+
+static int ttys_modems(struct fsock *fs, struct nlmsghdr *req);
+
 static void push_default(struct fsock *fs, struct nlmsghdr *req, int ci)
 {
 	char text[] = "MODEM=1 TTY=pts3 MODEM_STATE=0 MODE=1";
 	char zero[] = "0";
-	struct nl_msg *msg;
 
-	if (cmds[ci].cmd == ATMQTT_CMD_GET_MODEM) {
-		msg = build_genl(req->nlmsg_pid, req->nlmsg_seq, NLM_F_MULTI,
-				 ATMQTT_CMD_GET_MODEM, text);
-		fs_push(fs, nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len, 0);
-		nlmsg_free(msg);
-	}
+	if (cmds[ci].cmd == ATMQTT_CMD_GET_MODEM && !ttys_modems(fs, req))
+		push_modem(fs, req, text);
 	if (cmds[ci].dump)
 		push_answer(fs, req, req->nlmsg_seq, 1, zero);
 	else
@@ -625,6 +644,198 @@ static void answer(struct fsock *fs, struct nlmsghdr *req)
 			die("bad verb %s", verb);
 		}
 	}
+}
+
+/* ---- the line discipline ---- */
+
+/*
+ * With $FAKENL_TTYS set, TIOCSETD and TIOCGETD on a tty keep its line
+ * discipline in $FAKENL_TTYS/<major>:<minor> ("LDISC HANDLE NAME"),
+ * shared by the processes of a test, and log each TIOCSETD to
+ * $FAKENL_TTYS/log ("SETD <major>:<minor> LDISC").  The number the module
+ * registered is $FAKENL_SYS/parameters/ldisc; setting it makes the tty a
+ * modem, which GET_MODEM then reports by default (TTY, and TTY_DEV unless
+ * $FAKENL_NO_TTY_DEV; none at all with $FAKENL_NOMODEM).  With
+ * $FAKENL_KILL_AT_SETD the process sends itself SIGTERM once it set it.
+ */
+int __real_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...);
+
+static int read_int(const char *path, int def)
+{
+	FILE *f = __real_fopen(path, "r");
+	int v = def;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = def;
+		fclose(f);
+	}
+	return v;
+}
+
+static void tty_kname(int fd, char *out, size_t n)
+{
+	char link[64], path[256];
+	const char *p = path;
+	ssize_t len;
+	size_t j = 0;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	len = readlink(link, path, sizeof(path) - 1);
+	path[len > 0 ? len : 0] = '\0';
+	if (!strncmp(p, "/dev/", 5))
+		p += 5;
+	for (; *p && j + 1 < n; p++)
+		if (*p != '/')
+			out[j++] = *p;
+	out[j] = '\0';
+}
+
+static int fake_setd(const char *dir, int fd, struct stat *st, int disc)
+{
+	char path[4000], tmp[4096], name[64], sys[4096];
+	const char *sysdir = getenv("FAKENL_SYS");
+	int num, handle;
+	FILE *f;
+
+	snprintf(sys, sizeof(sys), "%s/parameters/ldisc", sysdir ? sysdir : "");
+	num = read_int(sys, -1);
+	if (disc != 0 && disc != num) {
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/log", dir);
+	f = __real_fopen(path, "a");
+	if (f) {
+		fprintf(f, "SETD %u:%u %d\n", major(st->st_rdev),
+			minor(st->st_rdev), disc);
+		fclose(f);
+	}
+	/* a handle per attach, as the kernel's are */
+	snprintf(path, sizeof(path), "%s/next", dir);
+	handle = read_int(path, 1);
+	f = disc ? __real_fopen(path, "w") : NULL;
+	if (f) {
+		fprintf(f, "%d\n", handle + 1);
+		fclose(f);
+	}
+	tty_kname(fd, name, sizeof(name));
+	snprintf(path, sizeof(path), "%s/%u:%u", dir, major(st->st_rdev),
+		 minor(st->st_rdev));
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	f = __real_fopen(tmp, "w");
+	if (!f)
+		die("%s: %s", tmp, strerror(errno));
+	fprintf(f, "%d %d %s\n", disc, handle, name);
+	fclose(f);
+	if (rename(tmp, path))
+		die("%s: %s", path, strerror(errno));
+	if (disc && getenv("FAKENL_KILL_AT_SETD"))
+		kill(getpid(), SIGTERM);
+	return 0;
+}
+
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	const char *dir = getenv("FAKENL_TTYS");
+	char path[4096];
+	struct stat st;
+	va_list ap;
+	int *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, int *);
+	va_end(ap);
+	if (!dir || (req != TIOCSETD && req != TIOCGETD))
+		return __real_ioctl(fd, req, arg);
+	if (fstat(fd, &st))
+		return -1;
+	if (!S_ISCHR(st.st_mode) || !isatty(fd)) {
+		errno = ENOTTY;
+		return -1;
+	}
+	if (req == TIOCSETD)
+		return fake_setd(dir, fd, &st, *arg);
+	snprintf(path, sizeof(path), "%s/%u:%u", dir, major(st.st_rdev),
+		 minor(st.st_rdev));
+	*arg = read_int(path, 0);
+	return 0;
+}
+
+/* The modems of the ttys set to the line discipline: 1, or 0 without
+ * $FAKENL_TTYS (the default modem then).
+ */
+static int ttys_modems(struct fsock *fs, struct nlmsghdr *req)
+{
+	const char *dir = getenv("FAKENL_TTYS");
+	unsigned int maj, min;
+	char path[4096], name[64], text[256];
+	int disc, handle;
+	struct dirent *d;
+	FILE *f;
+	DIR *dp;
+
+	if (!dir)
+		return 0;
+	if (getenv("FAKENL_NOMODEM"))
+		return 1;	/* none, rather than the default one */
+	dp = opendir(dir);
+	while (dp && (d = readdir(dp))) {
+		if (sscanf(d->d_name, "%u:%u", &maj, &min) != 2 ||
+		    strchr(d->d_name, '.'))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		f = __real_fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%d %d %63s", &disc, &handle, name) == 3 &&
+		    disc) {
+			snprintf(text, sizeof(text),
+				 "MODEM=%d TTY=%s MODEM_STATE=0 MODE=1", handle,
+				 name);
+			if (!getenv("FAKENL_NO_TTY_DEV"))
+				snprintf(text + strlen(text),
+					 sizeof(text) - strlen(text),
+					 " TTY_DEV=%u", (min & 0xff) |
+					 (maj << 8) | ((min & ~0xffu) << 12));
+			push_modem(fs, req, text);
+		}
+		fclose(f);
+	}
+	if (dp)
+		closedir(dp);
+	return 1;
+}
+
+/* Another uid than the real one ($FAKENL_EUID), for the runtime
+ * directories of users other than root.
+ */
+uid_t __real_geteuid(void);
+uid_t __wrap_geteuid(void)
+{
+	const char *e = getenv("FAKENL_EUID");
+
+	return e ? (uid_t)strtoul(e, NULL, 10) : __real_geteuid();
+}
+
+/* ---- the module's sysfs files ---- */
+
+/*
+ * /sys/module/atmqtt/... is $FAKENL_SYS/..., where set: "parameters/ldisc"
+ * there says the module is loaded (and its number), "version" its
+ * MODULE_VERSION.
+ */
+FILE *__wrap_fopen(const char *path, const char *mode)
+{
+	static const char sys[] = "/sys/module/atmqtt/";
+	const char *dir = getenv("FAKENL_SYS");
+	char buf[4096];
+
+	if (!dir || strncmp(path, sys, sizeof(sys) - 1))
+		return __real_fopen(path, mode);
+	snprintf(buf, sizeof(buf), "%s/%s", dir, path + sizeof(sys) - 1);
+	return __real_fopen(buf, mode);
 }
 
 /* ---- the wrapped libnl calls ---- */
@@ -741,8 +952,12 @@ ssize_t __wrap_recvfrom(int fd, void *buf, size_t size, int flags,
 	if (!d) {
 		if (!fs->events)
 			die("a request waits for an answer that never comes");
+		/* blocks until a signal, whose handler interrupts the
+		 * call (one installed without SA_RESTART)
+		 */
 		pause();
-		return 0;
+		errno = EINTR;
+		return -1;
 	}
 	fs->head = d->next;
 	if (!fs->head)
@@ -777,4 +992,20 @@ int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
 			ready++;
 	}
 	return ready ? ready : __real_poll(fds, n, timeout);
+}
+
+int __real_ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
+		 const sigset_t *mask);
+
+int __wrap_ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
+		 const sigset_t *mask)
+{
+	struct timespec zero = { 0, 0 };
+	int ready = __wrap_poll(fds, n, 0);
+
+	/* what is queued, and the signals the mask lets through */
+	if (ready > 0)
+		return __real_ppoll(fds, 0, &zero, mask) < 0 && errno == EINTR ?
+		       -1 : ready;
+	return __real_ppoll(fds, n, ts, mask);
 }

@@ -6,9 +6,11 @@
  * requests in FAKENL_LOG.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atmqtt.h"
 
@@ -102,6 +104,47 @@ static void t_modems(void)
 	CHECK(atmqtt_modem_find(nl, "/dev/ttyUSB2", &h) == 0 && h == 2);
 	CHECK(atmqtt_modem_find(nl, "/dev/pts/3", &h) == 0 && h == 1);
 	CHECK(atmqtt_modem_find(nl, "pts9", &h) == -ENODEV);
+	atmqtt_nl_close(nl);
+}
+
+static int dev_cb(const struct atmqtt_modem_info *m, void *arg)
+{
+	uint32_t *dev = arg;
+
+	if (m->handle == 4)
+		*dev = m->tty_dev;
+	return 0;
+}
+
+/*
+ * A tty named by a link ($LIBTEST_LINK, made by run.sh, to /dev/null:
+ * 1:3) is the modem whose TTY_DEV is its device number, whatever the
+ * modem's name; by name only where the kernel gave no TTY_DEV; and the
+ * device number wins over a name that matches.
+ */
+static void t_modems_dev(void)
+{
+	const char *link = getenv("LIBTEST_LINK");
+	struct atmqtt_nl *nl = nl_or_die();
+	uint32_t h = 0, dev = 0;
+
+	CHECK(link != NULL);
+	if (!link)
+		return;
+	/* MODEM=3 TTY=null TTY_DEV=1:4, MODEM=4 TTY=other TTY_DEV=1:3 */
+	CHECK(atmqtt_modem_list(nl, 0, dev_cb, &dev) == 2);
+	CHECK(dev == 259 && ATMQTT_TTY_MAJOR(dev) == 1 &&
+	      ATMQTT_TTY_MINOR(dev) == 3);
+	/* new_encode_dev(MKDEV(0x123, 0x12345)) */
+	CHECK(ATMQTT_TTY_MAJOR(0x12312345u) == 0x123 &&
+	      ATMQTT_TTY_MINOR(0x12312345u) == 0x12345);
+	CHECK(atmqtt_modem_find(nl, link, &h) == 0 && h == 4);
+	CHECK(atmqtt_modem_find(nl, "/dev/null", &h) == 0 && h == 4);
+	CHECK(atmqtt_modem_find(nl, "null", &h) == 0 && h == 4);
+	/* no TTY_DEV: the resolved path's name */
+	CHECK(atmqtt_modem_find(nl, link, &h) == 0 && h == 5);
+	/* a dead modem on the device is no match */
+	CHECK(atmqtt_modem_find(nl, link, &h) == -ENODEV);
 	atmqtt_nl_close(nl);
 }
 
@@ -280,6 +323,43 @@ static void t_events(void)
 	atmqtt_events_close(ev);
 }
 
+static volatile sig_atomic_t alarmed;
+
+static void on_alarm(int sig)
+{
+	alarmed = sig;
+}
+
+static int never_cb(const struct atmqtt_event *e, void *arg)
+{
+	(void)e;
+	(void)arg;
+	CHECK(!"an event");
+	return 0;
+}
+
+/*
+ * A signal handler (without SA_RESTART) that runs while dispatch waits for
+ * an event ends the wait: -EINTR, at once, not at the next event.
+ */
+static void t_events_eintr(void)
+{
+	struct atmqtt_events *ev = atmqtt_events_open();
+	struct sigaction sa;
+
+	if (!ev) {
+		perror("atmqtt_events_open");
+		exit(1);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	CHECK(atmqtt_events_dispatch(ev, never_cb, NULL) == -EINTR);
+	CHECK(alarmed == SIGALRM);
+	atmqtt_events_close(ev);
+}
+
 static void t_names(void)
 {
 	int at;
@@ -328,11 +408,13 @@ int main(int argc, char **argv)
 	} cases[] = {
 		{ "errors", t_errors },
 		{ "modems", t_modems },
+		{ "modems_dev", t_modems_dev },
 		{ "user_will_conf", t_user_will_conf },
 		{ "publish_read", t_publish_read },
 		{ "test_raw", t_test_raw },
 		{ "clients", t_clients },
 		{ "events", t_events },
+		{ "events_eintr", t_events_eintr },
 		{ "names", t_names },
 		{ "grow", t_grow },
 	};

@@ -7,11 +7,23 @@
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+# As root, attach puts its pid files in /run/atmqtt: the tests run in a
+# mount namespace with a /run of their own (attach.sh), leaving the host's
+# alone.
+if [ "$(id -u)" = 0 ] && [ -z "${ATMQTT_TEST_PRIVATE_RUN:-}" ] &&
+   unshare -m sh -c 'mount -t tmpfs atmqtt-test /run' 2>/dev/null; then
+	export ATMQTT_TEST_PRIVATE_RUN=1
+	exec unshare -m sh -c 'mount -t tmpfs atmqtt-test /run && exec sh "$0"' \
+		"$HERE/run.sh"
+fi
 CLI=$HERE/atmqtt-fake
 LIBTEST=$HERE/libtest
 T=$(mktemp -d /tmp/atmqtt-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export FAKENL_SCRIPT=$T/script FAKENL_LOG=$T/log
+# the module's sysfs files (fakenl.c): none, the module is not loaded
+export FAKENL_SYS=$T/sys
+mkdir "$T/sys"
 
 pass=0
 fails=0
@@ -110,6 +122,21 @@ script 'GET_MODEM reply MODEM=1 TTY=pts3' \
        'GET_MODEM reply MODEM=2 TTY=ttyUSB2' 'GET_MODEM done 0'
 "$LIBTEST" modems && ok || bad "$CASE"
 
+CASE="lib modems by device number"
+ln -s /dev/null "$T/modem-link"
+script 'GET_MODEM reply MODEM=3 TTY=null TTY_DEV=260' \
+       'GET_MODEM reply MODEM=4 TTY=other TTY_DEV=259' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM=3 TTY=null TTY_DEV=260' \
+       'GET_MODEM reply MODEM=4 TTY=other TTY_DEV=259' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM=3 TTY=null TTY_DEV=260' \
+       'GET_MODEM reply MODEM=4 TTY=other TTY_DEV=259' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM=3 TTY=null TTY_DEV=260' \
+       'GET_MODEM reply MODEM=4 TTY=other TTY_DEV=259' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM=5 TTY=null' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM=4 TTY=null TTY_DEV=259 MODEM_STATE=2' \
+       'GET_MODEM done 0'
+LIBTEST_LINK=$T/modem-link "$LIBTEST" modems_dev && ok || bad "$CASE"
+
 CASE="lib user will conf"
 script 'GET_USER reply MODEM=1 ENTRY=CLIENT:1,USERNAME:bob,PASSWORD:pw,CLIENT_ID:dev1 ENTRY=CLIENT:2,USERNAME:' \
        'GET_USER ack 0' \
@@ -201,6 +228,10 @@ script 'event MESSAGE MODEM=1 CLIENT=2 QOS=1 TOPIC=x/y PAYLOAD=a%00b%ff RX_SEQ=7
        'event MODEM MODEM=1 TTY=pts3 MODEM_STATE=2'
 "$LIBTEST" events && ok || bad "$CASE"
 
+CASE="lib events: a signal ends the wait"
+script
+timeout 10 "$LIBTEST" events_eintr && ok || bad "$CASE"
+
 CASE="lib names"
 "$LIBTEST" names && ok || bad "$CASE"
 
@@ -219,8 +250,57 @@ for c in $CMDS; do
 	run 2 "$c" --bogus
 	grep -q "^usage: atmqtt $c" "$T/err" && ok || bad "$CASE: no usage"
 done
+# -h followed by a value outside open: never the help and exit 0
+for c in $CMDS; do
+	[ "$c" = open ] && continue
+	CASE="$c -h HOST"; script
+	run 2 "$c" -h broker.example.org
+	grep -qF "atmqtt $c: -h is the help here and takes no value ('broker.example.org'); a broker host is given to 'atmqtt open -h HOST'" "$T/err" &&
+		ok || bad "$CASE: no word of open -h HOST"
+	empty "$T/out"
+	empty "$T/log"
+done
+CASE="pub -t a -m x -h HOST"; script; run 2 pub -t a -m x -h broker; empty "$T/log"
+CASE="sub -h HOST -t a"; script; run 2 sub -h broker -t a; empty "$T/log"
+CASE="pub -t a -m x -h (help)"; script; run 0 pub -t a -m x -h
+grep -q "^usage: atmqtt pub" "$T/out" && ok || bad "$CASE: no usage"
+empty "$T/log"
+CASE="open -h (help)"; run 0 open -h
+grep -q "^usage: atmqtt open" "$T/out" && ok || bad "$CASE: no usage"
+CASE="open --host without a value"; script; run 2 open --host
+has "$T/err" "atmqtt open: option '--host' needs a value"
+empty "$T/out"
+CASE="open -H without a value"; run 2 open -H
+has "$T/err" "atmqtt open: option '-H' needs a value"
+CASE="open -h -p 1883"; script; run 2 open -h -p 1883
+has "$T/err" "atmqtt open: option '-h' needs a value"
+empty "$T/log"
+CASE="sub -t without a value"; run 2 sub -t
+has "$T/err" "atmqtt sub: option '-t' needs a value"
+CASE="pub -t -m x"; script; run 2 pub -t -m x
+has "$T/err" "atmqtt pub: option '-t' needs a value"
+empty "$T/log"
+CASE="pub --topic --message=x"; script; run 2 pub --topic --message=x
+has "$T/err" "atmqtt pub: option '--topic' needs a value"
+CASE="close -M -c 2"; script; run 2 close -M -c 2
+has "$T/err" "atmqtt close: option '-M' needs a value"
+empty "$T/log"
+CASE="pub -m without a value"; run 2 pub -t a -m
+has "$T/err" "atmqtt pub: option '-m' needs a value"
 CASE="help"; run 0 help; grep -q "^  policy" "$T/out" && ok || bad "$CASE"
+# the man page's synopsis is the commands' usage
+for c in $CMDS; do
+	CASE="cli.rst synopsis of $c"
+	"$CLI" help "$c" | sed -n '1s/^usage: /  /p' >"$T/usage"
+	grep -qxF -f "$T/usage" "$HERE/../../../Documentation/cli.rst" && ok ||
+		bad "$CASE: not '$(cat "$T/usage")'"
+done
 CASE="--help"; run 0 --help
+CASE="-h pub"; run 0 -h pub; grep -q "^usage: atmqtt pub" "$T/out" && ok || bad "$CASE"
+CASE="-h HOST pub"; script; run 2 -h broker pub -t a -m x
+has "$T/err" "atmqtt: -h takes no value but a command name (a broker host is given to 'atmqtt open -h HOST')"
+empty "$T/log"
+CASE="-h pub -t a"; script; run 2 -h pub -t a -m x; empty "$T/log"
 CASE="help pub"; run 0 help pub; has "$T/out" "  -D, --datasize       send by <Datasize> even a printable payload"
 CASE="no command"; run 2
 CASE="unknown"; run 2 frobnicate
@@ -235,8 +315,27 @@ CASE="conf bad"; run 2 conf 0 1
 CASE="test unknown"; run 2 test frob
 CASE="at two lines"; run 2 at AT AT
 CASE="bad client"; run 2 close -c x
-CASE="version"; run 0 version; expect "$T/out" "atmqtt netlink family version 1"
-CASE="version -j"; run 0 -j version; json
+VERSION=$(cat "$HERE/../../../VERSION")
+CASE="version, module not loaded"; run 0 version
+expect "$T/out" "atmqtt $VERSION
+module not loaded
+netlink family atmqtt version 1"
+CASE="version -j, module not loaded"; run 0 -j version; json
+jq 'o == [{"version":"'"$VERSION"'","module_loaded":False,"family":"atmqtt","family_version":1}]'
+mkdir -p "$T/sys/parameters"
+echo 29 >"$T/sys/parameters/ldisc"
+CASE="--version, module without a version"; run 0 --version
+expect "$T/out" "atmqtt $VERSION
+module loaded, version unknown
+netlink family atmqtt version 1"
+echo 9.8.7 >"$T/sys/version"
+CASE="-V, module loaded"; run 0 -V
+expect "$T/out" "atmqtt $VERSION
+module 9.8.7
+netlink family atmqtt version 1"
+CASE="version -j, module loaded"; run 0 -j version
+jq 'o == [{"version":"'"$VERSION"'","module_loaded":True,"module_version":"9.8.7","family":"atmqtt","family_version":1}]'
+rm -r "$T/sys"; mkdir "$T/sys"
 CASE="no module"
 FAKENL_NOFAMILY=1 "$CLI" list >"$T/out" 2>"$T/err"; [ $? = 1 ] && ok || bad "$CASE"
 has "$T/err" "atmqtt: cannot reach the atmqtt netlink family: No such file or directory (is the atmqtt module loaded?)"
@@ -244,17 +343,21 @@ has "$T/err" "atmqtt: cannot reach the atmqtt netlink family: No such file or di
 # ---- the CLI: requests -------------------------------------------------
 
 CASE="list"
-script 'GET_MODEM reply MODEM=1 TTY=pts3 MODEM_STATE=0 MODE=1 RX_SEQ=10 RX_DROPS=1 RX_STRAY=2 RX_MALFORMED=3 RX_OVERFLOWS=4' \
-       'GET_MODEM reply MODEM=2 TTY=ttyUSB2 MODEM_STATE=2 MODE=0' 'GET_MODEM done 0'
+script 'GET_MODEM reply MODEM=1 TTY=pts3 TTY_DEV=34819 MODEM_STATE=0 MODE=1 RX_SEQ=10 RX_DROPS=1 RX_STRAY=2 RX_MALFORMED=3 RX_OVERFLOWS=4' \
+       'GET_MODEM reply MODEM=2 TTY=ttyUSB2 MODEM_STATE=2 MODE=0' \
+       'GET_MODEM reply MODEM=3 TTY=ttyX TTY_DEV=305210181 MODEM_STATE=0' \
+       'GET_MODEM done 0'
 run 0 list
-expect "$T/out" 'MODEM  TTY          STATE MODE     RX_SEQ   RX_DROPS   RX_STRAY  MALFORMED  OVERFLOWS
-1      pts3         ready    1         10          1          2          3          4
-2      ttyUSB2      dead     0          0          0          0          0          0'
+expect "$T/out" 'MODEM  TTY          DEV       STATE MODE     RX_SEQ   RX_DROPS   RX_STRAY  MALFORMED  OVERFLOWS
+1      pts3         136:3     ready    1         10          1          2          3          4
+2      ttyUSB2      -         dead     0          0          0          0          0          0
+3      ttyX         291:74565 ready    0          0          0          0          0          0'
 CASE="list -j -M 1"
-script 'GET_MODEM reply MODEM=1 TTY=pts3 MODE=1 RX_SEQ=10 MEM_BYTES=8192 RESYNCS=7' 'GET_MODEM done 0'
+script 'GET_MODEM reply MODEM=1 TTY=pts3 TTY_DEV=34819 MODE=1 RX_SEQ=10 MEM_BYTES=8192 RESYNCS=7' \
+       'GET_MODEM reply MODEM=2 TTY=ttyUSB2' 'GET_MODEM done 0'
 run 0 -j list -M 1
 json
-jq 'o == [{"modem":1,"tty":"pts3","state":"ready","mode":1,"rx_seq":10,"rx_drops":0,"rx_stray":0,"rx_malformed":0,"rx_overflows":0,"mem_bytes":8192,"resyncs":7}]'
+jq 'o[0] == {"modem":1,"tty":"pts3","dev":"136:3","state":"ready","mode":1,"rx_seq":10,"rx_drops":0,"rx_stray":0,"rx_malformed":0,"rx_overflows":0,"mem_bytes":8192,"resyncs":7} and "dev" not in o[1]'
 expect "$T/log" "GET_MODEM flags=dump MODEM=1"
 CASE="list -j (after the command)"; script; run 0 list -j; json
 
@@ -269,6 +372,18 @@ script 'GET_MODEM reply MODEM=1 TTY=pts3' 'GET_MODEM reply MODEM=2 TTY=ttyUSB2' 
 run 0 close -M /dev/ttyUSB2 -c 2
 expect "$T/log" 'GET_MODEM flags=dump
 CLOSE flags=none MODEM=2 CLIENT=2'
+CASE="-M by a link to the tty (its device number)"
+script 'GET_MODEM reply MODEM=1 TTY=pts3 TTY_DEV=34819' \
+       'GET_MODEM reply MODEM=7 TTY=ttyUSB2 TTY_DEV=259' 'GET_MODEM done 0'
+run 0 close -M "$T/modem-link"
+expect "$T/log" 'GET_MODEM flags=dump
+CLOSE flags=none MODEM=7 CLIENT=1'
+CASE="-M by a link, the kernel without TTY_DEV (the name)"
+script 'GET_MODEM reply MODEM=1 TTY=pts3' \
+       'GET_MODEM reply MODEM=8 TTY=null' 'GET_MODEM done 0'
+run 0 close -M "$T/modem-link"
+expect "$T/log" 'GET_MODEM flags=dump
+CLOSE flags=none MODEM=8 CLIENT=1'
 CASE="-M unknown tty"; script; run 1 close -M ttyACM0
 has "$T/err" "atmqtt: no modem attached on ttyACM0"
 
@@ -338,8 +453,14 @@ CASE="pub -f empty"; script; : >"$T/empty"; run 0 pub -M 1 -t a -f "$T/empty"
 expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=a"
 
 CASE="user set"; script
-run 0 user -M 1 -c 2 -u bob -P 'p w' -i dev1
+run 0 user -M 1 -c 2 -u bob -P 'p w' --id dev1
 expect "$T/log" "SET_USER flags=none MODEM=1 CLIENT=2 USERNAME=bob PASSWORD=p%20w CLIENT_ID=dev1"
+CASE="user -i is the client, --client-id the identifier"; script
+run 0 user -M 1 -i 2 --client-id=dev2
+expect "$T/log" "SET_USER flags=none MODEM=1 CLIENT=2 CLIENT_ID=dev2"
+CASE="user -i CLIENTID"; script; run 2 user -M 1 -i dev1
+has "$T/err" "atmqtt user: bad client 'dev1'"
+empty "$T/log"
 CASE="user set (defaults)"; script; run 0 user set -M 1
 expect "$T/log" "SET_USER flags=none MODEM=1 CLIENT=1"
 USERS='GET_USER reply MODEM=1 ENTRY=CLIENT:1,USERNAME:bob,PASSWORD:p%22w,CLIENT_ID:dev1 ENTRY=CLIENT:2,USERNAME:'
@@ -448,6 +569,10 @@ expect "$T/log" "SET_CLIENT flags=ack MODEM=1 CLIENT=2 RECONNECT=1 RECONNECT_MIN
 CASE="policy off"; script; run 0 policy -M 1 --reconnect off
 expect "$T/log" "SET_CLIENT flags=ack MODEM=1 CLIENT=1 RECONNECT=0"
 
+# ---- attach and detach --------------------------------------------------
+
+. "$HERE/attach.sh"
+
 # ---- events: monitor and sub ------------------------------------------
 
 EVENTS='event MESSAGE MODEM=1 CLIENT=1 QOS=1 TOPIC=a/b PAYLOAD=hi%0a%00%ff%e2%82%ac RX_SEQ=1 RX_DROPS=0
@@ -515,8 +640,57 @@ run 0 sub -M 1 -t a/# -t c -C 3
 printf 'one\n\000two\377\n\nthree\n' >"$T/want.bin"
 cmp -s "$T/out" "$T/want.bin" && ok || { bad "$CASE: not byte-exact"; od -c "$T/out"; }
 expect "$T/err" "atmqtt: sub: 2 message(s) lost"
-expect "$T/log" 'SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/# QOS=0
-SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c QOS=0'
+# what the client had, the subscriptions, and on -C their undoing
+expect "$T/log" 'GET_SUB flags=dump MODEM=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/# QOS=0
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c QOS=0
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/#
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c'
+CASE="sub --keep"; printf '%s\n' "$SUBEV" >"$T/script"; : >"$T/log"
+run 0 sub -M 1 -t a/# -C 1 --keep
+expect "$T/log" 'SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/# QOS=0'
+CASE="sub leaves subscribed what the client had, and a topic once"
+{ printf '%s\n' "$SUBEV"
+  echo 'GET_SUB reply MODEM=1 CLIENT=1 TOPIC=a/# QOS=1'
+  echo 'GET_SUB reply MODEM=1 CLIENT=2 TOPIC=c QOS=0'
+  echo 'GET_SUB done 0'; } >"$T/script"; : >"$T/log"
+run 0 sub -M 1 -t a/# -t c -t c -C 1
+expect "$T/log" 'GET_SUB flags=dump MODEM=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/# QOS=0
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c QOS=0
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c QOS=0
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=c'
+CASE="sub: the second subscription fails, the first is undone"
+script 'SUBSCRIBE ack 0' 'SUBSCRIBE ack -28 msg=128%20topics'
+run 1 sub -M 1 -t a -t b
+expect "$T/err" "atmqtt: subscribe: No space left on device: 128 topics"
+expect "$T/log" 'GET_SUB flags=dump MODEM=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=b QOS=0
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a'
+CASE="sub: an unsubscription that fails is said, the status kept"
+{ printf '%s\n' "$SUBEV"; echo 'UNSUBSCRIBE ack -19 msg=gone'; } >"$T/script"
+run 0 sub -M 1 -t a/# -C 1
+expect "$T/err" "atmqtt: sub: unsubscribe a/#: No such device: gone"
+for sig in INT TERM HUP; do
+	CASE="sub, then SIG$sig"; script; : >"$T/log"
+	"$CLI" sub -M 1 -t a -t b >"$T/out" 2>"$T/err" &
+	a=$!
+	i=0
+	until [ "$(grep -c SUBSCRIBE "$T/log")" = 2 ] || [ $i -ge 100 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+	kill -$sig $a
+	wait $a
+	rc=$?
+	case $sig in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; esac
+	[ $rc = $want ] && ok || bad "$CASE: exit $rc, not $want"
+	expect "$T/log" 'GET_SUB flags=dump MODEM=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=b QOS=0
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=b'
+done
 CASE="sub -v -N"; printf '%s\n' "$SUBEV" >"$T/script"; run 0 sub -M 1 -t a/+ -v -N -C 1
 printf 'a/x one' >"$T/want.bin"
 cmp -s "$T/out" "$T/want.bin" && ok || bad "$CASE"
@@ -524,9 +698,12 @@ CASE="sub -j"; printf '%s\n' "$SUBEV" >"$T/script"; run 0 -j sub -M 1 -t '#' -C 
 json
 jq 'len(o) == 3 and o[1] == {"modem":1,"client":1,"qos":0,"seq":3,"drops":0,"topic":"b/x","payload_len":11,"payload_hex":"6e6f74206d617463686564","payload":"not matched"}'
 jq 'o[2]["payload_hex"] == "0074776fff0a" and "payload" not in o[2]'
-CASE="sub -W"; printf 'event MESSAGE MODEM=1 CLIENT=1 TOPIC=z PAYLOAD=x RX_SEQ=1\n' >"$T/script"
+CASE="sub -W"; printf 'event MESSAGE MODEM=1 CLIENT=1 TOPIC=z PAYLOAD=x RX_SEQ=1\n' >"$T/script"; : >"$T/log"
 run 1 sub -M 1 -t a -W 1
 expect "$T/err" "atmqtt: sub: timeout"
+expect "$T/log" 'GET_SUB flags=dump MODEM=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0
+UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a'
 CASE="sub break"; printf 'event BREAK MODEM=1 CLIENT=1 CAUSE=1\n' >"$T/script"
 run 1 sub -M 1 -t a
 expect "$T/err" "atmqtt: sub: the connection broke (cause 1, broker)"
@@ -541,8 +718,11 @@ expect "$T/out" "back"
 expect "$T/err" "atmqtt: sub: the connection broke (cause 1, broker); the reconnect policy reopens it
 atmqtt: sub: the reconnect policy gave up"
 CASE="sub modem gone"; printf 'event MODEM MODEM=1 TTY=pts3 MODEM_STATE=2\n' >"$T/script"
+: >"$T/log"
 run 1 sub -M 1 -t a
 expect "$T/err" "atmqtt: sub: the modem went away"
+expect "$T/log" 'GET_SUB flags=dump MODEM=1
+SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a QOS=0'
 CASE="sub closed"; printf 'event RESULT MODEM=1 URC=2 CLIENT=1 STATUS=1\n' >"$T/script"
 run 1 sub -M 1 -t a
 expect "$T/err" "atmqtt: sub: the client was closed"
