@@ -293,7 +293,18 @@ struct atmqtt_modem *atmqtt_modem_get_next(unsigned long *index);
 int atmqtt_modem_state(struct atmqtt_modem *m);
 bool atmqtt_modem_dead(struct atmqtt_modem *m);
 void atmqtt_modem_tx_work(struct work_struct *work);
+/* Under tx_mutex: write what the transport takes of the tx buffer. */
+void atmqtt_tx_push(struct atmqtt_modem *m);
+
+/* xact.c: the exchange, and what the receive path hands it. */
+void atmqtt_xact_work(struct work_struct *work);
 void atmqtt_modem_xact_stop(struct atmqtt_modem *m);
+void atmqtt_xact_final(struct atmqtt_modem *m, const struct atp_item *it);
+void atmqtt_xact_prompt(struct atmqtt_modem *m);
+void atmqtt_xact_info(struct atmqtt_modem *m, const struct atp_item *it);
+void atmqtt_xact_result(struct atmqtt_modem *m, const struct atp_item *it);
+void atmqtt_xact_break(struct atmqtt_modem *m, const struct atp_item *it);
+void atmqtt_xact_message(struct atmqtt_modem *m, const struct atp_item *it);
 void atmqtt_modem_exit(void);
 
 /*
