@@ -19,7 +19,7 @@ libnl-3-dev libnl-genl-3-dev
 mosquitto mosquitto-clients libmosquitto-dev
 sparse clang clang-tools perl flex bison libelf-dev libssl-dev
 dkms python3-docutils man-db systemd python3-yaml python3-jsonschema
-valgrind gnuplot-nox dt-schema device-tree-compiler"
+valgrind gnuplot-nox dt-schema device-tree-compiler graphviz"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -26,6 +26,12 @@ echo "==> YNL spec (Documentation/netlink/specs/atmqtt.yaml)"
 sh scripts/ynl/check.sh 2>&1 | tee build/ynl.out | grep -E "^(not )?ok |^#"
 grep -E "^(not )?ok [0-9]+ " build/ynl.out >>"$log"
 
+# Documentation: the pictures are the renderings of their .dot files, and
+# every page parses without a warning.
+echo "==> Documentation (pictures current, reStructuredText parses)"
+sh scripts/docs.sh --check 2>&1 | tee build/docs.out | grep -E "^(not )?ok |^#"
+grep -E "^(not )?ok [0-9]+ " build/docs.out >>"$log"
+
 # The device tree binding of the serdev transport, with dt-schema and dtc.
 echo "==> device tree binding (Documentation/devicetree/bindings)"
 sh scripts/dt/check.sh 2>&1 | tee build/dt.out | grep -E "^(not )?ok |^#"
