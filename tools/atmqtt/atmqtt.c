@@ -3,11 +3,11 @@
  * atmqtt: command line tool for the atmqtt line discipline and netlink family.
  * One subcommand, one small handler, one table entry (the style of iw and wg).
  *
- * Shared by the handlers: next_opt() parses the options every command takes
+ * Shared by the handlers: opt_next() parses the options every command takes
  * (-M MODEM, -c CLIENT, -j, -h/--help) around the command's own ones;
- * nl_target() connects and picks the modem; fail() reports a failed request
- * as "atmqtt: <op>: <strerror>: <extack> (modem error <n>)"; the j_*()
- * helpers print one JSON object per line.
+ * modem_target() connects and picks the modem; out_fail() reports a failed
+ * request as "atmqtt: <op>: <strerror>: <extack> (modem error <n>)"; the
+ * j_*() helpers print one JSON object per line.
  */
 #define _GNU_SOURCE		/* ppoll() */
 #include <errno.h>
@@ -53,8 +53,8 @@ struct cmd {
 	const char *help;
 };
 
-static const struct cmd *cur_cmd;
-static bool json;
+static const struct cmd *opt_cmd;
+static bool out_json;
 
 /* ---- output ---------------------------------------------------------- */
 
@@ -245,29 +245,29 @@ static void j_end(void)
 
 /* ---- errors and usage ------------------------------------------------ */
 
-static int usage(void)
+static int opt_usage(void)
 {
 	fprintf(stderr, "usage: atmqtt %s%s%s\n(atmqtt %s --help for more)\n",
-		cur_cmd->name, *cur_cmd->usage ? " " : "", cur_cmd->usage,
-		cur_cmd->name);
+		opt_cmd->name, *opt_cmd->usage ? " " : "", opt_cmd->usage,
+		opt_cmd->name);
 	return EXIT_USAGE;
 }
 
 /* "atmqtt CMD: what is wrong", then the usage; EXIT_USAGE. */
 __attribute__((format(printf, 1, 2)))
-static int bad_usage(const char *fmt, ...)
+static int opt_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "atmqtt %s: ", cur_cmd->name);
+	fprintf(stderr, "atmqtt %s: ", opt_cmd->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	return usage();
+	return opt_usage();
 }
 
-static void print_help(const struct cmd *c)
+static void opt_help(const struct cmd *c)
 {
 	printf("usage: atmqtt %s%s%s\n\n%s\n", c->name, *c->usage ? " " : "",
 	       c->usage, c->help);
@@ -286,7 +286,7 @@ static void print_help(const struct cmd *c)
 /* A failed request: the errno text, the kernel's extended ack message and
  * the modem's error code when there is one.
  */
-static int fail(const char *op, int err, struct atmqtt_nl *nl)
+static int out_fail(const char *op, int err, struct atmqtt_nl *nl)
 {
 	const char *ext = nl ? atmqtt_ext_error(nl) : "";
 	uint32_t code = nl ? atmqtt_modem_error(nl) : 0;
@@ -301,15 +301,15 @@ static int fail(const char *op, int err, struct atmqtt_nl *nl)
 }
 
 /* Reports an operation's outcome and releases the handle. */
-static int op_done(struct atmqtt_nl *nl, const char *op, int err)
+static int modem_done(struct atmqtt_nl *nl, const char *op, int err)
 {
-	int ret = err < 0 ? fail(op, err, nl) : 0;
+	int ret = err < 0 ? out_fail(op, err, nl) : 0;
 
 	atmqtt_nl_close(nl);
 	return ret;
 }
 
-static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
+static bool opt_ulong(const char *s, unsigned long max, unsigned long *out)
 {
 	unsigned long v;
 	char *end;
@@ -325,7 +325,7 @@ static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
 }
 
 /* on/off, 1/0, yes/no, true/false */
-static int parse_bool(const char *s)
+static int opt_bool(const char *s)
 {
 	static const char *const on[] = { "on", "1", "yes", "true" };
 	static const char *const off[] = { "off", "0", "no", "false" };
@@ -352,7 +352,7 @@ struct target {
 #define TARGET_INIT	{ .modem_arg = NULL, .modem = 0, .client = 1 }
 
 #define OPT_HELP	0x100	/* long options without a letter: 0x100+ */
-#define OPT_STOP	(-2)	/* next_opt(): exit with opt_status */
+#define OPT_STOP	(-2)	/* opt_next(): exit with opt_status */
 
 static int opt_status;
 
@@ -399,7 +399,7 @@ static const char *opt_word(int c, char **argv, const struct option *lo)
  * outside open: it is the help there, and "pub -h HOST" would otherwise
  * print it and exit 0 without publishing.
  */
-static int next_opt(int argc, char **argv, const char *own,
+static int opt_next(int argc, char **argv, const char *own,
 		    const struct option *own_long, struct target *t)
 {
 	static const struct option shared[] = {
@@ -408,7 +408,7 @@ static int next_opt(int argc, char **argv, const char *own,
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, OPT_HELP },
 	};
-	unsigned int flags = cur_cmd->flags;
+	unsigned int flags = opt_cmd->flags;
 	struct option lo[40];
 	char spec[64];
 	unsigned long v;
@@ -434,7 +434,7 @@ static int next_opt(int argc, char **argv, const char *own,
 		c = getopt_long(argc, argv, spec, lo, NULL);
 		if (c != -1 && c != ':' && c != '?' && optarg &&
 		    is_option(optarg, spec, lo)) {
-			opt_status = bad_usage("option '%s' needs a value",
+			opt_status = opt_error("option '%s' needs a value",
 					       opt_word(c, argv, lo));
 			return OPT_STOP;
 		}
@@ -445,15 +445,15 @@ static int next_opt(int argc, char **argv, const char *own,
 		case -1:
 			return -1;
 		case 'j':
-			json = true;
+			out_json = true;
 			break;
 		case 'M':
 			t->modem_arg = optarg;
 			break;
 		case 'c':
 		case 'i':
-			if (!parse_ulong(optarg, UINT8_MAX, &v)) {
-				opt_status = bad_usage("bad client '%s'",
+			if (!opt_ulong(optarg, UINT8_MAX, &v)) {
+				opt_status = opt_error("bad client '%s'",
 						       optarg);
 				return OPT_STOP;
 			}
@@ -464,31 +464,31 @@ static int next_opt(int argc, char **argv, const char *own,
 			 * and is no option was meant as its value.
 			 */
 			if (optind < argc && argv[optind][0] != '-') {
-				opt_status = bad_usage("-h is the help here and takes no value ('%s'); a broker host is given to 'atmqtt open -h HOST'",
+				opt_status = opt_error("-h is the help here and takes no value ('%s'); a broker host is given to 'atmqtt open -h HOST'",
 						       argv[optind]);
 				return OPT_STOP;
 			}
 			/* fall through */
 		case OPT_HELP:
-			print_help(cur_cmd);
+			opt_help(opt_cmd);
 			opt_status = 0;
 			return OPT_STOP;
 		case ':':
 			/* "open -h" alone asks for help, "-h HOST" is a host */
 			if (optopt == 'h' && !strcmp(argv[optind - 1], "-h")) {
-				print_help(cur_cmd);
+				opt_help(opt_cmd);
 				opt_status = 0;
 				return OPT_STOP;
 			}
-			opt_status = bad_usage("option '%s' needs a value",
+			opt_status = opt_error("option '%s' needs a value",
 					       argv[optind - 1]);
 			return OPT_STOP;
 		default:
 			if (optopt > 0 && optopt < 0x100) {
-				opt_status = bad_usage("unknown option '-%c'",
+				opt_status = opt_error("unknown option '-%c'",
 						       optopt);
 			} else {
-				opt_status = bad_usage("unknown option '%s'",
+				opt_status = opt_error("unknown option '%s'",
 						       argv[optind - 1]);
 			}
 			return OPT_STOP;
@@ -499,23 +499,23 @@ static int next_opt(int argc, char **argv, const char *own,
 /* For commands with no options of their own: the positional arguments
  * must number min to max.  Returns -1 to go on, else the exit status.
  */
-static int parse_plain(int argc, char **argv, struct target *t, int min,
-		       int max)
+static int opt_plain(int argc, char **argv, struct target *t, int min,
+		     int max)
 {
-	int c = next_opt(argc, argv, "", NULL, t);
+	int c = opt_next(argc, argv, "", NULL, t);
 
 	if (c == OPT_STOP)
 		return opt_status;
 	if (c != -1)
-		return usage();
+		return opt_usage();
 	if (argc - optind < min || argc - optind > max)
-		return usage();
+		return opt_usage();
 	return -1;
 }
 
 /* ---- netlink handle and target modem ---------------------------------- */
 
-static struct atmqtt_nl *nl_open(void)
+static struct atmqtt_nl *modem_connect(void)
 {
 	struct atmqtt_nl *nl = atmqtt_nl_open();
 
@@ -544,7 +544,7 @@ static int resolve_modem(struct atmqtt_nl *nl, struct target *t,
 	int n;
 
 	if (t->modem_arg) {
-		if (parse_ulong(t->modem_arg, UINT32_MAX, &v) && v) {
+		if (opt_ulong(t->modem_arg, UINT32_MAX, &v) && v) {
 			t->modem = v;
 			return 0;
 		}
@@ -554,14 +554,14 @@ static int resolve_modem(struct atmqtt_nl *nl, struct target *t,
 				t->modem_arg);
 			return EXIT_FAIL;
 		}
-		return n ? fail("list", n, nl) : 0;
+		return n ? out_fail("list", n, nl) : 0;
 	}
 	t->modem = 0;
 	if (!need_one)
 		return 0;
 	n = atmqtt_modem_list(nl, 0, count_cb, t);
 	if (n < 0)
-		return fail("list", n, nl);
+		return out_fail("list", n, nl);
 	if (n == 0) {
 		fprintf(stderr, "atmqtt: no modem attached (atmqtt attach TTY)\n");
 		return EXIT_FAIL;
@@ -576,7 +576,7 @@ static int resolve_modem(struct atmqtt_nl *nl, struct target *t,
 
 static struct atmqtt_nl *nl_resolve(struct target *t, bool need_one)
 {
-	struct atmqtt_nl *nl = nl_open();
+	struct atmqtt_nl *nl = modem_connect();
 
 	if (nl && resolve_modem(nl, t, need_one)) {
 		atmqtt_nl_close(nl);
@@ -586,13 +586,13 @@ static struct atmqtt_nl *nl_resolve(struct target *t, bool need_one)
 }
 
 /* Connects and picks the target modem; NULL after saying why. */
-static struct atmqtt_nl *nl_target(struct target *t)
+static struct atmqtt_nl *modem_target(struct target *t)
 {
 	return nl_resolve(t, true);
 }
 
 /* Connects for a dump: -M restricts it, else every modem. */
-static struct atmqtt_nl *nl_filter(struct target *t)
+static struct atmqtt_nl *modem_filter(struct target *t)
 {
 	return nl_resolve(t, false);
 }
@@ -626,7 +626,7 @@ static int tty_resolve(const char *arg, struct tty_id *id)
 	else
 		snprintf(buf, sizeof(buf), "/dev/%s", arg);
 	if (!realpath(buf, id->path) || stat(id->path, &st))
-		return fail(arg, -errno, NULL);
+		return out_fail(arg, -errno, NULL);
 	if (!S_ISCHR(st.st_mode)) {
 		fprintf(stderr, "atmqtt: %s: not a tty\n", arg);
 		return EXIT_FAIL;
@@ -660,7 +660,7 @@ static int tty_open(const struct tty_id *id)
 	/* O_NONBLOCK: no wait for a carrier the modem may not raise */
 	fd = open(id->path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		fail(id->arg, -errno, NULL);
+		out_fail(id->arg, -errno, NULL);
 		return -1;
 	}
 	if (fstat(fd, &st) || !S_ISCHR(st.st_mode) || st.st_rdev != id->rdev) {
@@ -714,13 +714,13 @@ static int dir_open(int at, const char *name, mode_t mode, const char *path)
 	int fd;
 
 	if (mode && mkdirat(at, name, mode) && errno != EEXIST) {
-		fail(path, -errno, NULL);
+		out_fail(path, -errno, NULL);
 		return -1;
 	}
 	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno != ENOENT || mode)
-			fail(path, -errno, NULL);
+			out_fail(path, -errno, NULL);
 		return -1;
 	}
 	if (fstat(fd, &st) || (st.st_uid != geteuid() && st.st_uid != 0) ||
@@ -762,7 +762,7 @@ static int pidfile_dirs(struct pidfile *pf, const char *parent,
 	top = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top < 0) {
 		if (create)
-			fail(parent, -errno, NULL);
+			out_fail(parent, -errno, NULL);
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/atmqtt", parent);
@@ -825,7 +825,7 @@ static void pidfile_drop(struct pidfile *pf, const struct tty_id *id)
 	pidfile_close(pf);
 }
 
-static void say_attached(const struct tty_id *id, int pid)
+static void pidfile_say_attached(const struct tty_id *id, int pid)
 {
 	fprintf(stderr, "atmqtt: %s is attached already (atmqtt attach, pid %d): atmqtt detach %s first\n",
 		id->arg, pid, id->arg);
@@ -860,15 +860,15 @@ static int pidfile_lock(struct pidfile *pf, const struct tty_id *id)
 				pidfile_close(pf);
 				continue;
 			}
-			fail(pf->path, -errno, NULL);
+			out_fail(pf->path, -errno, NULL);
 			pidfile_close(pf);
 			return EXIT_FAIL;
 		}
 		if (flock(pf->fd, LOCK_EX | LOCK_NB)) {
 			if (errno == EWOULDBLOCK)
-				say_attached(id, pidfile_pid(pf->fd));
+				pidfile_say_attached(id, pidfile_pid(pf->fd));
 			else
-				fail(pf->path, -errno, NULL);
+				out_fail(pf->path, -errno, NULL);
 			pidfile_close(pf);
 			return EXIT_FAIL;
 		}
@@ -880,7 +880,7 @@ static int pidfile_lock(struct pidfile *pf, const struct tty_id *id)
 			continue;
 		}
 		if (ftruncate(pf->fd, 0)) {
-			fail(pf->path, -errno, NULL);
+			out_fail(pf->path, -errno, NULL);
 			pidfile_close(pf);
 			return EXIT_FAIL;
 		}
@@ -897,7 +897,7 @@ static int pidfile_lock(struct pidfile *pf, const struct tty_id *id)
  * is none (a stale pid file is removed); -1 after saying why it could not
  * tell.
  */
-static int holder_find(struct pidfile *pf, const struct tty_id *id)
+static int pidfile_holder(struct pidfile *pf, const struct tty_id *id)
 {
 	char parent[2][PATH_MAX];
 	int n = run_parents(parent), i, tries, pid;
@@ -913,7 +913,7 @@ static int holder_find(struct pidfile *pf, const struct tty_id *id)
 				continue;
 			}
 			/* a link planted there, ...: nothing is done */
-			fail(pf->path, -errno, NULL);
+			out_fail(pf->path, -errno, NULL);
 			pidfile_close(pf);
 			return -1;
 		}
@@ -925,7 +925,7 @@ static int holder_find(struct pidfile *pf, const struct tty_id *id)
 			continue;
 		}
 		if (errno != EWOULDBLOCK) {
-			fail(pf->path, -errno, NULL);
+			out_fail(pf->path, -errno, NULL);
 			pidfile_close(pf);
 			return -1;
 		}
@@ -969,8 +969,8 @@ static bool exe_name(const char *pid, char *buf, size_t size)
  * is still it, atmqtt-sim is not), "attach" among its arguments, and the
  * tty among its open files.  Else it is not signalled.
  */
-static bool holder_is_attach(int pid, const struct tty_id *id,
-			     const char *pidfile)
+static bool pidfile_holder_is_attach(int pid, const struct tty_id *id,
+				     const char *pidfile)
 {
 	char p[16], path[64], mine[PATH_MAX], its[PATH_MAX], args[4096];
 	const char *why = NULL;
@@ -1032,11 +1032,11 @@ static int ldisc_get(int fd)
 	return ioctl(fd, TIOCGETD, &n) ? -errno : n;
 }
 
-static volatile sig_atomic_t stop_sig;
+static volatile sig_atomic_t signals_caught;
 
 static void on_signal(int sig)
 {
-	stop_sig = sig;
+	signals_caught = sig;
 }
 
 /*
@@ -1065,7 +1065,7 @@ static void signals_catch(sigset_t *wait_mask)
 }
 
 /* Is one of the caught signals waiting? */
-static bool signal_pending(void)
+static bool signals_pending(void)
 {
 	sigset_t set;
 
@@ -1132,7 +1132,7 @@ static void attach_hold(int fd, const char *tty, const sigset_t *wait_mask)
 	 */
 	const struct timespec tick = { .tv_sec = 1 };
 
-	while (!stop_sig) {
+	while (!signals_caught) {
 		struct pollfd p = { .fd = fd, .events = 0 };
 
 		/* POLLHUP/POLLERR are reported whatever events asks for. */
@@ -1147,7 +1147,7 @@ static void attach_hold(int fd, const char *tty, const sigset_t *wait_mask)
 /* The modem the kernel made of the tty; 0 or EXIT_FAIL after saying why. */
 static int attach_find(const struct tty_id *id, uint32_t *handle)
 {
-	struct atmqtt_nl *nl = nl_open();
+	struct atmqtt_nl *nl = modem_connect();
 	int err;
 
 	if (!nl)
@@ -1158,7 +1158,7 @@ static int attach_find(const struct tty_id *id, uint32_t *handle)
 		atmqtt_nl_close(nl);
 		return EXIT_FAIL;
 	}
-	return op_done(nl, "attach: list", err);
+	return modem_done(nl, "attach: list", err);
 }
 
 /* Leaves a daemon's process group and terminal, and its stdio. */
@@ -1196,21 +1196,21 @@ static int cmd_attach(int argc, char **argv)
 	pid_t child;
 
 	signals_catch(&wait_mask);
-	while ((c = next_opt(argc, argv, "b:f", opts, &t)) >= 0) {
+	while ((c = opt_next(argc, argv, "b:f", opts, &t)) >= 0) {
 		if (c == 'f')
 			fg = true;
-		else if (c != 'b' || !parse_ulong(optarg, UINT_MAX, &baud))
-			return usage();
+		else if (c != 'b' || !opt_ulong(optarg, UINT_MAX, &baud))
+			return opt_usage();
 	}
 	if (c == OPT_STOP)
 		return opt_status;
 	if (optind != argc - 1)
-		return usage();
+		return opt_usage();
 	speed = baud_of(baud);
 	if (!speed) {
 		fprintf(stderr, "atmqtt attach: unsupported baud rate %lu\n",
 			baud);
-		return usage();
+		return opt_usage();
 	}
 	if (tty_resolve(argv[optind], &id))
 		return EXIT_FAIL;
@@ -1220,9 +1220,9 @@ static int cmd_attach(int argc, char **argv)
 	if (fd < 0)
 		return EXIT_FAIL;
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		c = holder_find(&pf, &id);
+		c = pidfile_holder(&pf, &id);
 		if (c > 0) {
-			say_attached(&id, c);
+			pidfile_say_attached(&id, c);
 			pidfile_close(&pf);
 		} else if (!c) {
 			fprintf(stderr, "atmqtt: %s is held by another process (no pid file)\n",
@@ -1241,13 +1241,13 @@ static int cmd_attach(int argc, char **argv)
 	if (err) {
 		pidfile_drop(&pf, &id);
 		close(fd);
-		return fail("attach", err, NULL);
+		return out_fail("attach", err, NULL);
 	}
 	/* From here on every way out restores N_TTY. */
 	err = attach_find(&id, &handle);
 	if (err)
 		goto undo;
-	if (json) {
+	if (out_json) {
 		j_begin();
 		j_str("tty", id.arg);
 		j_uint("modem", handle);
@@ -1259,7 +1259,7 @@ static int cmd_attach(int argc, char **argv)
 
 	if (!fg) {
 		/* a signal for this process would not reach the child */
-		if (signal_pending()) {
+		if (signals_pending()) {
 			fprintf(stderr, "atmqtt: %s: interrupted, detached again\n",
 				id.arg);
 			err = EXIT_FAIL;
@@ -1267,7 +1267,7 @@ static int cmd_attach(int argc, char **argv)
 		}
 		child = fork();
 		if (child < 0) {
-			err = fail("attach: fork", -errno, NULL);
+			err = out_fail("attach: fork", -errno, NULL);
 			goto undo;
 		}
 		if (child > 0) {
@@ -1295,7 +1295,7 @@ undo:
 static int cmd_detach(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
-	int pid, fd, err, i, ret = parse_plain(argc, argv, &t, 1, 1);
+	int pid, fd, err, i, ret = opt_plain(argc, argv, &t, 1, 1);
 	struct pidfile pf;
 	struct tty_id id;
 
@@ -1303,17 +1303,17 @@ static int cmd_detach(int argc, char **argv)
 		return ret;
 	if (tty_resolve(argv[optind], &id))
 		return EXIT_FAIL;
-	pid = holder_find(&pf, &id);
+	pid = pidfile_holder(&pf, &id);
 	if (pid < 0)
 		return EXIT_FAIL;
 	if (pid > 0) {
-		if (!holder_is_attach(pid, &id, pf.path)) {
+		if (!pidfile_holder_is_attach(pid, &id, pf.path)) {
 			pidfile_close(&pf);
 			return EXIT_FAIL;
 		}
 		if (kill(pid, SIGTERM)) {
 			pidfile_close(&pf);
-			return fail("detach", -errno, NULL);
+			return out_fail("detach", -errno, NULL);
 		}
 		/* It restores N_TTY, then drops the pid file's lock. */
 		for (i = 0; i < 1000 && flock(pf.fd, LOCK_SH | LOCK_NB); i++)
@@ -1341,7 +1341,7 @@ static int cmd_detach(int argc, char **argv)
 	else if (err > 0)
 		err = atmqtt_ldisc_detach(fd);
 	close(fd);
-	return err < 0 ? fail("detach", err, NULL) : 0;
+	return err < 0 ? out_fail("detach", err, NULL) : 0;
 }
 
 /* ---- list -------------------------------------------------------------- */
@@ -1354,7 +1354,7 @@ static int list_cb(const struct atmqtt_modem_info *m, void *arg)
 	if (m->tty_dev)
 		snprintf(dev, sizeof(dev), "%u:%u", ATMQTT_TTY_MAJOR(m->tty_dev),
 			 ATMQTT_TTY_MINOR(m->tty_dev));
-	if (!json) {
+	if (!out_json) {
 		printf("%-6u %-12s %-9s %-5s %4u %10llu %10llu %10llu %10llu %10llu\n",
 		       m->handle, m->tty, dev, atmqtt_state_name(m->state),
 		       m->mode, (unsigned long long)m->rx_seq,
@@ -1386,20 +1386,20 @@ static int cmd_list(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	int ret = parse_plain(argc, argv, &t, 0, 0);
+	int ret = opt_plain(argc, argv, &t, 0, 0);
 
 	if (ret >= 0)
 		return ret;
-	nl = nl_filter(&t);
+	nl = modem_filter(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	if (!json)
+	if (!out_json)
 		printf("%-6s %-12s %-9s %-5s %4s %10s %10s %10s %10s %10s\n",
 		       "MODEM", "TTY", "DEV", "STATE", "MODE", "RX_SEQ",
 		       "RX_DROPS", "RX_STRAY", "MALFORMED", "OVERFLOWS");
 	ret = atmqtt_modem_list(nl, t.modem, list_cb, NULL);
 	fflush(stdout);
-	return op_done(nl, "list", ret < 0 ? ret : 0);
+	return modem_done(nl, "list", ret < 0 ? ret : 0);
 }
 
 /* ---- open / close ------------------------------------------------------ */
@@ -1428,42 +1428,43 @@ static int cmd_open(int argc, char **argv)
 	bool ok = true;
 	int c;
 
-	while ((c = next_opt(argc, argv, "h:H:p:k:", opts, &t)) >= 0) {
+	while ((c = opt_next(argc, argv, "h:H:p:k:", opts, &t)) >= 0) {
 		if (c == 'h' || c == 'H')
 			host = optarg;
 		else if (c == 'p')
-			ok = parse_ulong(optarg, UINT32_MAX, &port);
+			ok = opt_ulong(optarg, UINT32_MAX, &port);
 		else if (c == OPT_CLEAN)
-			ok = parse_ulong(optarg, INT_MAX, &clean);
+			ok = opt_ulong(optarg, INT_MAX, &clean);
 		else if (c == 'k')
-			ok = parse_ulong(optarg, INT_MAX, &ka);
+			ok = opt_ulong(optarg, INT_MAX, &ka);
 		if (!ok)
-			return bad_usage("bad value '%s'", optarg);
+			return opt_error("bad value '%s'", optarg);
 	}
 	if (c == OPT_STOP)
 		return opt_status;
 	if (!host || optind != argc)
-		return usage();
-	nl = nl_target(&t);
+		return opt_usage();
+	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	return op_done(nl, "open",
-		       atmqtt_client_open(nl, t.modem, t.client, host, port,
-					  clean, ka));
+	return modem_done(nl, "open",
+			  atmqtt_client_open(nl, t.modem, t.client, host, port,
+					     clean, ka));
 }
 
 static int cmd_close(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	int ret = parse_plain(argc, argv, &t, 0, 0);
+	int ret = opt_plain(argc, argv, &t, 0, 0);
 
 	if (ret >= 0)
 		return ret;
-	nl = nl_target(&t);
+	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	return op_done(nl, "close", atmqtt_client_close(nl, t.modem, t.client));
+	return modem_done(nl, "close",
+			  atmqtt_client_close(nl, t.modem, t.client));
 }
 
 /* ---- sub / unsub ------------------------------------------------------- */
@@ -1526,7 +1527,7 @@ struct sub_ctx {
 	bool gone;		/* the client's subscriptions are gone */
 };
 
-static const char *cause_name(uint8_t cause)
+static const char *out_cause_name(uint8_t cause)
 {
 	static const char *const names[] = {
 		"unknown", "broker", "link", "unregistered",
@@ -1558,7 +1559,8 @@ static int sub_stop(struct sub_ctx *s, const char *why, uint8_t cause)
 {
 	fprintf(stderr, "atmqtt: sub: %s", why);
 	if (cause)
-		fprintf(stderr, " (cause %u, %s)", cause, cause_name(cause));
+		fprintf(stderr, " (cause %u, %s)", cause,
+			out_cause_name(cause));
 	fputc('\n', stderr);
 	s->result = EXIT_FAIL;
 	s->gone = true;
@@ -1598,14 +1600,14 @@ static void sub_undo(struct sub_ctx *s)
 		if (err) {
 			snprintf(op, sizeof(op), "sub: unsubscribe %s",
 				 s->topics[i]);
-			fail(op, err, s->nl);
+			out_fail(op, err, s->nl);
 		}
 	}
 }
 
 static void sub_print(struct sub_ctx *s, const struct atmqtt_event *e)
 {
-	if (json) {
+	if (out_json) {
 		j_begin();
 		j_uint("modem", e->modem);
 		j_uint("client", e->client);
@@ -1649,7 +1651,7 @@ static int sub_cb(const struct atmqtt_event *e, void *arg)
 		if (!reconnects(s))
 			return sub_stop(s, "the connection broke", e->cause);
 		fprintf(stderr, "atmqtt: sub: the connection broke (cause %u, %s); the reconnect policy reopens it\n",
-			e->cause, cause_name(e->cause));
+			e->cause, out_cause_name(e->cause));
 		return 0;
 	case ATMQTT_EVT_RECONNECT:
 		if (e->step == ATMQTT_STEP_STOP)
@@ -1712,15 +1714,15 @@ static int sub_loop(struct atmqtt_events *ev, struct sub_ctx *s,
 			tsp = &ts;
 		}
 		if (ppoll(&p, 1, tsp, wait_mask) <= 0) {
-			if (stop_sig)
-				return 128 + stop_sig;
+			if (signals_caught)
+				return 128 + signals_caught;
 			continue;
 		}
 		err = atmqtt_events_dispatch(ev, sub_cb, s);
 		if (err == -ENOBUFS)
 			fprintf(stderr, "atmqtt: sub: events lost (socket overrun)\n");
 		else if (err < 0 && err != -EINTR)
-			return fail("events", err, NULL);
+			return out_fail("events", err, NULL);
 	}
 	return s->result;
 }
@@ -1763,29 +1765,29 @@ static int cmd_sub(int argc, char **argv)
 
 	/* Caught from the start: an interrupted sub unsubscribes too. */
 	signals_catch(&wait_mask);
-	while ((c = next_opt(argc, argv, "t:q:C:W:vN", opts, &t)) >= 0) {
+	while ((c = opt_next(argc, argv, "t:q:C:W:vN", opts, &t)) >= 0) {
 		switch (c) {
 		case 't': ok = add_topic(s.topics, &s.ntopics, optarg); break;
 		case 'v': s.verbose = true; break;
 		case 'N': s.no_nl = true; break;
 		case OPT_NO_WAIT: no_wait = true; break;
 		case OPT_KEEP: keep = true; break;
-		case 'q': ok = parse_ulong(optarg, INT_MAX, &qos); break;
-		case 'C': ok = parse_ulong(optarg, ULONG_MAX, &s.want); break;
-		case 'W': ok = parse_ulong(optarg, 1000000, &timeout); break;
+		case 'q': ok = opt_ulong(optarg, INT_MAX, &qos); break;
+		case 'C': ok = opt_ulong(optarg, ULONG_MAX, &s.want); break;
+		case 'W': ok = opt_ulong(optarg, 1000000, &timeout); break;
 		}
 		if (!ok && c == 't')
-			return bad_usage("more than %d topics", TOPICS_MAX);
+			return opt_error("more than %d topics", TOPICS_MAX);
 		if (!ok)
-			return bad_usage("bad value '%s'", optarg);
+			return opt_error("bad value '%s'", optarg);
 	}
 	if (c == OPT_STOP)
 		return opt_status;
 	if (!s.ntopics || optind != argc)
-		return usage();
+		return opt_usage();
 	/* --no-wait subscribes for others to read: nothing to undo */
 	keep |= no_wait;
-	s.nl = nl_target(&t);
+	s.nl = modem_target(&t);
 	if (!s.nl)
 		return EXIT_FAIL;
 	s.modem = t.modem;
@@ -1794,7 +1796,7 @@ static int cmd_sub(int argc, char **argv)
 	if (!no_wait) {
 		ev = atmqtt_events_open();
 		if (!ev) {
-			err = fail("events", -errno, NULL);
+			err = out_fail("events", -errno, NULL);
 			atmqtt_nl_close(s.nl);
 			return err;
 		}
@@ -1807,7 +1809,7 @@ static int cmd_sub(int argc, char **argv)
 		err = atmqtt_subscribe(s.nl, s.modem, s.client,
 				       s.topics[s.nsubscribed], qos);
 		if (err) {
-			err = fail("subscribe", err, s.nl);
+			err = out_fail("subscribe", err, s.nl);
 			break;
 		}
 	}
@@ -1832,19 +1834,19 @@ static int cmd_unsub(int argc, char **argv)
 	struct atmqtt_nl *nl;
 	int c, i, n = 0, err = 0;
 
-	while ((c = next_opt(argc, argv, "t:", opts, &t)) >= 0)
+	while ((c = opt_next(argc, argv, "t:", opts, &t)) >= 0)
 		if (!add_topic(topics, &n, optarg))
-			return bad_usage("more than %d topics", TOPICS_MAX);
+			return opt_error("more than %d topics", TOPICS_MAX);
 	if (c == OPT_STOP)
 		return opt_status;
 	if (!n || optind != argc)
-		return usage();
-	nl = nl_target(&t);
+		return opt_usage();
+	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
 	for (i = 0; i < n && !err; i++)
 		err = atmqtt_unsubscribe(nl, t.modem, t.client, topics[i]);
-	return op_done(nl, "unsubscribe", err);
+	return modem_done(nl, "unsubscribe", err);
 }
 
 /* ---- pub ------------------------------------------------------------- */
@@ -1882,7 +1884,7 @@ static int load_payload(const char *file, unsigned char *buf, size_t *len)
 	long n;
 
 	if (!f)
-		return fail(name, -errno, NULL);
+		return out_fail(name, -errno, NULL);
 	n = read_payload(f, buf);
 	if (file)
 		fclose(f);
@@ -1892,7 +1894,7 @@ static int load_payload(const char *file, unsigned char *buf, size_t *len)
 		return EXIT_FAIL;
 	}
 	if (n < 0)
-		return fail(name, n, NULL);
+		return out_fail(name, n, NULL);
 	*len = n;
 	return 0;
 }
@@ -1921,7 +1923,7 @@ static int cmd_pub(int argc, char **argv)
 	struct atmqtt_nl *nl;
 	size_t len = 0;
 
-	while ((c = next_opt(argc, argv, "t:m:f:snq:rD", opts, &t)) >= 0) {
+	while ((c = opt_next(argc, argv, "t:m:f:snq:rD", opts, &t)) >= 0) {
 		switch (c) {
 		case 't': topic = optarg; break;
 		case 'm': msg = optarg; sources++; break;
@@ -1931,17 +1933,17 @@ static int cmd_pub(int argc, char **argv)
 		case 'r': retain = true; break;
 		case 'D': flags |= ATMQTT_PUB_DATASIZE; break;
 		case 'q':
-			if (!parse_ulong(optarg, INT_MAX, &qos))
-				return bad_usage("bad qos '%s'", optarg);
+			if (!opt_ulong(optarg, INT_MAX, &qos))
+				return opt_error("bad qos '%s'", optarg);
 			break;
 		}
 	}
 	if (c == OPT_STOP)
 		return opt_status;
 	if (!topic || optind != argc)
-		return usage();
+		return opt_usage();
 	if (sources != 1)
-		return bad_usage("give exactly one of -m, -f, -s, -n");
+		return opt_error("give exactly one of -m, -f, -s, -n");
 	if (msg) {
 		payload = msg;
 		len = strlen(msg);
@@ -1950,12 +1952,12 @@ static int cmd_pub(int argc, char **argv)
 		if (err)
 			return err;
 	}
-	nl = nl_target(&t);
+	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
 	err = atmqtt_publish(nl, t.modem, t.client, topic, qos, retain,
 			     payload, len, flags, &used);
-	if (!err && json) {
+	if (!err && out_json) {
 		j_begin();
 		j_uint("modem", t.modem);
 		j_uint("client", t.client);
@@ -1964,7 +1966,7 @@ static int cmd_pub(int argc, char **argv)
 		j_bool("datasize", used);
 		j_end();
 	}
-	return op_done(nl, "publish", err);
+	return modem_done(nl, "publish", err);
 }
 
 /* ---- user / will / conf ------------------------------------------------ */
@@ -1989,7 +1991,7 @@ static int get_or_set(int argc, char **argv, bool get, bool set)
 
 static void user_print(uint32_t modem, const struct atmqtt_user *u)
 {
-	if (json) {
+	if (out_json) {
 		j_begin();
 		j_uint("modem", modem);
 		j_uint("client", u->client);
@@ -2031,7 +2033,7 @@ static int cmd_user(int argc, char **argv)
 	struct atmqtt_nl *nl;
 	int c, i, n;
 
-	while ((c = next_opt(argc, argv, "u:P:g", opts, &t)) >= 0) {
+	while ((c = opt_next(argc, argv, "u:P:g", opts, &t)) >= 0) {
 		switch (c) {
 		case 'u': user = optarg; set = true; break;
 		case 'P': pass = optarg; set = true; break;
@@ -2043,24 +2045,24 @@ static int cmd_user(int argc, char **argv)
 		return opt_status;
 	n = get_or_set(argc, argv, get, set);
 	if (n < 0)
-		return usage();
-	nl = nl_target(&t);
+		return opt_usage();
+	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
 	if (!n)
-		return op_done(nl, "user",
-			       atmqtt_user_set(nl, t.modem, t.client, user,
-					       pass, id));
+		return modem_done(nl, "user",
+				  atmqtt_user_set(nl, t.modem, t.client, user,
+						  pass, id));
 	n = atmqtt_user_get(nl, t.modem, u);
 	for (i = 0; i < n; i++)
 		user_print(t.modem, &u[i]);
 	fflush(stdout);
-	return op_done(nl, "user", n);
+	return modem_done(nl, "user", n);
 }
 
 static void will_print(uint32_t modem, const struct atmqtt_will *w)
 {
-	if (json) {
+	if (out_json) {
 		j_begin();
 		j_uint("modem", modem);
 		j_uint("client", w->client);
@@ -2100,15 +2102,15 @@ static int cmd_will(int argc, char **argv)
 	struct atmqtt_nl *nl;
 	int c, i, n;
 
-	while ((c = next_opt(argc, argv, "t:m:q:rg", opts, &t)) >= 0) {
+	while ((c = opt_next(argc, argv, "t:m:q:rg", opts, &t)) >= 0) {
 		switch (c) {
 		case 't': topic = optarg; set = true; break;
 		case 'm': msg = optarg; set = true; break;
 		case 'r': retain = true; set = true; break;
 		case 'g': get = true; break;
 		case 'q':
-			if (!parse_ulong(optarg, INT_MAX, &qos))
-				return bad_usage("bad qos '%s'", optarg);
+			if (!opt_ulong(optarg, INT_MAX, &qos))
+				return opt_error("bad qos '%s'", optarg);
 			set = true;
 			break;
 		}
@@ -2117,19 +2119,19 @@ static int cmd_will(int argc, char **argv)
 		return opt_status;
 	n = get_or_set(argc, argv, get, set);
 	if (n < 0 || (!n && !topic))
-		return usage();
-	nl = nl_target(&t);
+		return opt_usage();
+	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
 	if (!n)
-		return op_done(nl, "will",
-			       atmqtt_will_set(nl, t.modem, t.client, topic,
-					       qos, retain, msg));
+		return modem_done(nl, "will",
+				  atmqtt_will_set(nl, t.modem, t.client, topic,
+						  qos, retain, msg));
 	n = atmqtt_will_get(nl, t.modem, w);
 	for (i = 0; i < n; i++)
 		will_print(t.modem, &w[i]);
 	fflush(stdout);
-	return op_done(nl, "will", n);
+	return modem_done(nl, "will", n);
 }
 
 static int cmd_conf(int argc, char **argv)
@@ -2140,19 +2142,20 @@ static int cmd_conf(int argc, char **argv)
 	bool set;
 	int ret;
 
-	ret = parse_plain(argc, argv, &t, 0, 1);
+	ret = opt_plain(argc, argv, &t, 0, 1);
 	if (ret >= 0)
 		return ret;
 	set = optind < argc;
-	if (set && !parse_ulong(argv[optind], INT_MAX, &mode))
-		return bad_usage("bad mode '%s'", argv[optind]);
-	nl = nl_target(&t);
+	if (set && !opt_ulong(argv[optind], INT_MAX, &mode))
+		return opt_error("bad mode '%s'", argv[optind]);
+	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
 	if (set)
-		return op_done(nl, "conf", atmqtt_conf_set(nl, t.modem, mode));
+		return modem_done(nl, "conf",
+				  atmqtt_conf_set(nl, t.modem, mode));
 	ret = atmqtt_conf_get(nl, t.modem);
-	if (ret >= 0 && json) {
+	if (ret >= 0 && out_json) {
 		j_begin();
 		j_uint("modem", t.modem);
 		j_uint("mode", ret);
@@ -2160,7 +2163,7 @@ static int cmd_conf(int argc, char **argv)
 	} else if (ret >= 0) {
 		printf("mode %d\n", ret);
 	}
-	return op_done(nl, "conf", ret);
+	return modem_done(nl, "conf", ret);
 }
 
 /* ---- openable / closable / read / test / at ---------------------------- */
@@ -2170,17 +2173,17 @@ static int print_clients(const char *op, int (*fn)(struct atmqtt_nl *, uint32_t)
 {
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	int ret = parse_plain(argc, argv, &t, 0, 0), i, n = 0;
+	int ret = opt_plain(argc, argv, &t, 0, 0), i, n = 0;
 
 	if (ret >= 0)
 		return ret;
-	nl = nl_target(&t);
+	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
 	ret = fn(nl, t.modem);
 	if (ret < 0)
-		return op_done(nl, op, ret);
-	if (json) {
+		return modem_done(nl, op, ret);
+	if (out_json) {
 		j_begin();
 		j_uint("modem", t.modem);
 		j_uint("mask", ret);
@@ -2189,14 +2192,14 @@ static int print_clients(const char *op, int (*fn)(struct atmqtt_nl *, uint32_t)
 	}
 	for (i = 1; i < 8; i++)
 		if (ret & (1 << i))
-			printf("%s%d", n++ ? (json ? "," : " ") : "", i);
-	if (json) {
+			printf("%s%d", n++ ? (out_json ? "," : " ") : "", i);
+	if (out_json) {
 		putchar(']');
 		j_end();
 	} else {
 		puts(n ? "" : "none");
 	}
-	return op_done(nl, op, 0);
+	return modem_done(nl, op, 0);
 }
 
 static int cmd_openable(int argc, char **argv)
@@ -2210,7 +2213,7 @@ static int cmd_closable(int argc, char **argv)
 }
 
 /* A message in text mode: fields, then the escaped topic and payload. */
-static void message_text(uint8_t client, uint8_t qos, uint64_t seq,
+static void text_message(uint8_t client, uint8_t qos, uint64_t seq,
 			 uint64_t drops, const char *topic,
 			 const void *payload, size_t len)
 {
@@ -2227,15 +2230,15 @@ static int cmd_read(int argc, char **argv)
 	static struct atmqtt_message m;
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	int ret = parse_plain(argc, argv, &t, 0, 0);
+	int ret = opt_plain(argc, argv, &t, 0, 0);
 
 	if (ret >= 0)
 		return ret;
-	nl = nl_target(&t);
+	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
 	ret = atmqtt_read(nl, t.modem, t.client, &m);
-	if (ret >= 0 && json) {
+	if (ret >= 0 && out_json) {
 		j_begin();
 		j_uint("modem", t.modem);
 		j_uint("client", t.client);
@@ -2248,12 +2251,12 @@ static int cmd_read(int argc, char **argv)
 		}
 		j_end();
 	} else if (ret > 0) {
-		message_text(m.client, m.qos, m.seq, 0, m.topic, m.payload,
+		text_message(m.client, m.qos, m.seq, 0, m.topic, m.payload,
 			     m.payload_len);
 	} else if (!ret) {
 		puts("no message");
 	}
-	return op_done(nl, "read", ret);
+	return modem_done(nl, "read", ret);
 }
 
 static int cmd_test(int argc, char **argv)
@@ -2261,18 +2264,18 @@ static int cmd_test(int argc, char **argv)
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
 	char line[1024];
-	int ret = parse_plain(argc, argv, &t, 1, 1), at;
+	int ret = opt_plain(argc, argv, &t, 1, 1), at;
 
 	if (ret >= 0)
 		return ret;
 	at = atmqtt_at_parse(argv[optind]);
 	if (!at)
-		return bad_usage("unknown command '%s'", argv[optind]);
-	nl = nl_target(&t);
+		return opt_error("unknown command '%s'", argv[optind]);
+	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
 	ret = atmqtt_test(nl, t.modem, at, line, sizeof(line));
-	if (!ret && json) {
+	if (!ret && out_json) {
 		j_begin();
 		j_uint("modem", t.modem);
 		j_str("at", atmqtt_at_name(at));
@@ -2281,14 +2284,14 @@ static int cmd_test(int argc, char **argv)
 	} else if (!ret) {
 		puts(line);
 	}
-	return op_done(nl, "test", ret);
+	return modem_done(nl, "test", ret);
 }
 
 static void raw_print(uint32_t modem, const struct atmqtt_raw_reply *r)
 {
 	const char *p, *nl;
 
-	if (!json) {
+	if (!out_json) {
 		fputs(r->lines, stdout);
 		puts(r->final);
 		if (r->truncated)
@@ -2323,19 +2326,19 @@ static int cmd_at(int argc, char **argv)
 	struct atmqtt_nl *nl;
 	int c, ret;
 
-	while ((c = next_opt(argc, argv, "T:", opts, &t)) >= 0)
-		if (!parse_ulong(optarg, UINT32_MAX, &timeout) || !timeout)
-			return bad_usage("bad timeout '%s'", optarg);
+	while ((c = opt_next(argc, argv, "T:", opts, &t)) >= 0)
+		if (!opt_ulong(optarg, UINT32_MAX, &timeout) || !timeout)
+			return opt_error("bad timeout '%s'", optarg);
 	if (c == OPT_STOP)
 		return opt_status;
 	if (optind != argc - 1)
-		return usage();
-	nl = nl_target(&t);
+		return opt_usage();
+	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
 	ret = atmqtt_raw(nl, t.modem, argv[optind], timeout, &reply);
 	if (ret < 0)
-		return op_done(nl, "at", ret);
+		return modem_done(nl, "at", ret);
 	raw_print(t.modem, &reply);
 	fflush(stdout);
 	atmqtt_nl_close(nl);
@@ -2347,7 +2350,7 @@ static int cmd_at(int argc, char **argv)
 static int clients_cb(const struct atmqtt_client_info *c, void *arg)
 {
 	(void)arg;
-	if (json) {
+	if (out_json) {
 		j_begin();
 		j_uint("modem", c->modem);
 		j_uint("client", c->client);
@@ -2381,26 +2384,26 @@ static int cmd_clients(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	int ret = parse_plain(argc, argv, &t, 0, 0);
+	int ret = opt_plain(argc, argv, &t, 0, 0);
 
 	if (ret >= 0)
 		return ret;
-	nl = nl_filter(&t);
+	nl = modem_filter(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	if (!json)
+	if (!out_json)
 		printf("%-6s %-6s %-12s %4s %-9s %8s %8s %s\n", "MODEM",
 		       "CLIENT", "STATE", "SUBS", "RECONNECT", "MIN_MS",
 		       "MAX_MS", "BROKER");
 	ret = atmqtt_client_list(nl, t.modem, clients_cb, NULL);
 	fflush(stdout);
-	return op_done(nl, "clients", ret < 0 ? ret : 0);
+	return modem_done(nl, "clients", ret < 0 ? ret : 0);
 }
 
 static int subs_cb(const struct atmqtt_sub_info *s, void *arg)
 {
 	(void)arg;
-	if (json) {
+	if (out_json) {
 		j_begin();
 		j_uint("modem", s->modem);
 		j_uint("client", s->client);
@@ -2417,18 +2420,18 @@ static int cmd_subs(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	int ret = parse_plain(argc, argv, &t, 0, 0);
+	int ret = opt_plain(argc, argv, &t, 0, 0);
 
 	if (ret >= 0)
 		return ret;
-	nl = nl_filter(&t);
+	nl = modem_filter(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	if (!json)
+	if (!out_json)
 		printf("%-6s %-6s %-3s %s\n", "MODEM", "CLIENT", "QOS", "TOPIC");
 	ret = atmqtt_sub_list(nl, t.modem, subs_cb, NULL);
 	fflush(stdout);
-	return op_done(nl, "subs", ret < 0 ? ret : 0);
+	return modem_done(nl, "subs", ret < 0 ? ret : 0);
 }
 
 static int cmd_policy(int argc, char **argv)
@@ -2445,28 +2448,28 @@ static int cmd_policy(int argc, char **argv)
 	int c, reconnect = -1;
 	bool ok = true;
 
-	while ((c = next_opt(argc, argv, "", opts, &t)) >= 0) {
+	while ((c = opt_next(argc, argv, "", opts, &t)) >= 0) {
 		if (c == OPT_RECONNECT)
-			ok = (reconnect = parse_bool(optarg)) >= 0;
+			ok = (reconnect = opt_bool(optarg)) >= 0;
 		else if (c == OPT_MIN)
-			ok = parse_ulong(optarg, UINT32_MAX, &min) && min;
+			ok = opt_ulong(optarg, UINT32_MAX, &min) && min;
 		else if (c == OPT_MAX)
-			ok = parse_ulong(optarg, UINT32_MAX, &max) && max;
+			ok = opt_ulong(optarg, UINT32_MAX, &max) && max;
 		else
 			ok = false;
 		if (!ok)
-			return bad_usage("bad value '%s'", optarg);
+			return opt_error("bad value '%s'", optarg);
 	}
 	if (c == OPT_STOP)
 		return opt_status;
 	if (optind != argc || (reconnect < 0 && !min && !max))
-		return usage();
-	nl = nl_target(&t);
+		return opt_usage();
+	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	return op_done(nl, "policy",
-		       atmqtt_client_policy(nl, t.modem, t.client, reconnect,
-					    min, max));
+	return modem_done(nl, "policy",
+			  atmqtt_client_policy(nl, t.modem, t.client, reconnect,
+					       min, max));
 }
 
 /* ---- monitor ----------------------------------------------------------- */
@@ -2501,7 +2504,7 @@ static void monitor_json(const struct atmqtt_event *e)
 	case ATMQTT_EVT_BREAK:
 		j_uint("client", e->client);
 		j_uint("cause", e->cause);
-		j_str("cause_name", cause_name(e->cause));
+		j_str("cause_name", out_cause_name(e->cause));
 		break;
 	case ATMQTT_EVT_RESULT:
 		j_str("urc", atmqtt_urc_name(e->urc));
@@ -2536,12 +2539,12 @@ static void monitor_text(const struct atmqtt_event *e)
 	printf("modem %u: %s ", e->modem, event_name(e->type));
 	switch (e->type) {
 	case ATMQTT_EVT_MESSAGE:
-		message_text(e->client, e->qos, e->seq, e->drops, e->topic,
+		text_message(e->client, e->qos, e->seq, e->drops, e->topic,
 			     e->payload, e->payload_len);
 		break;
 	case ATMQTT_EVT_BREAK:
 		printf("client %u cause %u (%s)\n", e->client, e->cause,
-		       cause_name(e->cause));
+		       out_cause_name(e->cause));
 		break;
 	case ATMQTT_EVT_RESULT:
 		printf("%s client %u status %u\n", atmqtt_urc_name(e->urc),
@@ -2616,7 +2619,7 @@ static int monitor_cb(const struct atmqtt_event *e, void *arg)
 	 */
 	if (m->types && !(m->types & ATMQTT_EVENT_BIT(e->type & 63)))
 		return 0;
-	if (json)
+	if (out_json)
 		monitor_json(e);
 	else
 		monitor_text(e);
@@ -2627,7 +2630,7 @@ static void monitor_overrun(const struct atmqtt_events *ev)
 {
 	unsigned long long n = atmqtt_events_overruns(ev);
 
-	if (json) {
+	if (out_json) {
 		j_begin();
 		j_str("event", "overrun");
 		j_uint("overruns", n);
@@ -2650,20 +2653,20 @@ static int cmd_monitor(int argc, char **argv)
 	struct atmqtt_nl *nl;
 	int c, err;
 
-	while ((c = next_opt(argc, argv, "e:", opts, &t)) >= 0) {
+	while ((c = opt_next(argc, argv, "e:", opts, &t)) >= 0) {
 		if (c != 'e')
-			return usage();
+			return opt_usage();
 		m.types = event_types(optarg);
 		if (!m.types)
-			return bad_usage("bad event types '%s' (message, break, result, modem, urc, reconnect)",
+			return opt_error("bad event types '%s' (message, break, result, modem, urc, reconnect)",
 					 optarg);
 	}
 	if (c == OPT_STOP)
 		return opt_status;
 	if (optind != argc)
-		return usage();
+		return opt_usage();
 	if (t.modem_arg) {
-		nl = nl_filter(&t);
+		nl = modem_filter(&t);
 		if (!nl)
 			return EXIT_FAIL;
 		atmqtt_nl_close(nl);
@@ -2671,11 +2674,11 @@ static int cmd_monitor(int argc, char **argv)
 	m.modem = t.modem;
 	ev = atmqtt_events_open();
 	if (!ev)
-		return fail("events", -errno, NULL);
+		return out_fail("events", -errno, NULL);
 	err = m.types ? atmqtt_events_filter(ev, m.types) : 0;
 	if (err) {
 		atmqtt_events_close(ev);
-		return fail("events", err, NULL);
+		return out_fail("events", err, NULL);
 	}
 	for (;;) {
 		err = atmqtt_events_dispatch(ev, monitor_cb, &m);
@@ -2683,7 +2686,7 @@ static int cmd_monitor(int argc, char **argv)
 			monitor_overrun(ev);
 		} else if (err < 0 && err != -EINTR) {
 			atmqtt_events_close(ev);
-			return fail("events", err, NULL);
+			return out_fail("events", err, NULL);
 		}
 	}
 }
@@ -2717,13 +2720,13 @@ static int module_version(char *buf, size_t size)
 static int cmd_version(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
-	int ret = parse_plain(argc, argv, &t, 0, 0), mod;
+	int ret = opt_plain(argc, argv, &t, 0, 0), mod;
 	char mver[64];
 
 	if (ret >= 0)
 		return ret;
 	mod = module_version(mver, sizeof(mver));
-	if (json) {
+	if (out_json) {
 		j_begin();
 		j_str("version", ATMQTT_VERSION);
 		j_bool("module_loaded", mod != 0);
@@ -2880,7 +2883,7 @@ static int cmd_help(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
 	const struct cmd *c;
-	int ret = parse_plain(argc, argv, &t, 0, 1);
+	int ret = opt_plain(argc, argv, &t, 0, 1);
 
 	if (ret >= 0)
 		return ret;
@@ -2890,8 +2893,8 @@ static int cmd_help(int argc, char **argv)
 	}
 	c = find_cmd(argv[optind]);
 	if (!c)
-		return bad_usage("unknown command '%s'", argv[optind]);
-	print_help(c);
+		return opt_error("unknown command '%s'", argv[optind]);
+	opt_help(c);
 	return 0;
 }
 
@@ -2901,16 +2904,16 @@ int main(int argc, char **argv)
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
-			json = true;
+			out_json = true;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			/* "atmqtt -h" or "atmqtt -h COMMAND", nothing more */
 			if (i + 1 == argc) {
 				main_usage(stdout);
 				return 0;
 			}
-			cur_cmd = find_cmd(argv[i + 1]);
-			if (cur_cmd && i + 2 == argc) {
-				print_help(cur_cmd);
+			opt_cmd = find_cmd(argv[i + 1]);
+			if (opt_cmd && i + 2 == argc) {
+				opt_help(opt_cmd);
 				return 0;
 			}
 			fprintf(stderr, "atmqtt: %s takes no value but a command name (a broker host is given to 'atmqtt open -h HOST')\n",
@@ -2931,11 +2934,11 @@ int main(int argc, char **argv)
 		main_usage(stderr);
 		return EXIT_USAGE;
 	}
-	cur_cmd = find_cmd(argv[i]);
-	if (!cur_cmd) {
+	opt_cmd = find_cmd(argv[i]);
+	if (!opt_cmd) {
 		fprintf(stderr, "atmqtt: unknown command '%s' (atmqtt help)\n",
 			argv[i]);
 		return EXIT_USAGE;
 	}
-	return cur_cmd->fn(argc - i, argv + i);
+	return opt_cmd->fn(argc - i, argv + i);
 }
