@@ -2,13 +2,14 @@
 /*
  * The atmqtt CLI's private header, included by each of its files: the
  * exit statuses, and the headers of the shared files: output.h (JSON and
- * text).
+ * text), options.h (the command line).
  */
 #ifndef ATMQTT_CLI_H
 #define ATMQTT_CLI_H
 
 #include "atmqtt.h"
 #include "output.h"
+#include "options.h"
 
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
