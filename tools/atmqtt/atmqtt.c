@@ -35,6 +35,7 @@
 #include <sys/un.h>
 
 #include "cli.h"
+#include "signals.h"
 
 /* ---- attach / detach --------------------------------------------------- */
 
@@ -419,48 +420,6 @@ static int ldisc_get(int fd)
 	int n;
 
 	return ioctl(fd, TIOCGETD, &n) ? -errno : n;
-}
-
-static volatile sig_atomic_t signals_caught;
-
-static void on_signal(int sig)
-{
-	signals_caught = sig;
-}
-
-/*
- * SIGTERM, SIGINT and SIGHUP: caught, and held back (blocked) but while
- * the program waits with ppoll(wait_mask).  Installed first thing, a
- * signal sent while the program sets things up is taken at the wait, not
- * lost and not fatal halfway.
- */
-static void signals_catch(sigset_t *wait_mask)
-{
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
-	struct sigaction sa;
-	sigset_t set;
-	size_t i;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART */
-	sigemptyset(&set);
-	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
-		sigaction(sigs[i], &sa, NULL);
-		sigaddset(&set, sigs[i]);
-	}
-	sigprocmask(SIG_BLOCK, &set, wait_mask);
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigdelset(wait_mask, sigs[i]);
-}
-
-/* Is one of the caught signals waiting? */
-static bool signals_pending(void)
-{
-	sigset_t set;
-
-	sigpending(&set);
-	return sigismember(&set, SIGTERM) || sigismember(&set, SIGINT) ||
-	       sigismember(&set, SIGHUP);
 }
 
 static speed_t baud_of(unsigned long b)
@@ -1105,21 +1064,6 @@ static int sub_loop(struct atmqtt_events *ev, struct sub_ctx *s,
 			return out_fail("events", err, NULL);
 	}
 	return s->result;
-}
-
-/* After the first signal, the default: a second one ends sub at once. */
-static void signals_default(void)
-{
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
-	sigset_t set;
-	size_t i;
-
-	sigemptyset(&set);
-	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
-		signal(sigs[i], SIG_DFL);
-		sigaddset(&set, sigs[i]);
-	}
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static int cmd_sub(int argc, char **argv)
