@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "signals.h"
 
+static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+
 volatile sig_atomic_t signals_caught;
 
 static void on_signal(int sig)
@@ -25,7 +27,6 @@ static void on_signal(int sig)
  */
 void signals_catch(sigset_t *wait_mask)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
 	struct sigaction sa;
 	sigset_t set;
 	size_t i;
@@ -55,7 +56,6 @@ bool signals_pending(void)
 /* After the first signal, the default: a second one ends sub at once. */
 void signals_default(void)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
 	sigset_t set;
 	size_t i;
 
