@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The atmqtt CLI's private header, included by each of its files: the
- * exit statuses, and the headers of the shared files: output.h (JSON and
- * text), options.h (the command line), modem.h (the netlink handle, the
- * target modem, ttys).
+ * exit statuses, the commands, and the headers of the shared files:
+ * output.h (JSON and text), options.h (the command line) and modem.h (the
+ * netlink handle, the target modem, ttys).
  */
 #ifndef ATMQTT_CLI_H
 #define ATMQTT_CLI_H
@@ -17,5 +17,13 @@
 #define EXIT_USAGE	2
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The commands of the table in atmqtt.c: each is given its arguments from
+ * its name on, and returns the exit status.
+ */
+/* attach.c */
+int cmd_attach(int argc, char **argv);
+int cmd_detach(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 
 #endif
