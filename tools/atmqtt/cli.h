@@ -25,5 +25,11 @@
 int cmd_attach(int argc, char **argv);
 int cmd_detach(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+/* client.c */
+int cmd_open(int argc, char **argv);
+int cmd_close(int argc, char **argv);
+int cmd_clients(int argc, char **argv);
+int cmd_subs(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 
 #endif
