@@ -31,5 +31,10 @@ int cmd_close(int argc, char **argv);
 int cmd_clients(int argc, char **argv);
 int cmd_subs(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+/* pubsub.c */
+int cmd_sub(int argc, char **argv);
+int cmd_unsub(int argc, char **argv);
+int cmd_pub(int argc, char **argv);
+int cmd_read(int argc, char **argv);
 
 #endif
