@@ -36,5 +36,12 @@ int cmd_sub(int argc, char **argv);
 int cmd_unsub(int argc, char **argv);
 int cmd_pub(int argc, char **argv);
 int cmd_read(int argc, char **argv);
+/* settings.c */
+int cmd_user(int argc, char **argv);
+int cmd_will(int argc, char **argv);
+int cmd_conf(int argc, char **argv);
+int cmd_openable(int argc, char **argv);
+int cmd_closable(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 
 #endif
