@@ -43,5 +43,7 @@ int cmd_conf(int argc, char **argv);
 int cmd_openable(int argc, char **argv);
 int cmd_closable(int argc, char **argv);
 int cmd_test(int argc, char **argv);
+/* at.c */
+int cmd_at(int argc, char **argv);
 
 #endif
