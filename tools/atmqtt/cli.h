@@ -45,5 +45,7 @@ int cmd_closable(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 /* at.c */
 int cmd_at(int argc, char **argv);
+/* monitor.c */
+int cmd_monitor(int argc, char **argv);
 
 #endif
