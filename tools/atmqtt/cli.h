@@ -47,5 +47,7 @@ int cmd_test(int argc, char **argv);
 int cmd_at(int argc, char **argv);
 /* monitor.c */
 int cmd_monitor(int argc, char **argv);
+/* version.c */
+int cmd_version(int argc, char **argv);
 
 #endif
