@@ -1,45 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * atmqtt: command line tool for the atmqtt line discipline and netlink family.
- * One subcommand, one small handler, one table entry (the style of iw and wg).
+ * One subcommand, one small handler, one table entry (the style of iw and wg):
+ * main() finds the command in cmds[] and runs its handler, declared in
+ * cli.h and written in the file of its group (help's is here, beside the
+ * table):
+ *
+ *   attach.c    attach, detach, list (and pidfile.c, attach's pid files)
+ *   client.c    open, close, clients, subs, policy
+ *   pubsub.c    sub, unsub, pub, read
+ *   settings.c  user, will, conf, openable, closable, test
+ *   at.c        at
+ *   monitor.c   monitor
+ *   version.c   version
  *
  * Shared by the handlers: opt_next() parses the options every command takes
- * (-M MODEM, -c CLIENT, -j, -h/--help) around the command's own ones;
- * modem_target() connects and picks the modem; out_fail() reports a failed
- * request as "atmqtt: <op>: <strerror>: <extack> (modem error <n>)"; the
- * j_*() helpers print one JSON object per line.
+ * (-M MODEM, -c CLIENT, -j, -h/--help) around the command's own ones
+ * (options.c); modem_target() connects and picks the modem (modem.c);
+ * out_fail() reports a failed request as "atmqtt: <op>: <strerror>:
+ * <extack> (modem error <n>)" and the j_*() helpers print one JSON object
+ * per line (output.c); attach and sub catch signals with signals.c.
  */
-#define _GNU_SOURCE		/* ppoll() */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <termios.h>
-#include <time.h>
-#include <dirent.h>
-#include <stddef.h>
-#include <unistd.h>
-#include <sys/file.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/un.h>
 
 #include "cli.h"
 
-/* ---- version / help ---------------------------------------------------- */
-
 static int cmd_help(int argc, char **argv);
 
+/* The commands, in the order of atmqtt help. */
 static const struct cmd cmds[] = {
 	{ "attach", cmd_attach, 0, "[-f] [-b BAUD] TTY",
 	  "Set the atmqtt line discipline on TTY (a path; by-id links resolved)\n"
