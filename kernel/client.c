@@ -620,12 +620,15 @@ void atmqtt_client_msgi(struct atmqtt_modem *m, const struct atp_item *it)
 
 /*
  * The announcements of a client (id), or of every open client (0), cannot
- * be trusted: read until the modem has nothing.
+ * be trusted: read until the modem has nothing.  Not in mode 0, where the
+ * modem sends each message whole (+MQTTMSG) and keeps none to read.
  */
 void atmqtt_clients_drain(struct atmqtt_modem *m, int id)
 {
 	int i;
 
+	if (READ_ONCE(m->mode) == 0)
+		return;
 	spin_lock(&m->lock);
 	for (i = ATMQTT_CLIENT_MIN; i <= ATMQTT_CLIENT_MAX; i++) {
 		struct atmqtt_client *cl = atmqtt_client(m, i);
