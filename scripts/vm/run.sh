@@ -34,15 +34,33 @@ fi
 # ATMQTT_VM_QEMU_ARGS: more arguments for qemu (make bench-insns: its
 # plugin and a second serial port), split at spaces.
 
+# ATMQTT_VM_ARCH: the guest's architecture, the host's (x86_64) by default;
+# arm64 and armhf boot Debian's arm64 and armmp kernels on QEMU's virt
+# board, whose console is the PL011 (ttyAMA0).  build-initramfs.sh takes
+# the guest's user land from the cache's sysroot of that architecture.
+# pauth-impdef: the cheaper pointer-authentication hash, which TCG runs
+# much faster than the architected one (what the guest sees is the same).
+# armmp has no LPAE: highmem=off keeps the board's devices below 4 GiB.
+case ${ATMQTT_VM_ARCH:=x86_64} in
+x86_64)	qemu="qemu-system-x86_64 -machine q35 -cpu ${ATMQTT_VM_CPU:-max}"
+	console=ttyS0 ;;
+arm64)	qemu="qemu-system-aarch64 -machine virt -cpu ${ATMQTT_VM_CPU:-max,pauth-impdef=on}"
+	console=ttyAMA0 ;;
+armhf)	qemu="qemu-system-arm -machine virt,highmem=off -cpu ${ATMQTT_VM_CPU:-cortex-a15}"
+	console=ttyAMA0 ;;
+*)	echo "run.sh: unknown ATMQTT_VM_ARCH $ATMQTT_VM_ARCH"; exit 1 ;;
+esac
+export ATMQTT_VM_ARCH
+
 sh "$top/scripts/vm/build-initramfs.sh" "$out/initramfs-$mode.cpio.gz" "$@"
 
-echo "==> booting $(basename "$kernel") under qemu (TCG${icount:+, $icount}), mode $mode, timeout ${timeout}s"
+echo "==> booting $(basename "$kernel") under ${qemu%% *} (TCG${icount:+, $icount}), mode $mode, timeout ${timeout}s"
 start=$(date +%s.%N)
 set +e
-timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 -cpu "${ATMQTT_VM_CPU:-max}" -smp "${ATMQTT_VM_SMP:-2}" \
+timeout -k 5 "$timeout" $qemu -smp "${ATMQTT_VM_SMP:-2}" \
 	$icount ${ATMQTT_VM_QEMU_ARGS:-} -m 1024 -nographic -no-reboot -kernel "$kernel" \
 	-initrd "$out/initramfs-$mode.cpio.gz" \
-	-append "console=ttyS0 loglevel=4 panic=-1 atmqtt.mode=$mode ${ATMQTT_VM_APPEND:-}" \
+	-append "console=$console loglevel=4 panic=-1 atmqtt.mode=$mode ${ATMQTT_VM_APPEND:-}" \
 	</dev/null 2>&1 | stdbuf -oL tr -d '\r' | while IFS= read -r l; do
 		case "$l" in
 		*"atmqtt-vm: init started"*)
