@@ -54,12 +54,13 @@ fi
 
 # vm_suite NAME IMAGE KO FILE...: the kselftests in a VM booting IMAGE with
 # the module KO; a VM that fails without a failing test counts as one.
+# vm_arch: the VM's architecture (scripts/vm/run.sh's ATMQTT_VM_ARCH).
 vm_suite() {
 	name=$1 image=$2 ko=$3
 	shift 3
 	out=build/vm-check-$name.out
-	if ! ATMQTT_KERNEL=$image sh scripts/vm/run.sh check "$ko" "$@" \
-		>"$out" 2>&1; then
+	if ! ATMQTT_VM_ARCH=${vm_arch:-x86_64} ATMQTT_KERNEL=$image \
+		sh scripts/vm/run.sh check "$ko" "$@" >"$out" 2>&1; then
 		vm_rc=1
 	else
 		vm_rc=0
@@ -75,7 +76,38 @@ vm_suite() {
 # Makefile), each with the module built for it in build/ko-<kver>/.
 for kver in ${ATMQTT_KVERS:?no kernels: run through make check}; do
 	echo "==> kselftests in the VM, kernel $kver"
-	vm_suite "$kver" "/boot/vmlinuz-$kver" "build/ko-$kver/atmqtt.ko" "$@"
+	if image=$(sh scripts/kernel-image.sh "$kver"); then
+		vm_suite "$kver" "$image" "build/ko-$kver/atmqtt.ko" "$@"
+	else
+		echo "not ok 1 vm_kernel_image_$kver" | tee -a "$log"
+	fi
+done
+
+# The ARM kernels (ATMQTT_ARM_TARGETS: ARCH:KVER, set by the Makefile, e.g.
+# arm64:6.1.0-57-arm64 armhf:6.1.0-57-armmp): the module and every file the
+# VM runs cross-built into build/ARCH/ (scripts/cross-build.sh, with -Werror
+# on the user-space code), then the same kselftests in qemu-system-aarch64
+# or qemu-system-arm booting Debian's image of KVER.
+for t in ${ATMQTT_ARM_TARGETS:-}; do
+	arch=${t%%:*} kver=${t#*:}
+	echo "==> cross-building for $arch, kernel $kver"
+	if sh scripts/cross-build.sh "$arch" "$kver" "$@" \
+		>"build/cross-$arch.log" 2>&1 &&
+	   image=$(sh scripts/kernel-image.sh "$kver" 2>>"build/cross-$arch.log"); then
+		echo "ok 1 cross_build_$arch" | tee -a "$log"
+		files=
+		for f in "$@"; do
+			files="$files build/$arch/$f"
+		done
+		echo "==> kselftests in the $arch VM, kernel $kver"
+		vm_arch=$arch
+		# shellcheck disable=SC2086
+		vm_suite "$arch" "$image" "build/$arch/atmqtt.ko" $files
+		vm_arch=
+	else
+		sed 's/^/# /' "build/cross-$arch.log" | tail -20
+		echo "not ok 1 cross_build_$arch" | tee -a "$log"
+	fi
 done
 
 # Once more on a debug kernel (KASAN, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak,
