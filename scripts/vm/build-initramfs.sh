@@ -106,12 +106,28 @@ for lib in /lib/$triplet/libgcc_s.so.1; do
 	[ -e "$sysroot$lib" ] && mkdir -p "$root$(dirname "$lib")" &&
 		cp -L "$sysroot$lib" "$root$lib"
 done
-# Kernel modules the VM needs and its kernel has as modules, in order.
+# Kernel modules the VM needs and its kernel has as modules: each a .ko
+# or a name found in ATMQTT_VM_MODDIR (the booted kernel's /lib/modules/
+# KVER), listed after the modules it depends on (modinfo's depends).
 mkdir -p "$root/modules"
 : >"$root/modules.list"
+add_module() {
+	case $1 in
+	*.ko) set -- "$1" "$1" ;;
+	*)	set -- "$1" "$(find "${ATMQTT_VM_MODDIR:?modules by name need ATMQTT_VM_MODDIR}" \
+			-name "$(echo "$1" | tr _ -).ko" -o -name "$(echo "$1" | tr - _).ko" |
+			head -n1)"
+		[ -n "$2" ] || { echo "build-initramfs.sh: no module $1 in $ATMQTT_VM_MODDIR" >&2; exit 1; } ;;
+	esac
+	grep -qx "$(basename "$2")" "$root/modules.list" && return 0
+	for _dep in $(modinfo -F depends "$2" | tr , ' '); do
+		add_module "$_dep"
+	done
+	cp "$2" "$root/modules/"
+	basename "$2" >>"$root/modules.list"
+}
 for m in ${ATMQTT_VM_MODULES:-}; do
-	cp "$m" "$root/modules/"
-	basename "$m" >>"$root/modules.list"
+	add_module "$m"
 done
 for f in "$@"; do
 	case "$f" in
