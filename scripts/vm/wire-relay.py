@@ -35,7 +35,17 @@ def main():
     print("listening", flush=True)
     conns = [None, None]
     for i, ls in enumerate(lsocks):
-        conns[i], _ = ls.accept()
+        # QEMU connects as it starts: a relay left without one goes.
+        ls.settimeout(120)
+        try:
+            conns[i], _ = ls.accept()
+        except OSError:
+            for p in paths:
+                try:
+                    os.unlink(p)
+                except FileNotFoundError:
+                    pass
+            return
         conns[i].setblocking(False)
         ls.close()
         os.unlink(paths[i])
