@@ -72,7 +72,7 @@ vm_suite() {
 	shift 3
 	out=build/vm-check-$name.out
 	if ! ATMQTT_VM_ARCH=${vm_arch:-x86_64} ATMQTT_VM_WIRES=${vm_wires:-} \
-		ATMQTT_KERNEL=$image \
+		ATMQTT_VM_SERDEV=${vm_serdev:-} ATMQTT_KERNEL=$image \
 		sh scripts/vm/run.sh check "$ko" "$@" >"$out" 2>&1; then
 		vm_rc=1
 	else
@@ -125,6 +125,17 @@ for t in ${ATMQTT_ARM_TARGETS:-}; do
 		[ "$arch" = arm64 ] && vm_wires="uart usb"
 		# shellcheck disable=SC2086
 		vm_suite "$arch" "$image" "build/$arch/atmqtt.ko" $files
+		# The serdev transport: a modem in the board's device tree,
+		# below the PL011, bound at insmod (arm64: the boards).
+		if [ "$arch" = arm64 ]; then
+			echo "==> serdev: a modem in the $arch VM's device tree"
+			vm_serdev=1 vm_wires=uart
+			vm_suite "$arch-serdev" "$image" "build/$arch/atmqtt.ko" \
+				"build/$arch/tools/atmqtt/atmqtt" \
+				"build/$arch/tools/sim/atmqtt-sim" \
+				"build/$arch/selftests/serial/serdev_test.sh"
+			vm_serdev=
+		fi
 		vm_arch= vm_wires=
 	else
 		sed 's/^/# /' "build/cross-$arch.log" | tail -20

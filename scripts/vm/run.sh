@@ -129,13 +129,44 @@ if [ -n "${ATMQTT_VM_WIRES:-}" ]; then
 	serial="atmqtt.serial=${serial#,}"
 fi
 
+# ATMQTT_VM_SERDEV=1 (ARM, with the uart wire): the board's device tree as
+# QEMU builds it (dumpdtb, same memory and CPUs), with a modem node below
+# the PL011, so that atmqtt.ko's serdev driver binds the PL011 when it
+# loads: the PL011 is then no tty, and the FAR end (ttyS1) carries the
+# simulator.  The VM learns it as atmqtt.serdev=FAR.
+dtb=
+if [ -n "${ATMQTT_VM_SERDEV:-}" ]; then
+	case "$ATMQTT_VM_ARCH:$serial" in
+	x86_64:*|*:) echo "run.sh: ATMQTT_VM_SERDEV needs an ARM guest with the uart wire"
+		exit 1 ;;
+	esac
+	$qemu -smp "${ATMQTT_VM_SMP:-2}" -m 1024 -machine dumpdtb="$out/board.dtb" \
+		-display none -serial null >"$out/dumpdtb.log" 2>&1 ||
+		{ cat "$out/dumpdtb.log"; exit 1; }
+	pl011=$(dtc -q -I dtb -O dts "$out/board.dtb" |
+		sed -n 's/^\t\(pl011@[0-9a-f]*\) {$/\1/p' | head -n1)
+	[ -n "$pl011" ] || { echo "run.sh: no PL011 in the board's tree"; exit 1; }
+	{
+		dtc -q -I dtb -O dts "$out/board.dtb"
+		printf '&{/chosen} {\n\t/delete-property/ stdout-path;\n};\n'
+		printf '&{/%s} {\n\tmodem {\n' "$pl011"
+		printf '\t\tcompatible = "fibocom,nl668";\n'
+		printf '\t\tcurrent-speed = <115200>;\n\t};\n};\n'
+	} >"$out/board-modem.dts"
+	dtc -q -I dts -O dtb -o "$out/board-modem.dtb" "$out/board-modem.dts" ||
+		exit 1
+	dtb="-dtb $out/board-modem.dtb"
+	serial="atmqtt.serdev=${serial#*ttyAMA0:}"
+	serial=${serial%%,*}
+fi
+
 sh "$top/scripts/vm/build-initramfs.sh" "$out/initramfs-$mode.cpio.gz" "$@"
 
 echo "==> booting $(basename "$kernel") under ${qemu%% *} (TCG${icount:+, $icount}), mode $mode, timeout ${timeout}s"
 start=$(date +%s.%N)
 set +e
 timeout -k 5 "$timeout" $qemu -smp "${ATMQTT_VM_SMP:-2}" \
-	$icount ${ATMQTT_VM_QEMU_ARGS:-} -m 1024 $display $wires -no-reboot -kernel "$kernel" \
+	$icount ${ATMQTT_VM_QEMU_ARGS:-} -m 1024 $display $wires $dtb -no-reboot -kernel "$kernel" \
 	-initrd "$out/initramfs-$mode.cpio.gz" \
 	-append "console=$console loglevel=4 panic=-1 atmqtt.mode=$mode $serial ${ATMQTT_VM_APPEND:-}" \
 	</dev/null 2>&1 | stdbuf -oL tr -d '\r' | while IFS= read -r l; do
