@@ -230,4 +230,44 @@ if [ -z "$src" ]; then
 		tar -C /usr/src -xf "$tarball"
 	fi
 fi
+# Debian's kbuild (amd64's) reads the device tables of a module
+# (MODULE_DEVICE_TABLE) with amd64's structure sizes: modpost refuses a
+# 32-bit module that has one (struct of_device_id is 200 bytes there, 196
+# on armhf).  The armmp headers get a kbuild of their own: links to the
+# host's, but scripts/mod/modpost built from linux-source-6.1 with armhf's
+# device table offsets and ELF class, as a native kernel build makes it
+# (the headers' own kbuild rules do the work).  arm64's sizes are amd64's.
+for a in $arm_archs; do
+	[ "$a" = armhf ] || continue
+	k=$abi-armmp
+	dir=$cache/linux-headers-$k
+	[ -e "$dir/.atmqtt-modpost" ] && continue
+	[ -d /usr/src/linux-source-6.1/scripts/mod ] ||
+		{ echo "deps: no /usr/src/linux-source-6.1 for armhf's modpost"; exit 1; }
+	echo "deps: building modpost for $k"
+	w=$(mktemp -d)
+	mkdir -p "$w/scripts/mod"
+	ln -s /usr/src/linux-source-6.1/include "$w/include"
+	cp /usr/src/linux-source-6.1/scripts/mod/* "$w/scripts/mod/"
+	if ! make -s -C "$dir/usr/src/linux-headers-$k" ARCH=arm \
+		CROSS_COMPILE=arm-linux-gnueabihf- M="$w/scripts/mod" \
+		>"$w/log" 2>&1 || [ ! -x "$w/scripts/mod/modpost" ]; then
+		cat "$w/log"
+		rm -rf "$w"
+		echo "deps: cannot build modpost for $k"
+		exit 1
+	fi
+	kb=$dir$kbuild
+	$SUDO rm -rf "$kb"
+	$SUDO mkdir -p "$kb/scripts/mod"
+	for e in "$kbuild"/*; do
+		[ "${e##*/}" = scripts ] || $SUDO ln -s "$e" "$kb/"
+	done
+	for e in "$kbuild"/scripts/*; do
+		[ "${e##*/}" = mod ] || $SUDO ln -s "$e" "$kb/scripts/"
+	done
+	$SUDO cp "$w/scripts/mod/modpost" "$kb/scripts/mod/modpost"
+	rm -rf "$w"
+	$SUDO touch "$dir/.atmqtt-modpost"
+done
 echo "deps: ok"

@@ -115,8 +115,16 @@ for t in ${ATMQTT_ARM_TARGETS:-}; do
 		>"build/cross-$arch.log" 2>&1 &&
 	   image=$(sh scripts/kernel-image.sh "$kver" 2>>"build/cross-$arch.log"); then
 		echo "ok 1 cross_build_$arch" | tee -a "$log"
+		# armhf leaves out stress_test (80 s of its 4 minutes on a loaded
+		# 2-core machine): the lifecycle races it looks for are about the
+		# memory model, weakly ordered on arm64 as on armhf, and arm64
+		# and both x86 kernels run it.  ATMQTT_ARMHF_ALL=1 runs it too.
 		files=
 		for f in "$@"; do
+			case $arch:$f in
+			armhf:selftests/atmqtt/stress_test)
+				[ "${ATMQTT_ARMHF_ALL:-0}" = 1 ] || continue ;;
+			esac
 			files="$files build/$arch/$f"
 		done
 		echo "==> kselftests in the $arch VM, kernel $kver"
