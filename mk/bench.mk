@@ -1,7 +1,8 @@
 # make bench: the performance figures of Documentation/performance.rst.
 # The parser's cost on the host (callgrind, bench/Makefile), then one VM run
 # of atmqtt-bench (latency against a userspace baseline, throughput against
-# the line rate, memory per modem, 16 modems), the latency and round trip
+# the line rate, memory per modem, 16 modems, atmqtt-bridge against the CLI
+# path), the latency and round trip
 # workloads once more in a VM with 1 vCPU, and with the throughput workload
 # again on 1 vCPU with the guest's time counted in instructions (1 ns
 # each), then bench/report.sh: one
@@ -10,6 +11,7 @@ BENCH_BIN := bench/atmqtt-bench
 # bench_vm LOG: one VM run of the bench image, its console in LOG.
 bench_vm = ATMQTT_KVER=$(KVER) sh scripts/vm/run.sh bench \
 	build/ko-$(KVER)/atmqtt.ko tools/sim/atmqtt-sim $(BENCH_BIN) \
+	tools/atmqtt/atmqtt tools/bridge/atmqtt-bridge \
 	>$(1) 2>&1 || { tail -40 $(1); exit 1; }
 
 bench: deps

@@ -828,6 +828,7 @@ static void out_connect(struct bridge *b)
 		goto retry;
 	}
 	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+	mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
 	/* Nothing is written before mosquitto_loop_write(): the PUBACKs
 	 * wait for the modem (see the top of the file).
 	 */
@@ -1012,6 +1013,7 @@ static void in_connect(struct bridge *b)
 		goto retry;
 	}
 	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+	mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
 	if (b->c.local_username)
 		mosquitto_username_pw_set(m, b->c.local_username,
 					  b->c.local_password);
