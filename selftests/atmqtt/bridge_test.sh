@@ -17,7 +17,7 @@ PW=s3cret-Pw-4711
 mkdir -p $T/cloud
 n=0
 fails=0
-cases=15
+cases=16
 pids=
 
 echo "TAP version 13"
@@ -212,7 +212,27 @@ cat $T/cs $T/ls >$T/out
 	sleep 1 && [ "$(st echoes_dropped)" -ge 1 ]
 result $? both_out_once_echo_dropped
 
-# 8-12: the outage.  1..200 are being forwarded when the link breaks;
+# 8: a publish acknowledged too late (the cloud has the message, the
+# modem's +MQTTPUB comes after the module's urc timeout) is left to
+# mosquitto, which sends it again: one duplicate at the cloud, counted.
+urc_old=$(cat /sys/module/atmqtt/parameters/urc_timeout_ms)
+echo 1500 >/sys/module/atmqtt/parameters/urc_timeout_ms
+sleep 1.2
+retried0=$(st retried)
+sub $C gw42/up/dup 2 $T/d1 -v
+echo "delay pub 2500" >$T/ctl
+sleep 0.2
+mosquitto_pub -h $B -p $L -t lan/up/dup -q 1 -m "late ack"
+wait $subpid
+echo "$urc_old" >/sys/module/atmqtt/parameters/urc_timeout_ms
+sleep 1.2
+got $T/d1 >$T/out
+[ "$(grep -c "^gw42/up/dup late ack$" $T/out)" = 2 ] &&
+	[ "$(st retried)" = $((retried0 + 1)) ]
+result $? late_ack_sent_again_duplicate_counted
+
+# 9-13: the outage.  1..200 are being forwarded when the link breaks,
+# one of them in flight (the cloud has it, the modem has not said so);
 # 201..1200 (1000 messages) are published during the outage, and five
 # QoS 0 ones; the bridge restarts; the cloud comes back.
 : >$T/err
@@ -229,6 +249,10 @@ sleep 1
   done ) | mosquitto_pub -h $B -p $L -q 1 -t lan/up/seq -l 2>>$T/err &
 pub=$!
 wait_lines $T/seq 20 20
+# A publish is in flight when the link breaks: the cloud has it, its
+# +MQTTPUB is held back (it would keep the bridge waiting 30 s).
+echo "delay pub 5000" >$T/ctl
+sleep 0.5
 echo "break 1 2" >$T/ctl
 sleep 0.3
 kill $cloud
@@ -278,7 +302,7 @@ awk_check='
 	{ if ($1 == next_) next_++; else if ($1 < next_) dup++; else gap++ }
 	END { printf "%d %d %d %d\n", NR, next_ - 1, dup, gap }'
 i=0
-while [ $i -lt 120 ]; do
+while [ $i -lt 360 ]; do
 	set -- $(awk -v next_=1 "$awk_check" $T/seq)
 	[ "$2" -ge 1200 ] && break
 	sleep 0.5
@@ -295,14 +319,14 @@ result $? outage_all_delivered_in_order
 	[ "$(st lost_in)" = 0 ]
 result $? restarted_bridge_drained_the_queue
 
-# 13: nothing secret in the logs, the status, the check output
+# 14: nothing secret in the logs, the status, the check output
 atmqtt-bridge check -c $T/vmtest.conf >$T/out 2>&1
 ! grep -q "$PW" $T/bridge.log $T/status $T/status.outage $T/out &&
 	grep -q "link up" $T/bridge.log && grep -q "link down" $T/bridge.log &&
 	grep -q "remote_password is set" $T/out
 result $? logs_say_what_happened_nothing_secret
 
-# 14: bad configurations, refused naming the line, by check and by run
+# 15: bad configurations, refused naming the line, by check and by run
 printf '%s\n' "modem $tty" "address x" "topic a/#/b out 1" >$T/bad1.conf
 printf '%s\n' "modem $tty" "address x" "topic a" "keepalive_interval 900" \
 	>$T/bad2.conf
@@ -316,7 +340,7 @@ r2=$?
 	[ ! -e $T/bad.status ]
 result $? bad_configurations_refused_with_line
 
-# 15: a stop closes the modem's client and says so
+# 16: a stop closes the modem's client and says so
 kill $bridge
 wait $bridge
 brc=$?

@@ -30,6 +30,14 @@
  *   modem libatmqtt: one of the modem's clients, opened with the cloud's
  *         parameters and the kernel's reconnect policy on; its events say
  *         when the link breaks and when the policy has it back.
+ *
+ * A publish through the modem blocks this thread until the modem's
+ * +MQTTPUB; one in flight when the link breaks would wait for the module's
+ * urc_timeout_ms (30 s), since a +MQTTBREAK does not end it.  A second
+ * thread (the watcher) reads the BREAK events on a socket of its own and
+ * interrupts such a publish with SIGUSR1: the module returns -ECANCELED
+ * at once (it finishes the exchange itself) and the message is left to
+ * mosquitto like any other failed one.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,7 +46,9 @@
 #include <glob.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -139,6 +149,7 @@ struct bridge {
 	struct counters n;
 	bool dirty;
 	double status_at;
+	unsigned int status_failed;
 	double log_at;		/* per-message warnings: one a second */
 	unsigned long log_skipped;
 };
@@ -277,8 +288,12 @@ static void status_write(struct bridge *b)
 		return;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", b->status_path);
 	f = fopen(tmp, "w");
-	if (!f)
+	if (!f) {
+		if (!b->status_failed++)
+			logm(b, LOG_WARNING, "status file %s: %s", tmp,
+			     strerror(errno));
 		return;
+	}
 	fprintf(f, "name=%s\npid=%d\nstate=%s\nstate_seconds=%.0f\n",
 		b->c.name, (int)getpid(), link_names[b->link],
 		t - b->link_since);
@@ -434,6 +449,113 @@ static bool echo_take(struct bridge *b, const char *topic,
 	return false;
 }
 
+/* ---- the watcher -------------------------------------------------------- */
+
+static struct {
+	pthread_t main, thread;
+	bool started;
+	atomic_uint modem;
+	atomic_int client;
+	atomic_bool publishing;	/* the main thread is in modem_publish() */
+	atomic_bool broke;	/* ... and the link broke meanwhile */
+	atomic_bool stop;
+} watch;
+
+static void on_usr1(int sig)
+{
+	(void)sig;		/* only to interrupt the module's wait */
+}
+
+static int watch_event(const struct atmqtt_event *e, void *arg)
+{
+	(void)arg;
+	if (e->modem != atomic_load(&watch.modem) ||
+	    e->client != atomic_load(&watch.client))
+		return 0;
+	if (e->type == ATMQTT_EVT_BREAK ||
+	    (e->type == ATMQTT_EVT_RESULT && e->urc == ATMQTT_URC_CLOSE &&
+	     e->status == 1)) {
+		if (atomic_load(&watch.publishing)) {
+			atomic_store(&watch.broke, true);
+			pthread_kill(watch.main, SIGUSR1);
+		}
+	}
+	return 0;
+}
+
+static void *watch_run(void *arg)
+{
+	struct atmqtt_events *ev = arg;
+	struct pollfd p = { .fd = atmqtt_events_fd(ev), .events = POLLIN };
+
+	while (!atomic_load(&watch.stop)) {
+		if (poll(&p, 1, 100) > 0)
+			atmqtt_events_dispatch(ev, watch_event, NULL);
+		/* The signal may have come before the module's wait began. */
+		if (atomic_load(&watch.broke) && atomic_load(&watch.publishing))
+			pthread_kill(watch.main, SIGUSR1);
+	}
+	atmqtt_events_close(ev);
+	return NULL;
+}
+
+static int watch_start(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+	struct atmqtt_events *ev = atmqtt_events_open();
+	sigset_t set, old;
+	int err;
+
+	if (!ev)
+		return -errno;
+	err = atmqtt_events_filter(ev, ATMQTT_EVENT_BIT(ATMQTT_EVT_BREAK) |
+				   ATMQTT_EVENT_BIT(ATMQTT_EVT_RESULT));
+	if (err) {
+		atmqtt_events_close(ev);
+		return err;
+	}
+	sigaction(SIGUSR1, &sa, NULL);
+	watch.main = pthread_self();
+	/* The watcher takes no signal: they are the main thread's. */
+	sigfillset(&set);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	err = -pthread_create(&watch.thread, NULL, watch_run, ev);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		atmqtt_events_close(ev);
+		return err;
+	}
+	watch.started = true;
+	return 0;
+}
+
+static void watch_stop(void)
+{
+	if (!watch.started)
+		return;
+	atomic_store(&watch.stop, true);
+	pthread_join(watch.thread, NULL);
+	watch.started = false;
+}
+
+/* atmqtt_publish(), which the watcher ends when the link breaks. */
+static int modem_publish(struct bridge *b, const char *topic, int qos,
+			 int retain, const void *payload, size_t len,
+			 int *used, bool *broke)
+{
+	int err;
+
+	atomic_store(&watch.modem, b->modem);
+	atomic_store(&watch.client, b->c.client);
+	atomic_store(&watch.broke, false);
+	atomic_store(&watch.publishing, true);
+	err = atmqtt_publish(b->nl, b->modem, b->c.client, topic, qos, retain,
+			     payload, len, 0, used);
+	atomic_store(&watch.publishing, false);
+	*broke = atomic_load(&watch.broke);
+	return err;
+}
+
 /* ---- the modem --------------------------------------------------------- */
 
 static int client_state_cb(const struct atmqtt_client_info *c, void *arg)
@@ -485,7 +607,8 @@ static int modem_find(struct bridge *b, int *state)
 
 static void monitor_set(struct bridge *b, bool on);
 static void out_close(struct bridge *b);
-static void notify_state(struct bridge *b);
+static void notify_local(struct bridge *b);
+static void notify_remote(struct bridge *b, const char *v);
 
 static void link_set(struct bridge *b, enum link l)
 {
@@ -512,13 +635,16 @@ static void link_up(struct bridge *b, const char *how)
 	monitor_set(b, false);
 	b->out_at = now();
 	b->out_delay_ms = 0;
-	notify_state(b);
+	notify_local(b);
+	notify_remote(b, "1");
 }
 
 /* The link went away: stop taking messages, let mosquitto keep them. */
 static void link_down(struct bridge *b, enum link l, const char *why)
 {
-	if (b->link == LINK_UP) {
+	bool was_up = b->link == LINK_UP;
+
+	if (was_up) {
 		b->n.outages++;
 		b->down_since = now();
 		logm(b, LOG_WARNING, "link down (%s): QoS 1 and 2 messages wait in the local broker, QoS 0 ones are dropped",
@@ -527,7 +653,8 @@ static void link_down(struct bridge *b, enum link l, const char *why)
 	out_close(b);
 	link_set(b, l);
 	monitor_set(b, true);
-	notify_state(b);
+	if (was_up)
+		notify_local(b);
 }
 
 static void setup_retry(struct bridge *b, const char *what, int err)
@@ -650,26 +777,38 @@ static void check_client(struct bridge *b)
 	}
 }
 
-/* Notifications: "1" or "0", retained, locally and (unless local only)
- * through the modem.
+/* Notifications: the link's state, "1" or "0", retained, on the local
+ * broker ...
  */
-static void notify_state(struct bridge *b)
+static void notify_local(struct bridge *b)
 {
 	const char *v = b->link == LINK_UP ? "1" : "0";
 	mosquitto_property *props = NULL;
 
-	if (!b->c.notifications)
+	if (!b->c.notifications || !b->in || !b->in_up)
 		return;
-	if (b->in && b->in_up) {
-		mosquitto_property_add_string_pair(&props,
-			MQTT_PROP_USER_PROPERTY, MARKER, b->c.name);
-		mosquitto_publish_v5(b->in, NULL, b->c.notification_topic, 1, v,
-				     1, true, props);
-		mosquitto_property_free_all(&props);
-	}
-	if (b->link == LINK_UP && !b->c.notifications_local_only)
-		atmqtt_publish(b->nl, b->modem, b->c.client,
-			       b->c.notification_topic, 1, 1, v, 1, 0, NULL);
+	mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY,
+					   MARKER, b->c.name);
+	mosquitto_publish_v5(b->in, NULL, b->c.notification_topic, 1, v, 1,
+			     true, props);
+	mosquitto_property_free_all(&props);
+}
+
+/* ... and through the modem, while its client is open (its will says
+ * "0" when the link breaks).
+ */
+static void notify_remote(struct bridge *b, const char *v)
+{
+	bool broke;
+	int err;
+
+	if (!b->c.notifications || b->c.notifications_local_only)
+		return;
+	err = modem_publish(b, b->c.notification_topic, 1, 1, v, 1, NULL,
+			    &broke);
+	if (err)
+		logm(b, LOG_WARNING, "the remote notification: %s",
+		     nl_err(b, err));
 }
 
 /* ---- out: local -> modem ------------------------------------------------ */
@@ -682,6 +821,7 @@ static void out_message(struct mosquitto *m, void *arg,
 	char rtopic[ATMQTT_TOPIC_MAX + 1];
 	const struct rule *r;
 	int err, qos, used = 0, n;
+	bool broke;
 	uint64_t h;
 
 	(void)m;
@@ -715,9 +855,8 @@ static void out_message(struct mosquitto *m, void *arg,
 		return;
 	}
 	qos = msg->qos ? r->qos : 0;
-	err = atmqtt_publish(b->nl, b->modem, b->c.client, rtopic, qos,
-			     msg->retain, msg->payload, msg->payloadlen, 0,
-			     &used);
+	err = modem_publish(b, rtopic, qos, msg->retain, msg->payload,
+			    msg->payloadlen, &used, &broke);
 	if (!err) {
 		b->n.forwarded_out++;
 		if (b->n.backlog)
@@ -742,7 +881,7 @@ static void out_message(struct mosquitto *m, void *arg,
 	 * queue behind it for good.  Any other failure is the link's.
 	 */
 	h = msg_hash(msg->topic, msg->payload, msg->payloadlen);
-	if ((err == -EIO || err == -EREMOTEIO || err == -EINVAL) &&
+	if (!broke && (err == -EIO || err == -EREMOTEIO || err == -EINVAL) &&
 	    client_state(b) == ATMQTT_CLIENT_OPEN) {
 		b->fail_count = b->fail_hash == h ? b->fail_count + 1 : 1;
 		b->fail_hash = h;
@@ -756,8 +895,12 @@ static void out_message(struct mosquitto *m, void *arg,
 	}
 	b->nack = true;
 	b->n.retried++;
-	logm(b, LOG_WARNING, "publish on '%s' failed: %s; left to mosquitto, which sends it again",
-	     rtopic, nl_err(b, err));
+	if (broke)
+		logm(b, LOG_WARNING, "the link broke while publishing on '%s': left to mosquitto, which sends it again",
+		     rtopic);
+	else
+		logm(b, LOG_WARNING, "publish on '%s' failed: %s; left to mosquitto, which sends it again",
+		     rtopic, nl_err(b, err));
 }
 
 static void out_connected(struct mosquitto *m, void *arg, int rc, int flags,
@@ -916,13 +1059,17 @@ static void in_message(struct mosquitto *m, void *arg,
 		       const mosquitto_property *props)
 {
 	struct bridge *b = arg;
+	const struct rule *r;
 
 	(void)m;
 	b->dirty = true;
-	if (b->link == LINK_UP || ours(b, props) ||
-	    !out_rule(b, msg->topic, props))
+	if (b->link == LINK_UP || ours(b, props))
 		return;
-	if (msg->qos) {
+	r = out_rule(b, msg->topic, props);
+	if (!r)
+		return;
+	/* The out session takes a QoS 0 topic line's messages at QoS 0. */
+	if (msg->qos && r->qos) {
 		b->n.queued++;
 		b->n.backlog++;
 	} else {
@@ -980,7 +1127,7 @@ static void in_connected(struct mosquitto *m, void *arg, int rc, int flags,
 	     b->c.local_port);
 	if (b->link != LINK_UP)
 		monitor_set(b, true);
-	notify_state(b);
+	notify_local(b);
 }
 
 static void in_disconnected(struct mosquitto *m, void *arg, int rc,
@@ -1249,8 +1396,13 @@ static int run(struct bridge *b)
 	/* Listen before opening: no break goes unseen. */
 	b->ev = atmqtt_events_open();
 	if (!b->ev || (err = atmqtt_events_filter(b->ev, types))) {
-		logm(b, LOG_ERR, "the atmqtt events: %s (CAP_NET_ADMIN is needed)",
+		logm(b, LOG_ERR, "the atmqtt events: %s (they need CAP_NET_ADMIN, and a kernel that can ask it of a group's members: 6.1.66, 6.7 or later)",
 		     strerror(b->ev ? -err : errno));
+		return 1;
+	}
+	err = watch_start();
+	if (err) {
+		logm(b, LOG_ERR, "the watcher: %s", strerror(-err));
 		return 1;
 	}
 	mosquitto_lib_init();
@@ -1277,6 +1429,7 @@ static int run(struct bridge *b)
 			setup(b);
 		if (b->link == LINK_DOWN && b->check_at && t >= b->check_at)
 			check_client(b);
+		t = now();
 		if (!b->in && t >= b->in_at)
 			in_connect(b);
 		if (b->link == LINK_UP && !b->out && t >= b->out_at)
@@ -1343,14 +1496,15 @@ static int run(struct bridge *b)
 	     (unsigned long long)b->n.outages);
 	notify("STOPPING=1");
 	out_close(b);
+	if (b->link == LINK_UP)
+		notify_remote(b, "0");
 	if (b->link != LINK_NOMODEM) {
-		b->link = LINK_STOPPED;
-		notify_state(b);
 		atmqtt_client_policy(b->nl, b->modem, b->c.client, 0, 0, 0);
 		atmqtt_client_close(b->nl, b->modem, b->c.client);
 	}
 	b->link = LINK_STOPPED;
 	b->link_since = now();
+	notify_local(b);
 	if (b->in) {
 		flush_writes(b->in);
 		mosquitto_disconnect(b->in);
@@ -1362,6 +1516,7 @@ static int run(struct bridge *b)
 	b->monitor = false;
 	status_write(b);
 	mosquitto_lib_cleanup();
+	watch_stop();
 	atmqtt_events_close(b->ev);
 	atmqtt_nl_close(b->nl);
 	return 0;
