@@ -990,29 +990,24 @@ static bool file_has(const char *path, const char *line)
 	return found;
 }
 
-/* CPU seconds (user and system) a process used so far; *user: of which
- * in userspace.
+/* CPU seconds (user and system) a process used so far, to the
+ * nanosecond (schedstat: the tick-based /proc/<pid>/stat is too coarse for
+ * the instruction-timed run).
  */
-static double proc_cpu(pid_t pid, double *user)
+static double proc_cpu(pid_t pid)
 {
-	unsigned long long ut = 0, st = 0;
-	char path[64], buf[1024], *p;
+	unsigned long long ns = 0;
+	char path[64];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
 	f = fopen(path, "r");
 	if (!f)
 		return 0;
-	p = fgets(buf, sizeof(buf), f);
+	if (fscanf(f, "%llu", &ns) != 1)
+		ns = 0;
 	fclose(f);
-	/* after "(comm)": state ppid ... utime (14th field) stime */
-	p = p ? strrchr(buf, ')') : NULL;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			 &ut, &st) != 2)
-		return 0;
-	if (user)
-		*user = ut / (double)sysconf(_SC_CLK_TCK);
-	return (ut + st) / (double)sysconf(_SC_CLK_TCK);
+	return ns / 1e9;
 }
 
 /* CPU seconds (user and system) this thread used so far. */
@@ -1066,7 +1061,7 @@ static void bench_bridge(struct atmqtt_nl *nl, int samples)
 	const char *const *topic;
 	const char *ltopic;
 	char payload[32];
-	double t0, t1, tp[3], cpu_br, cpu_br_user = 0, cpu_mq, cpu_self;
+	double t0, t1, tp[3], cpu_br, cpu_mq, cpu_self;
 	FILE *f;
 	int i, j, k, n;
 
@@ -1151,8 +1146,8 @@ static void bench_bridge(struct atmqtt_nl *nl, int samples)
 
 		cloud_reset(&c, topic[j]);
 		cloud_expect(&c, topic[j], count - 1);
-		cpu_br = proc_cpu(br_pid, &cpu_br_user);
-		cpu_mq = proc_cpu(mq_pid, NULL);
+		cpu_br = proc_cpu(br_pid);
+		cpu_mq = proc_cpu(mq_pid);
 		cpu_self = thread_cpu();
 		t0 = now_us();
 		for (i = 0; i < count; i++) {
@@ -1176,17 +1171,13 @@ static void bench_bridge(struct atmqtt_nl *nl, int samples)
 			 * message (the kernel's work for the bridge's
 			 * requests counts as its system time).
 			 */
-			double user;
-
-			printf("BENCH br_tp_bridge_cpu_us %.0f\n",
-			       (proc_cpu(br_pid, &user) - cpu_br) * 1e6 / count);
-			printf("BENCH br_tp_bridge_cpu_user_us %.0f\n",
-			       (user - cpu_br_user) * 1e6 / count);
-			printf("BENCH br_tp_local_broker_cpu_us %.0f\n",
-			       (proc_cpu(mq_pid, NULL) - cpu_mq) * 1e6 / count);
+			printf("BENCH br_tp_bridge_cpu_us %.1f\n",
+			       (proc_cpu(br_pid) - cpu_br) * 1e6 / count);
+			printf("BENCH br_tp_local_broker_cpu_us %.1f\n",
+			       (proc_cpu(mq_pid) - cpu_mq) * 1e6 / count);
 		} else if (j == 2) {
 			/* The same requests made by this thread. */
-			printf("BENCH br_tp_lib_cpu_us %.0f\n",
+			printf("BENCH br_tp_lib_cpu_us %.1f\n",
 			       (thread_cpu() - cpu_self) * 1e6 / count);
 		}
 		pthread_mutex_lock(&c.lock);
