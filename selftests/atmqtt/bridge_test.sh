@@ -15,6 +15,7 @@ C=1885
 T=/tmp/bridge.$$
 PW=s3cret-Pw-4711
 mkdir -p $T/cloud
+t_start=$(date +%s)
 n=0
 fails=0
 cases=16
@@ -354,5 +355,6 @@ wait $att 2>/dev/null
 kill $sim 2>/dev/null
 wait 2>/dev/null
 rm -rf $T
+echo "# bridge_test.sh took $(($(date +%s) - t_start)) s"
 echo "# Totals: pass:$((n - fails)) fail:$fails skip:0"
 [ $fails = 0 ] && [ $n = $cases ]
