@@ -32,10 +32,11 @@ arm_kver = $(patsubst %-amd64,%-$(if $(filter armhf,$(1)),armmp,arm64),$(KVER_61
 ARM_TARGETS := $(foreach a,$(ATMQTT_ARM_ARCHS),$(a):$(call arm_kver,$(a)))
 
 # What goes into the VM image (all of it built by `all`).
-VM_FILES = tools/atmqtt/atmqtt tools/sim/atmqtt-sim \
+VM_FILES = tools/atmqtt/atmqtt tools/sim/atmqtt-sim tools/bridge/atmqtt-bridge \
 	   selftests/atmqtt/atmqtt_test selftests/atmqtt/commands_test \
 	   selftests/atmqtt/bounds_test selftests/atmqtt/cli_test.sh \
 	   selftests/atmqtt/stress_test selftests/atmqtt/fault_test \
+	   selftests/atmqtt/bridge_test.sh \
 	   build/ynl/atmqtt-ynl-test selftests/ynl/ynl_test.sh \
 	   selftests/serial/serial_test.sh selftests/serial/serdev_test.sh
 
@@ -72,9 +73,10 @@ lib:
 	$(MAKE) -C lib
 
 tools: lib
-	@echo "==> building the atmqtt CLI and atmqtt-sim"
+	@echo "==> building the atmqtt CLI, atmqtt-sim and atmqtt-bridge"
 	$(MAKE) -C tools/atmqtt
 	$(MAKE) -C tools/sim
+	$(MAKE) -C tools/bridge
 
 selftests: lib
 	@echo "==> building the kselftests"
@@ -139,6 +141,7 @@ clean:
 	$(MAKE) -C lib clean
 	$(MAKE) -C tools/atmqtt clean
 	$(MAKE) -C tools/sim clean
+	$(MAKE) -C tools/bridge clean
 	-$(MAKE) -C selftests/atmqtt clean
 	-$(MAKE) -C selftests/unit clean
 	rm -rf build

@@ -163,6 +163,39 @@ if [ -n "$logi" ]; then
 		"us per pair (1000 instructions each)" "$(vali rt_pty_us)" us "" ""
 fi
 
+# 7. atmqtt-bridge against the CLI path: QoS 1, to the cloud's subscriber
+#    (local mosquitto -> bridge -> modem -> cloud; atmqtt pub per message;
+#    atmqtt_publish() in the program), the same run, sampled in turn; on 2
+#    vCPUs, and on 1 vCPU instruction-timed.  br_rows LOG PREFIX VAL SUFFIX
+br_rows() {
+	for s in bridge cli lib; do
+		awk -v s="br-$s" '$1 == "LAT" && $2 == s { print $3 }' "$1" |
+			sort -n >"$dir/$2-br-$s.txt"
+	done
+	[ -s "$dir/$2-br-bridge.txt" ] || return 0
+	for p in 50 99; do
+		b=$(pct "$dir/$2-br-bridge.txt" $p)
+		c=$(pct "$dir/$2-br-cli.txt" $p)
+		l=$(pct "$dir/$2-br-lib.txt" $p)
+		r=$(awk -v b="$b" -v c="$c" 'BEGIN { if (c + 0 == 0) print "nan"; else printf "%.2f", b / c }')
+		row "bridge: latency to the cloud subscriber p$p (QoS 1)$4" \
+			"bridge/CLI ($b us through local mosquitto and atmqtt-bridge / $c us by atmqtt pub; libatmqtt alone $l us; n=$(wc -l <"$dir/$2-br-bridge.txt"))" \
+			"$r" ratio "" ""
+	done
+	b=$($3 br_tp_bridge_msgs)
+	c=$($3 br_tp_cli_msgs)
+	l=$($3 br_tp_lib_msgs)
+	r=$(calc "%.2f" "$b / $c")
+	row "bridge: messages/s to the cloud subscriber (QoS 1)$4" \
+		"bridge/CLI ($b msg/s: $($3 br_tp_bridge_n) published at once locally; $($3 br_tp_bridge_got) received; in order: $($3 br_tp_bridge_in_order) / $c msg/s: $($3 br_tp_cli_n) atmqtt pub in a row; libatmqtt alone $l msg/s)" \
+		"$r" ratio "" ""
+	row "bridge: CPU time per message forwarded$4" \
+		"atmqtt-bridge's (the kernel's work for its requests and its TCP included; libatmqtt alone: $($3 br_tp_lib_cpu_us) us; the local mosquitto: $($3 br_tp_local_broker_cpu_us) us)" \
+		"$($3 br_tp_bridge_cpu_us)" us "" ""
+}
+br_rows "$log" lat val ""
+[ -z "$logi" ] || br_rows "$logi" lati vali " (1 vCPU instruction-timed)"
+
 # The table, and JSON of the same rows.
 {
 	echo "| workload | figure | value | goal | met |"

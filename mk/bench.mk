@@ -1,15 +1,17 @@
 # make bench: the performance figures of Documentation/performance.rst.
 # The parser's cost on the host (callgrind, bench/Makefile), then one VM run
 # of atmqtt-bench (latency against a userspace baseline, throughput against
-# the line rate, memory per modem, 16 modems), the latency and round trip
-# workloads once more in a VM with 1 vCPU, and with the throughput workload
-# again on 1 vCPU with the guest's time counted in instructions (1 ns
-# each), then bench/report.sh: one
+# the line rate, memory per modem, 16 modems, atmqtt-bridge against the CLI
+# path), the latency and round trip
+# workloads once more in a VM with 1 vCPU, and with the throughput and
+# bridge workloads again on 1 vCPU with the guest's time counted in
+# instructions (1 ns each), then bench/report.sh: one
 # markdown table, CSV, JSON and plots under bench/results/.
 BENCH_BIN := bench/atmqtt-bench
 # bench_vm LOG: one VM run of the bench image, its console in LOG.
 bench_vm = ATMQTT_KVER=$(KVER) sh scripts/vm/run.sh bench \
 	build/ko-$(KVER)/atmqtt.ko tools/sim/atmqtt-sim $(BENCH_BIN) \
+	tools/atmqtt/atmqtt tools/bridge/atmqtt-bridge \
 	>$(1) 2>&1 || { tail -40 $(1); exit 1; }
 
 bench: deps
@@ -26,9 +28,9 @@ bench-run:
 	@ATMQTT_VM_SMP=1 \
 		ATMQTT_VM_APPEND="$${ATMQTT_VM_APPEND:-} atmqtt.bench_workloads=latency,roundtrip" \
 		$(call bench_vm,bench/results/vm-1cpu.log)
-	@echo "==> latency, round trip and throughput on 1 vCPU timed by instruction counts (qemu -icount)"
+	@echo "==> latency, round trip, throughput and the bridge on 1 vCPU timed by instruction counts (qemu -icount)"
 	@ATMQTT_VM_SMP=1 ATMQTT_VM_ICOUNT=0 \
-		ATMQTT_VM_APPEND="$${ATMQTT_VM_APPEND:-} atmqtt.bench_workloads=latency,roundtrip,throughput" \
+		ATMQTT_VM_APPEND="$${ATMQTT_VM_APPEND:-} atmqtt.bench_workloads=latency,roundtrip,throughput,bridge" \
 		$(call bench_vm,bench/results/vm-icount.log)
 	@sh bench/report.sh bench/results
 

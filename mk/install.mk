@@ -1,8 +1,9 @@
 # Installation (included by the top Makefile).
 #   make install [PREFIX=/usr/local] [DESTDIR=]   userspace, headers, man
 #                                                 pages, pkg-config, systemd
-#                                                 unit, udev example,
-#                                                 completion
+#                                                 units, udev example, the
+#                                                 bridge's example
+#                                                 configuration, completion
 #   make uninstall                                the same files, removed
 #   make modules_install [KVER=] [INSTALL_MOD_PATH=]  the module, then depmod
 #   make man                                      build/man/*.[138]
@@ -13,6 +14,7 @@ SBINDIR ?= $(PREFIX)/sbin
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
 DOCDIR ?= $(PREFIX)/share/doc/atmqtt
 COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION := $(shell cat VERSION)
@@ -31,7 +33,13 @@ build/atmqtt-attach@.service: systemd/atmqtt-attach@.service FORCE
 	@mkdir -p build
 	sed -e 's|@SBINDIR@|$(SBINDIR)|' $< >$@
 
-install: lib tools man build/libatmqtt.pc build/atmqtt-attach@.service
+build/atmqtt-bridge@.service: systemd/atmqtt-bridge@.service FORCE
+	@mkdir -p build
+	sed -e 's|@SBINDIR@|$(SBINDIR)|' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|' \
+	    $< >$@
+
+install: lib tools man build/libatmqtt.pc build/atmqtt-attach@.service \
+	 build/atmqtt-bridge@.service
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux \
 		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
@@ -47,11 +55,16 @@ install: lib tools man build/libatmqtt.pc build/atmqtt-attach@.service
 		$(DESTDIR)$(INCLUDEDIR)/linux/atmqtt.h
 	$(INSTALL) -m 755 tools/atmqtt/atmqtt $(DESTDIR)$(SBINDIR)/
 	$(INSTALL) -m 755 tools/sim/atmqtt-sim $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 755 tools/bridge/atmqtt-bridge $(DESTDIR)$(SBINDIR)/
 	$(INSTALL) -m 644 build/man/atmqtt.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 644 build/man/atmqtt-sim.1 $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -m 644 build/man/libatmqtt.3 $(DESTDIR)$(MANDIR)/man3/
+	$(INSTALL) -m 644 build/man/atmqtt-bridge.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 644 build/atmqtt-attach@.service $(DESTDIR)$(UNITDIR)/
+	$(INSTALL) -m 644 build/atmqtt-bridge@.service $(DESTDIR)$(UNITDIR)/
 	$(INSTALL) -m 644 udev/78-atmqtt.rules $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 644 tools/bridge/example.conf \
+		$(DESTDIR)$(DOCDIR)/atmqtt-bridge.conf.example
 	$(INSTALL) -m 644 completion/atmqtt.bash $(DESTDIR)$(COMPDIR)/atmqtt
 
 uninstall:
@@ -62,6 +75,10 @@ uninstall:
 	      $(DESTDIR)$(INCLUDEDIR)/atmqtt.h \
 	      $(DESTDIR)$(INCLUDEDIR)/linux/atmqtt.h \
 	      $(DESTDIR)$(SBINDIR)/atmqtt $(DESTDIR)$(BINDIR)/atmqtt-sim \
+	      $(DESTDIR)$(SBINDIR)/atmqtt-bridge \
+	      $(DESTDIR)$(MANDIR)/man8/atmqtt-bridge.8 \
+	      $(DESTDIR)$(UNITDIR)/atmqtt-bridge@.service \
+	      $(DESTDIR)$(DOCDIR)/atmqtt-bridge.conf.example \
 	      $(DESTDIR)$(MANDIR)/man8/atmqtt.8 \
 	      $(DESTDIR)$(MANDIR)/man1/atmqtt-sim.1 \
 	      $(DESTDIR)$(MANDIR)/man3/libatmqtt.3 \

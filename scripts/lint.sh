@@ -57,13 +57,14 @@ userspace() {
 	mkdir -p "$dir"
 	cp -r include kernel lib tools selftests bench VERSION "$dir/"
 	rm -rf "$dir/bench/results"
-	for sub in lib tools/atmqtt tools/sim selftests/unit bench; do
+	for sub in lib tools/atmqtt tools/sim tools/bridge selftests/unit bench; do
 		make -s -C "$dir/$sub" clean >/dev/null 2>&1
 	done
 	{
 		make -s -C "$dir/lib" CC="$cc" &&
 		make -s -C "$dir/tools/atmqtt" CC="$cc" atmqtt &&
 		make -s -C "$dir/tools/sim" CC="$cc" &&
+		make -s -C "$dir/tools/bridge" CC="$cc" &&
 		make -s -C "$dir/selftests/unit" CC="$cc" atp_test atp_dump &&
 		make -s -C "$dir/bench" CC="$cc" atp_bench atmqtt-bench insns.so &&
 		make -s -C "$dir/selftests/atmqtt" CC="$cc" KSFT_DIR="$KSFT"
@@ -82,6 +83,7 @@ scan-build --use-cc="$SCAN_CC" --status-bugs -o "$work/scan" \
 	sh -c "make -s -C '$work/clang/lib' clean all &&
 	       make -s -C '$work/clang/tools/atmqtt' clean atmqtt &&
 	       make -s -C '$work/clang/tools/sim' clean atmqtt-sim &&
+	       make -s -C '$work/clang/tools/bridge' clean atmqtt-bridge &&
 	       make -s -C '$work/clang/bench' clean atp_bench atmqtt-bench insns.so" \
 	>"$work/scan.log" 2>&1
 if [ $? -ne 0 ]; then

@@ -22,3 +22,4 @@ gen() {	# gen NAME SECTION "description" SOURCE.rst
 gen atmqtt 8 "MQTT clients of AT-command cellular modems, through the kernel" cli.rst
 gen atmqtt-sim 1 "Fibocom MQTT AT modem simulator on a pty" simulator.rst
 gen libatmqtt 3 "C library for the atmqtt generic netlink family" libatmqtt.rst
+gen atmqtt-bridge 8 "bridge a local mosquitto to the cloud through a modem's MQTT client" bridge.rst

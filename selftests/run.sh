@@ -63,6 +63,15 @@ else
 	echo "not ok 1 lib_and_cli_host_checks" | tee -a "$log"
 fi
 
+# atmqtt-bridge's configuration parser: every refusal names its line
+# (tools/bridge/tests/conf.sh, KTAP).
+echo "==> host tests of atmqtt-bridge's configuration"
+make -s -C tools/bridge check >build/bridge-conf.out 2>&1
+grep -E "^(not )?ok |^# Totals" build/bridge-conf.out
+grep -E "^(not )?ok [0-9]+ " build/bridge-conf.out >>"$log"
+grep -qE "^# Totals: " build/bridge-conf.out ||
+	{ tail -5 build/bridge-conf.out; echo "not ok 1 bridge_conf_host_checks" | tee -a "$log"; }
+
 # vm_suite NAME IMAGE KO FILE...: the kselftests in a VM booting IMAGE with
 # the module KO; a VM that fails without a failing test counts as one.
 # vm_arch: the VM's architecture (scripts/vm/run.sh's ATMQTT_VM_ARCH);

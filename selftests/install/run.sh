@@ -63,13 +63,21 @@ rc=$?
 result $rc pkg_config_build_and_link
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 
-# The unit, pointed at the staged binary (verify checks that it exists).
-mkdir -p "$stage/units"
+# The units, pointed at the staged binaries (verify checks that they
+# exist); the bridge's with the staged example as its configuration.
+mkdir -p "$stage/units" "$stage/etc/atmqtt/bridge"
+cp tools/bridge/example.conf "$stage/etc/atmqtt/bridge/cloud.conf"
+for u in atmqtt-attach@ atmqtt-bridge@; do
+	sed -e "s|@SBINDIR@|$D$P/sbin|" -e "s|@SYSCONFDIR@|$stage/etc|" \
+		systemd/$u.service >"$stage/units/$u.service"
+done
 unit=$stage/units/atmqtt-attach@.service
-sed "s|@SBINDIR@|$D$P/sbin|" systemd/atmqtt-attach@.service >"$unit"
 (cd "$stage/units" &&
-	systemd-analyze verify --man=no ./atmqtt-attach@ttyUSB2.service) \
-	>"$stage/verify.log" 2>&1 && [ ! -s "$stage/verify.log" ]
+	systemd-analyze verify --man=no ./atmqtt-attach@ttyUSB2.service &&
+	systemd-analyze verify --man=no ./atmqtt-bridge@cloud.service) \
+	>"$stage/verify.log" 2>&1 && [ ! -s "$stage/verify.log" ] &&
+	"$D$P/sbin/atmqtt-bridge" check -c "$stage/etc/atmqtt/bridge/cloud.conf" \
+		>/dev/null 2>>"$stage/verify.log"
 rc=$?
 sed 's/^/# /' "$stage/verify.log"
 result $rc systemd_analyze_verify
@@ -152,7 +160,8 @@ else
 fi
 
 rc=0
-for m in man8/atmqtt.8 man1/atmqtt-sim.1 man3/libatmqtt.3; do
+for m in man8/atmqtt.8 man1/atmqtt-sim.1 man3/libatmqtt.3 \
+	 man8/atmqtt-bridge.8; do
 	MANWIDTH=80 man -l "$D$P/share/man/$m" 2>"$stage/man.err" |
 		grep -q "^NAME" && [ ! -s "$stage/man.err" ] ||
 		{ echo "# $m does not render"; rc=1; }
