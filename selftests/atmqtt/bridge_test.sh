@@ -49,6 +49,16 @@ wait_st() {
 	done
 	[ "$(st "$1")" = "$2" ]
 }
+# wait_ge KEY N SECONDS: until the status's KEY is at least N (the status
+# file is rewritten at most once a second, and later under load)
+wait_ge() {
+	i=0
+	while [ "$(st "$1")" -lt "$2" ] 2>/dev/null && [ $i -lt $(($3 * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(st "$1")" -ge "$2" ] 2>/dev/null
+}
 # wait_lines FILE N SECONDS: until FILE has N lines
 wait_lines() {
 	i=0
@@ -316,7 +326,8 @@ cp $T/status $T/out
 [ "$2" = 1200 ] && [ "$4" = 0 ]
 result $? outage_all_delivered_in_order
 
-[ "$(st forwarded_out)" -ge 1000 ] && [ "$(st outages)" = 0 ] &&
+wait_ge forwarded_out 1000 15 && cp $T/status $T/out &&
+	[ "$(st outages)" = 0 ] &&
 	[ "$(st lost_in)" = 0 ]
 result $? restarted_bridge_drained_the_queue
 
