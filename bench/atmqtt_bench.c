@@ -9,7 +9,9 @@
  *	throughput against the line rate, scale (and exchange, only when
  *	named: the throughput of 1024 bytes at 921600 baud, the simulator
  *	tracing its I/O, for make bench-profile).  -t marks each sample of
- *	the publish latency in ftrace's trace_marker.  Prints
+ *	the publish latency in ftrace's trace_marker; with the workload
+ *	mark-rx named too, each sample of the receive latency instead
+ *	(make bench-insns counts the instructions between the marks).  Prints
  *	"BENCH <key> <value>" and "LAT <series> <us>" lines for
  *	bench/report.sh.
  *   atmqtt-bench agent-kernel HANDLE TOPIC_PREFIX
@@ -467,6 +469,14 @@ struct lat_side {
  */
 #define LAT_QUIET_US 1000
 
+/*
+ * -t: ftrace's trace_marker, around each publish sample for
+ * bench/phases.py (make bench-profile) and bench/insns.so (make
+ * bench-insns), or with mark-rx around each receive sample instead.
+ */
+static int trace_fd = -1;
+static bool mark_rx;
+
 /* mosquitto -> the agent's "M" line; prints LAT <name>-rx when counted. */
 static void lat_rx(struct lat_side *s, struct mosquitto *mq, int i)
 {
@@ -476,18 +486,20 @@ static void lat_rx(struct lat_side *s, struct mosquitto *mq, int i)
 
 	snprintf(want, sizeof(want), "M %s\n", payload);
 	usleep(LAT_QUIET_US);
+	if (trace_fd >= 0 && mark_rx)
+		dprintf(trace_fd, "RXSTART %s %d", s->name, i);
 	t0 = now_us();
 	mosquitto_publish(mq, NULL, s->topic_in, n, payload, 0, false);
 	do {
 		if (agent_wait(&s->ag, "M ", line, sizeof(line)))
 			die("%s: agent gone", s->name);
 	} while (strcmp(line, want));
+	if (trace_fd >= 0 && mark_rx)
+		dprintf(trace_fd, "RXDONE %s %d", s->name, i);
 	if (i >= 0)
 		printf("LAT %s-rx %.1f\n", s->name, now_us() - t0);
 }
 
-/* -t: ftrace's trace_marker, for bench/phases.py (make bench-profile). */
-static int trace_fd = -1;
 
 /* "P 16" -> the agent's "D 0" once +MQTTPUB: 1,1 came. */
 static void lat_pub(struct lat_side *s, int i)
@@ -496,7 +508,7 @@ static void lat_pub(struct lat_side *s, int i)
 	double t0;
 
 	usleep(LAT_QUIET_US);
-	if (trace_fd >= 0)
+	if (trace_fd >= 0 && !mark_rx)
 		dprintf(trace_fd, "PUBSTART %s %d", s->name, i);
 	t0 = now_us();
 	fprintf(s->ag.in, "P 16\n");
@@ -507,7 +519,7 @@ static void lat_pub(struct lat_side *s, int i)
 		die("%s: publish failed: %s", s->name, line);
 	if (i >= 0)
 		printf("LAT %s-pub %.1f\n", s->name, now_us() - t0);
-	if (trace_fd >= 0)
+	if (trace_fd >= 0 && !mark_rx)
 		dprintf(trace_fd, "PUBDONE %s %d", s->name, i);
 }
 
@@ -976,7 +988,7 @@ static void bench_roundtrip(struct atmqtt_nl *nl)
 /* -w: the workloads to run, comma-separated; all of them by default. */
 static const char *const workloads[] = {
 	"memory", "latency", "latency-kernel", "latency-user", "throughput",
-	"scale", "roundtrip", "exchange",
+	"scale", "roundtrip", "exchange", "mark-rx",
 };
 
 static bool wanted(const char *list, const char *w)
@@ -998,7 +1010,8 @@ static void usage(void)
 	    "  workloads: memory latency throughput scale roundtrip;\n"
 	    "  latency-kernel and latency-user run one side of the latency\n"
 	    "  test alone; exchange (only when named) traces 1024 bytes at\n"
-	    "  921600 baud for make bench-profile");
+	    "  921600 baud for make bench-profile; mark-rx: -t marks the\n"
+	    "  receive samples, not the publish samples");
 }
 
 int main(int argc, char **argv)
@@ -1050,6 +1063,7 @@ int main(int argc, char **argv)
 				usage();
 		}
 	}
+	mark_rx = only && wanted(only, "mark-rx");
 	signal(SIGPIPE, SIG_IGN);
 	mosquitto_lib_init();
 	nl = atmqtt_nl_open();

@@ -57,17 +57,19 @@ bench-profile-run:
 
 .PHONY: bench-profile bench-profile-run
 
-# make bench-insns: the instructions of one publish sample, by function, of
+# make bench-insns: the instructions of one latency sample, by function, of
 # each side of the latency test alone and of both sampled in turn, counted
-# by qemu's insns.so plugin (bench/insns.c) in instruction-timed VMs:
+# by qemu's insns.so plugin (bench/insns.c) in instruction-timed VMs, for
+# the publish and the receive samples (INSNS_DIRS="pub rx"):
 # bench/results/insns.txt.
 INSNS_SAMPLES ?= 300
+INSNS_DIRS ?= pub rx
 bench-insns: deps
 	$(after_deps)
 bench-insns-run:
 	@$(MAKE) --no-print-directory all modules KVERS=$(KVER)
 	@$(MAKE) --no-print-directory -s -C bench atmqtt-bench insns.so
 	@mkdir -p bench/results
-	@sh bench/insns.sh $(KVER) $(INSNS_SAMPLES)
+	@sh bench/insns.sh $(KVER) $(INSNS_SAMPLES) "$(INSNS_DIRS)"
 
 .PHONY: bench-insns bench-insns-run
