@@ -10,12 +10,34 @@ KVERS ?= $(strip $(KVER_61) $(KVER_612))
 KDIR ?= /lib/modules/$(KVER)/build
 KSRC ?= /usr/src/linux-source-6.1
 
+# Cross-building the user-space code (lib, tools, selftests) for a board:
+# CROSS is a Debian cross compiler's prefix (CROSS=aarch64-linux-gnu-,
+# CROSS=arm-linux-gnueabihf-), and libnl and libmosquitto are the foreign
+# architecture's, installed through multiarch (Documentation/install.rst).
+# The module cross-builds with kbuild's own ARCH and CROSS_COMPILE:
+#   make module ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...
+CROSS ?=
+ifneq ($(CROSS),)
+export CC := $(CROSS)gcc
+export AR := $(CROSS)ar
+export PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(patsubst %-,%,$(CROSS))/pkgconfig:/usr/share/pkgconfig pkg-config
+endif
+
+# The ARM kernels make check also builds for and boots (Debian's 6.1 of the
+# same ABI as KVER_61, flavours arm64 and armmp; scripts/deps.sh fetches
+# them), each as ARCH:KVER.  ATMQTT_ARM_ARCHS chooses among arm64 and armhf
+# (both by default; "" for none).
+ATMQTT_ARM_ARCHS ?= arm64 armhf
+arm_kver = $(patsubst %-amd64,%-$(if $(filter armhf,$(1)),armmp,arm64),$(KVER_61))
+ARM_TARGETS := $(foreach a,$(ATMQTT_ARM_ARCHS),$(a):$(call arm_kver,$(a)))
+
 # What goes into the VM image (all of it built by `all`).
 VM_FILES = tools/atmqtt/atmqtt tools/sim/atmqtt-sim \
 	   selftests/atmqtt/atmqtt_test selftests/atmqtt/commands_test \
 	   selftests/atmqtt/bounds_test selftests/atmqtt/cli_test.sh \
 	   selftests/atmqtt/stress_test selftests/atmqtt/fault_test \
-	   build/ynl/atmqtt-ynl-test selftests/ynl/ynl_test.sh
+	   build/ynl/atmqtt-ynl-test selftests/ynl/ynl_test.sh \
+	   selftests/serial/serial_test.sh
 
 all: module lib tools selftests ynl
 
@@ -78,7 +100,16 @@ demo-run: all
 check: deps
 	$(after_deps)
 check-run: all modules
-	@ATMQTT_KVERS="$(KVERS)" sh selftests/run.sh $(VM_FILES)
+	@ATMQTT_KVERS="$(KVERS)" ATMQTT_ARM_TARGETS="$(ARM_TARGETS)" \
+		sh selftests/run.sh $(VM_FILES)
+
+# Everything the VM runs, cross-built for each ARM target into build/ARCH/
+# (scripts/cross-build.sh; the YNL client from the code make ynl generated);
+# make check does this itself.
+cross:
+	@for t in $(ARM_TARGETS); do \
+		sh scripts/cross-build.sh $${t%%:*} $${t#*:} $(VM_FILES) || exit 1; \
+	done
 
 # libFuzzer on the parser: FUZZ_SECONDS per target (default 300), then the
 # coverage the corpus reaches.  make check runs a short pass (fuzz smoke).
@@ -115,4 +146,4 @@ clean:
 -include mk/install.mk
 -include mk/bench.mk
 
-.PHONY: all deps module modules fuzz stress stress-run lint ynl lib tools selftests unit demo demo-run check check-run checkpatch clean
+.PHONY: all deps module modules cross fuzz stress stress-run lint ynl lib tools selftests unit demo demo-run check check-run checkpatch clean

@@ -10,6 +10,16 @@
 # libraries, mosquitto, and the kernel *headers* the module builds against
 # (Debian's 6.1, and 6.12 from bookworm-backports, whose apt source this
 # script adds).  scripts/kernel-image.sh KVER prints an unpacked image.
+#
+# The ARM targets (arm64, and armhf: 32-bit ARM) are cross-built here and
+# run in qemu-system-aarch64/-arm: installed are the cross compilers, qemu,
+# and through multiarch the foreign architectures' development libraries
+# the user-space code links with.  Fetched into the cache, never installed:
+# Debian's arm64 and armmp 6.1 kernel images and headers (the headers build
+# with the host's linux-kbuild-6.1, which is Multi-Arch: foreign), and each
+# VM's user land (busybox, mosquitto and every library they and the tests
+# load) unpacked into $ATMQTT_CACHE/sysroot-ARCH.  ATMQTT_ARM_ARCHS
+# ("arm64 armhf" by default, "" for none) chooses the ARM targets.
 set -eu
 
 PKGS="build-essential make gcc pkg-config bc kmod cpio gzip
@@ -19,7 +29,21 @@ libnl-3-dev libnl-genl-3-dev
 mosquitto mosquitto-clients libmosquitto-dev
 sparse clang clang-tools perl flex bison libelf-dev libssl-dev
 dkms python3-docutils man-db systemd python3-yaml python3-jsonschema
-valgrind gnuplot-nox dt-schema device-tree-compiler"
+valgrind gnuplot-nox dt-schema device-tree-compiler
+gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu
+gcc-arm-linux-gnueabihf gcc-12-arm-linux-gnueabihf qemu-system-arm"
+
+# Installed for each ARM architecture (multiarch, beside the host's own):
+# what the user-space code links with.
+ARM_DEV_PKGS="libc6-dev libnl-3-dev libnl-genl-3-dev libmosquitto-dev"
+# Fetched for each ARM architecture into $cache/sysroot-ARCH: the VM's user
+# land, every shared library the binaries need (readelf's NEEDED, closed).
+ARM_VM_PKGS="busybox-static mosquitto mosquitto-clients
+libc6 libgcc-s1 libmosquitto1 libcjson1 libssl3 libnl-3-200 libnl-genl-3-200
+libwrap0 libnsl2 libtirpc3 libgssapi-krb5-2 libkrb5-3 libk5crypto3
+libcom-err2 libkrb5support0 libkeyutils1 libsystemd0 libcap2 libgcrypt20
+libgpg-error0 liblz4-1 liblzma5 libzstd1 libdlt2"
+arm_archs=${ATMQTT_ARM_ARCHS-arm64 armhf}
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -38,14 +62,29 @@ apt_install() {
 		apt-get install -y -qq --no-install-recommends "$@"
 }
 
+updated=0
+# The foreign architectures: known to dpkg before apt can see their
+# packages.
+for a in $arm_archs; do
+	dpkg --print-foreign-architectures | grep -qx "$a" && continue
+	echo "deps: adding the $a architecture to dpkg (multiarch)"
+	$SUDO dpkg --add-architecture "$a"
+	$SUDO apt-get update -qq
+	updated=1
+done
+
 missing=""
 for p in $PKGS; do
 	installed "$p" || missing="$missing $p"
 done
-updated=0
+for a in $arm_archs; do
+	for p in $ARM_DEV_PKGS; do
+		installed "$p:$a" || missing="$missing $p:$a"
+	done
+done
 if [ -n "$missing" ]; then
 	echo "deps: installing:$missing"
-	$SUDO apt-get update -qq
+	[ "$updated" = 1 ] || $SUDO apt-get update -qq
 	updated=1
 	# shellcheck disable=SC2086
 	apt_install $missing
@@ -110,6 +149,77 @@ for k in $kver61 $kver612; do
 	$SUDO mv "$dir.tmp" "$dir"
 done
 
+# fetch_unpack DIR PKG...: apt-get download each PKG (exact names, with
+# :ARCH for a foreign one) and unpack them all into DIR, built aside and
+# renamed into place so that an interrupted run leaves no half tree.
+fetch_unpack() {
+	dir=$1
+	shift
+	[ "$updated" = 1 ] || $SUDO apt-get update -qq
+	updated=1
+	echo "deps: fetching into $dir (not installed):" "$@"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q "$@" >/dev/null 2>"$tmp/err") ||
+		{ cat "$tmp/err"; rm -rf "$tmp"; return 1; }
+	$SUDO rm -rf "$dir.tmp"
+	$SUDO mkdir -p "$dir.tmp"
+	for deb in "$tmp"/*.deb; do
+		$SUDO dpkg-deb -x "$deb" "$dir.tmp"
+	done
+	rm -rf "$tmp"
+}
+
+# The ARM kernels: Debian's 6.1 of the same ABI as the amd64 one, flavour
+# arm64 and (armhf) armmp.  Images as for x86; the headers, with the
+# common headers beside them, at $cache/linux-headers-KVER/usr/src/
+# linux-headers-KVER (scripts/kernel-headers.sh KVER), where the links to
+# linux-kbuild-6.1 lead to the host's installed one.
+abi=${kver61%-amd64}
+kbuild=/usr/lib/linux-kbuild-${abi%.*-*}
+for a in $arm_archs; do
+	case $a in
+	arm64) flavour=arm64 ;;
+	armhf) flavour=armmp ;;
+	*) echo "deps: unknown ARM architecture $a"; exit 1 ;;
+	esac
+	k=$abi-$flavour
+	dir=$cache/linux-image-$k
+	if [ ! -r "$dir/boot/vmlinuz-$k" ]; then
+		fetch_unpack "$dir" "linux-image-$k:$a"
+		[ -r "$dir.tmp/boot/vmlinuz-$k" ] ||
+			{ echo "deps: linux-image-$k has no /boot/vmlinuz-$k"; exit 1; }
+		$SUDO rm -rf "$dir"
+		$SUDO mv "$dir.tmp" "$dir"
+	fi
+	dir=$cache/linux-headers-$k
+	if [ ! -r "$dir/usr/src/linux-headers-$k/.config" ]; then
+		fetch_unpack "$dir" "linux-headers-$k:$a" "linux-headers-$abi-common"
+		# Debian's headers name their common half and kbuild by absolute
+		# or /usr-relative paths: point them at the unpacked common
+		# headers and at the host's kbuild (the x86 binaries of the
+		# same version, which linux-headers-$abi-amd64 installed).
+		$SUDO sed -i "s|^include /usr/src/|include $dir/usr/src/|" \
+			"$dir.tmp/usr/src/linux-headers-$k/Makefile"
+		$SUDO mkdir -p "$dir.tmp/usr/lib"
+		$SUDO ln -sfn "$kbuild" "$dir.tmp$kbuild"
+		[ -x "$kbuild/scripts/basic/fixdep" ] ||
+			{ echo "deps: no $kbuild on the host"; exit 1; }
+		$SUDO rm -rf "$dir"
+		$SUDO mv "$dir.tmp" "$dir"
+	fi
+	# The VM's user land; the list of packages it holds is kept in it, and
+	# a different list fetches it anew.
+	dir=$cache/sysroot-$a
+	want=$(echo $ARM_VM_PKGS)
+	if [ "$(cat "$dir/.atmqtt-packages" 2>/dev/null)" != "$want" ]; then
+		# shellcheck disable=SC2046
+		fetch_unpack "$dir" $(for p in $want; do echo "$p:$a"; done)
+		echo "$want" | $SUDO tee "$dir.tmp/.atmqtt-packages" >/dev/null
+		$SUDO rm -rf "$dir"
+		$SUDO mv "$dir.tmp" "$dir"
+	fi
+done
+
 # linux-source ships as a tarball; unpack it once for kselftest_harness.h
 # and checkpatch.pl.
 src=$(ls -d /usr/src/linux-source-6.1 2>/dev/null || true)
@@ -120,4 +230,44 @@ if [ -z "$src" ]; then
 		tar -C /usr/src -xf "$tarball"
 	fi
 fi
+# Debian's kbuild (amd64's) reads the device tables of a module
+# (MODULE_DEVICE_TABLE) with amd64's structure sizes: modpost refuses a
+# 32-bit module that has one (struct of_device_id is 200 bytes there, 196
+# on armhf).  The armmp headers get a kbuild of their own: links to the
+# host's, but scripts/mod/modpost built from linux-source-6.1 with armhf's
+# device table offsets and ELF class, as a native kernel build makes it
+# (the headers' own kbuild rules do the work).  arm64's sizes are amd64's.
+for a in $arm_archs; do
+	[ "$a" = armhf ] || continue
+	k=$abi-armmp
+	dir=$cache/linux-headers-$k
+	[ -e "$dir/.atmqtt-modpost" ] && continue
+	[ -d /usr/src/linux-source-6.1/scripts/mod ] ||
+		{ echo "deps: no /usr/src/linux-source-6.1 for armhf's modpost"; exit 1; }
+	echo "deps: building modpost for $k"
+	w=$(mktemp -d)
+	mkdir -p "$w/scripts/mod"
+	ln -s /usr/src/linux-source-6.1/include "$w/include"
+	cp /usr/src/linux-source-6.1/scripts/mod/* "$w/scripts/mod/"
+	if ! make -s -C "$dir/usr/src/linux-headers-$k" ARCH=arm \
+		CROSS_COMPILE=arm-linux-gnueabihf- M="$w/scripts/mod" \
+		>"$w/log" 2>&1 || [ ! -x "$w/scripts/mod/modpost" ]; then
+		cat "$w/log"
+		rm -rf "$w"
+		echo "deps: cannot build modpost for $k"
+		exit 1
+	fi
+	kb=$dir$kbuild
+	$SUDO rm -rf "$kb"
+	$SUDO mkdir -p "$kb/scripts/mod"
+	for e in "$kbuild"/*; do
+		[ "${e##*/}" = scripts ] || $SUDO ln -s "$e" "$kb/"
+	done
+	for e in "$kbuild"/scripts/*; do
+		[ "${e##*/}" = mod ] || $SUDO ln -s "$e" "$kb/scripts/"
+	done
+	$SUDO cp "$w/scripts/mod/modpost" "$kb/scripts/mod/modpost"
+	rm -rf "$w"
+	$SUDO touch "$dir/.atmqtt-modpost"
+done
 echo "deps: ok"

@@ -34,15 +34,110 @@ fi
 # ATMQTT_VM_QEMU_ARGS: more arguments for qemu (make bench-insns: its
 # plugin and a second serial port), split at spaces.
 
+# ATMQTT_VM_ARCH: the guest's architecture, the host's (x86_64) by default;
+# arm64 and armhf boot Debian's arm64 and armmp kernels on QEMU's virt
+# board, whose console is the PL011 (ttyAMA0).  build-initramfs.sh takes
+# the guest's user land from the cache's sysroot of that architecture.
+# pauth-impdef: the cheaper pointer-authentication hash, which TCG runs
+# much faster than the architected one (what the guest sees is the same).
+# armmp has no LPAE: highmem=off keeps the board's devices below 4 GiB.
+case ${ATMQTT_VM_ARCH:=x86_64} in
+x86_64)	qemu="qemu-system-x86_64 -machine q35 -cpu ${ATMQTT_VM_CPU:-max}"
+	console=ttyS0 ;;
+arm64)	qemu="qemu-system-aarch64 -machine virt -cpu ${ATMQTT_VM_CPU:-max,pauth-impdef=on}"
+	console=ttyAMA0 ;;
+armhf)	qemu="qemu-system-arm -machine virt,highmem=off -cpu ${ATMQTT_VM_CPU:-cortex-a15}"
+	console=ttyAMA0 ;;
+*)	echo "run.sh: unknown ATMQTT_VM_ARCH $ATMQTT_VM_ARCH"; exit 1 ;;
+esac
+export ATMQTT_VM_ARCH
+
+# ATMQTT_VM_WIRES: "uart", "usb" or both: serial ports of the VM wired back
+# to back in pairs, each pair through two QEMU socket chardevs joined by
+# scripts/vm/wire-relay.py (which says why not directly), for
+# selftests/serial: the line discipline on the NEAR port's real driver,
+# atmqtt-sim on the FAR one.
+# The pairs reach the VM as atmqtt.serial=NEAR:FAR,...  uart: a PCI 16550
+# (8250) on x86, the virt board's PL011 on ARM, whose console then moves to
+# a PCI 16550 (ttyS0); usb: the FTDI adapter QEMU emulates (usb-serial on
+# qemu-xhci), whose modules /init loads from the kernel image's
+# /lib/modules.  The FAR ends are PCI 16550s.
+display=-nographic
+wires=
+serial=
+if [ -n "${ATMQTT_VM_WIRES:-}" ]; then
+	sock=$out/wire.$$
+	relays=
+	# wire ID: the chardevs wID-near and wID-far, and their relay.
+	wire() {
+		python3 "$top/scripts/vm/wire-relay.py" "$sock.$1.near" \
+			"$sock.$1.far" >"$sock.$1.log" 2>&1 &
+		relays="$relays $!"
+		i_=0
+		until grep -q listening "$sock.$1.log" 2>/dev/null; do
+			i_=$((i_ + 1))
+			[ $i_ -lt 100 ] || { echo "run.sh: wire-relay.py did not start"; exit 1; }
+			sleep 0.05
+		done
+		wires="$wires -chardev socket,id=w$1-near,path=$sock.$1.near"
+		wires="$wires -chardev socket,id=w$1-far,path=$sock.$1.far"
+	}
+	case $ATMQTT_VM_ARCH in
+	x86_64)
+		# ttyS0 is the console; the PCI 16550s take ttyS1 to ttyS3.
+		i=1
+		for w in $ATMQTT_VM_WIRES; do
+			wire "$w"
+			case $w in
+			uart)	wires="$wires -device pci-serial-2x,chardev1=w$w-near,chardev2=w$w-far"
+				serial="$serial,ttyS$i:ttyS$((i + 1))"
+				i=$((i + 2)) ;;
+			usb)	wires="$wires -device qemu-xhci -device usb-serial,chardev=w$w-near -device pci-serial,chardev=w$w-far"
+				serial="$serial,ttyUSB0:ttyS$i"
+				i=$((i + 1)) ;;
+			esac
+		done ;;
+	*)
+		# The console on a PCI 16550, ttyS0; the FAR ends ttyS1, ttyS2.
+		display="-display none -monitor none"
+		wires="-chardev stdio,id=con,signal=off -device pci-serial,chardev=con"
+		console=ttyS0
+		i=1
+		for w in $ATMQTT_VM_WIRES; do
+			wire "$w"
+			case $w in
+			uart)	wires="$wires -serial chardev:w$w-near -device pci-serial,chardev=w$w-far"
+				serial="$serial,ttyAMA0:ttyS$i" ;;
+			usb)	wires="$wires -device qemu-xhci -device usb-serial,chardev=w$w-near -device pci-serial,chardev=w$w-far"
+				serial="$serial,ttyUSB0:ttyS$i" ;;
+			esac
+			i=$((i + 1))
+		done
+		# No PL011 wire: the board's PL011 stays unused.
+		case " $ATMQTT_VM_WIRES " in
+		*" uart "*) ;;
+		*) wires="$wires -serial none" ;;
+		esac ;;
+	esac
+	case " $ATMQTT_VM_WIRES " in
+	*" usb "*)
+		# The modules of the kernel booted: its image's /lib/modules.
+		kimg=$(basename "$kernel")
+		export ATMQTT_VM_MODDIR="${ATMQTT_VM_MODDIR:-$(dirname "$kernel")/../lib/modules/${kimg#vmlinuz-}}"
+		export ATMQTT_VM_MODULES="${ATMQTT_VM_MODULES:-} xhci-pci ftdi_sio" ;;
+	esac
+	serial="atmqtt.serial=${serial#,}"
+fi
+
 sh "$top/scripts/vm/build-initramfs.sh" "$out/initramfs-$mode.cpio.gz" "$@"
 
-echo "==> booting $(basename "$kernel") under qemu (TCG${icount:+, $icount}), mode $mode, timeout ${timeout}s"
+echo "==> booting $(basename "$kernel") under ${qemu%% *} (TCG${icount:+, $icount}), mode $mode, timeout ${timeout}s"
 start=$(date +%s.%N)
 set +e
-timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 -cpu "${ATMQTT_VM_CPU:-max}" -smp "${ATMQTT_VM_SMP:-2}" \
-	$icount ${ATMQTT_VM_QEMU_ARGS:-} -m 1024 -nographic -no-reboot -kernel "$kernel" \
+timeout -k 5 "$timeout" $qemu -smp "${ATMQTT_VM_SMP:-2}" \
+	$icount ${ATMQTT_VM_QEMU_ARGS:-} -m 1024 $display $wires -no-reboot -kernel "$kernel" \
 	-initrd "$out/initramfs-$mode.cpio.gz" \
-	-append "console=ttyS0 loglevel=4 panic=-1 atmqtt.mode=$mode ${ATMQTT_VM_APPEND:-}" \
+	-append "console=$console loglevel=4 panic=-1 atmqtt.mode=$mode $serial ${ATMQTT_VM_APPEND:-}" \
 	</dev/null 2>&1 | stdbuf -oL tr -d '\r' | while IFS= read -r l; do
 		case "$l" in
 		*"atmqtt-vm: init started"*)
@@ -52,6 +147,12 @@ timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 -cpu "${ATMQTT_VM_CPU:-m
 	done | tee "$out/console-$mode.log"
 set -e
 end=$(date +%s.%N)
+if [ -n "${sock:-}" ]; then
+	# The relays end with QEMU's connections; these are ours in any case.
+	# shellcheck disable=SC2086
+	[ -z "$relays" ] || kill $relays 2>/dev/null || true
+	rm -f "$sock".*
+fi
 echo "==> VM ran $(echo "$end - $start" | bc | cut -c1-6) s"
 rc=$(sed -n 's/^ATMQTT-VM-RESULT: \([0-9]*\).*/\1/p' "$out/console-$mode.log" | tail -n1)
 if [ -z "$rc" ]; then

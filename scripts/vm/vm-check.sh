@@ -16,7 +16,9 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 [ -w $km ] && echo clear >$km
 rc=0
 for t in $list; do
+	t0=$(date +%s)
 	/selftests/$t || rc=1
+	echo "# $t: $(($(date +%s) - t0)) s"
 done
 echo "TAP version 13"
 if [ -w $km ]; then
