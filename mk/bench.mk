@@ -4,9 +4,12 @@
 # the line rate, memory per modem, 16 modems), the latency and round trip
 # workloads once more in a VM with 1 vCPU, and with the throughput workload
 # again on 1 vCPU with the guest's time counted in instructions (1 ns
-# each), then bench/report.sh: one
-# markdown table, CSV, JSON and plots under bench/results/.
+# each); then that instruction-timed run, and memory, on Debian's arm64
+# kernel (bench/arm64.sh: cross-built, qemu's virt board), when arm64 is
+# one of ATMQTT_ARM_ARCHS; then bench/report.sh: one markdown table (a
+# column per architecture), CSV, JSON and plots under bench/results/.
 BENCH_BIN := bench/atmqtt-bench
+BENCH_ARM64_KVER := $(call arm_kver,arm64)
 # bench_vm LOG: one VM run of the bench image, its console in LOG.
 bench_vm = ATMQTT_KVER=$(KVER) sh scripts/vm/run.sh bench \
 	build/ko-$(KVER)/atmqtt.ko tools/sim/atmqtt-sim $(BENCH_BIN) \
@@ -30,6 +33,11 @@ bench-run:
 	@ATMQTT_VM_SMP=1 ATMQTT_VM_ICOUNT=0 \
 		ATMQTT_VM_APPEND="$${ATMQTT_VM_APPEND:-} atmqtt.bench_workloads=latency,roundtrip,throughput" \
 		$(call bench_vm,bench/results/vm-icount.log)
+	@rm -f bench/results/vm-arm64.log
+ifneq ($(filter arm64,$(ATMQTT_ARM_ARCHS)),)
+	@echo "==> the instruction-timed run and memory on arm64, kernel $(BENCH_ARM64_KVER)"
+	@sh bench/arm64.sh $(BENCH_ARM64_KVER) bench/results/vm-arm64.log
+endif
 	@sh bench/report.sh bench/results
 
 .PHONY: bench bench-run
