@@ -9,8 +9,11 @@
  *	throughput against the line rate, scale, bridge (atmqtt-bridge
  *	against the CLI path and the library, to a cloud subscriber) (and
  *	exchange, only when named: the throughput of 1024 bytes at 921600
- *	baud, the simulator tracing its I/O, for make bench-profile).  -t marks each sample of
- *	the publish latency in ftrace's trace_marker.  Prints
+ *	baud, the simulator tracing its I/O, for make bench-profile).  -t
+ *	marks each sample of the publish latency in ftrace's trace_marker;
+ *	with the workload mark-rx named too, each sample of the receive
+ *	latency instead (make bench-insns counts the instructions between
+ *	the marks).  Prints
  *	"BENCH <key> <value>" and "LAT <series> <us>" lines for
  *	bench/report.sh.
  *   atmqtt-bench agent-kernel HANDLE TOPIC_PREFIX
@@ -60,6 +63,53 @@ static void fill_binary(unsigned char *buf, size_t n)
 
 	for (i = 0; i < n; i++)
 		buf[i] = i * 7 + 3;
+}
+
+/*
+ * Start a simulator as sim.h's sim_start_opts() does but without the
+ * byte log (-l) and the publish log (-P) that it always asks for: the
+ * selftests read them, the benchmark does not, and they cost the
+ * simulator a write() to a file per read of the pty and the hex of every
+ * message published, which make bench measured as the modem's time.
+ * extra: more options, or NULL.
+ */
+static int bench_sim_start(struct sim *s, const char *const *extra)
+{
+	const char *argv[8] = { "atmqtt-sim" };
+	int out[2], argc = 1;
+	char buf[128];
+	size_t len = 0;
+	ssize_t r;
+
+	if (pipe(out))
+		return -1;
+	s->pid = fork();
+	if (s->pid == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		while (extra && *extra && argc < 7)
+			argv[argc++] = *extra++;
+		execvp("atmqtt-sim", (char **)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	while (len < sizeof(buf) - 1) {
+		struct pollfd p = { .fd = out[0], .events = POLLIN };
+
+		if (poll(&p, 1, 5000) <= 0)
+			break;
+		r = read(out[0], buf + len, 1);
+		if (r <= 0 || buf[len] == '\n')
+			break;
+		len++;
+	}
+	close(out[0]);
+	buf[len] = '\0';
+	if (!len)
+		return -1;
+	snprintf(s->tty, sizeof(s->tty), "%s", buf);
+	s->fd = open(s->tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	return s->fd < 0 ? -1 : 0;
 }
 
 /* ---- the kernel agent ------------------------------------------------ */
@@ -383,10 +433,18 @@ static int agent_wait(struct agent *ag, const char *want, char *line,
 	return -1;
 }
 
+/*
+ * The benchmark's own client, which publishes what the modems receive.
+ * Nagle's algorithm off: with it, a message written while the broker had
+ * not yet acknowledged the one before waited for that ACK, which the
+ * broker delays up to 40 ms since it answers a QoS 0 message with nothing.
+ */
 static struct mosquitto *mosq_connect(void)
 {
 	struct mosquitto *mq = mosquitto_new(NULL, true, NULL);
 
+	if (mq)
+		mosquitto_int_option(mq, MOSQ_OPT_TCP_NODELAY, 1);
 	if (!mq || mosquitto_connect(mq, BROKER, PORT, 60) ||
 	    mosquitto_loop_start(mq))
 		die("cannot connect to mosquitto");
@@ -413,6 +471,14 @@ struct lat_side {
  */
 #define LAT_QUIET_US 1000
 
+/*
+ * -t: ftrace's trace_marker, around each publish sample for
+ * bench/phases.py (make bench-profile) and bench/insns.so (make
+ * bench-insns), or with mark-rx around each receive sample instead.
+ */
+static int trace_fd = -1;
+static bool mark_rx;
+
 /* mosquitto -> the agent's "M" line; prints LAT <name>-rx when counted. */
 static void lat_rx(struct lat_side *s, struct mosquitto *mq, int i)
 {
@@ -422,18 +488,20 @@ static void lat_rx(struct lat_side *s, struct mosquitto *mq, int i)
 
 	snprintf(want, sizeof(want), "M %s\n", payload);
 	usleep(LAT_QUIET_US);
+	if (trace_fd >= 0 && mark_rx)
+		dprintf(trace_fd, "RXSTART %s %d", s->name, i);
 	t0 = now_us();
 	mosquitto_publish(mq, NULL, s->topic_in, n, payload, 0, false);
 	do {
 		if (agent_wait(&s->ag, "M ", line, sizeof(line)))
 			die("%s: agent gone", s->name);
 	} while (strcmp(line, want));
+	if (trace_fd >= 0 && mark_rx)
+		dprintf(trace_fd, "RXDONE %s %d", s->name, i);
 	if (i >= 0)
 		printf("LAT %s-rx %.1f\n", s->name, now_us() - t0);
 }
 
-/* -t: ftrace's trace_marker, for bench/phases.py (make bench-profile). */
-static int trace_fd = -1;
 
 /* "P 16" -> the agent's "D 0" once +MQTTPUB: 1,1 came. */
 static void lat_pub(struct lat_side *s, int i)
@@ -442,7 +510,7 @@ static void lat_pub(struct lat_side *s, int i)
 	double t0;
 
 	usleep(LAT_QUIET_US);
-	if (trace_fd >= 0)
+	if (trace_fd >= 0 && !mark_rx)
 		dprintf(trace_fd, "PUBSTART %s %d", s->name, i);
 	t0 = now_us();
 	fprintf(s->ag.in, "P 16\n");
@@ -453,7 +521,7 @@ static void lat_pub(struct lat_side *s, int i)
 		die("%s: publish failed: %s", s->name, line);
 	if (i >= 0)
 		printf("LAT %s-pub %.1f\n", s->name, now_us() - t0);
-	if (trace_fd >= 0)
+	if (trace_fd >= 0 && !mark_rx)
 		dprintf(trace_fd, "PUBDONE %s %d", s->name, i);
 }
 
@@ -479,7 +547,7 @@ static void bench_latency(struct atmqtt_nl *nl, struct mosquitto *mq,
 		snprintf(side[j].topic_in, TOPIC_LEN, "%s/in", side[j].prefix);
 
 	if (kernel) {
-		if (sim_start(&side[0].sim, 100) ||
+		if (bench_sim_start(&side[0].sim, NULL) ||
 		    sim_attach(&side[0].sim, nl))
 			die("latency: kernel modem");
 		snprintf(handle, sizeof(handle), "%u", side[0].sim.handle);
@@ -487,7 +555,7 @@ static void bench_latency(struct atmqtt_nl *nl, struct mosquitto *mq,
 			    side[0].prefix);
 	}
 	if (user) {
-		if (sim_start(&side[1].sim, 101))
+		if (bench_sim_start(&side[1].sim, NULL))
 			die("latency: userspace modem");
 		agent_start(&side[1].ag, "agent-tty", side[1].sim.tty,
 			    side[1].prefix);
@@ -517,20 +585,42 @@ struct rx_count {
 	unsigned long n;
 	unsigned long per_modem[64];
 	double first, last;
+	/* The receive workload: one more message published for each one
+	 * delivered, until the first delivery plus secs; the deliveries
+	 * so answered, the time of the last of them, the longest time
+	 * between two of them.
+	 */
+	struct mosquitto *mq;
+	const void *payload;
+	int size;
+	double secs;
+	unsigned long published, n_win;
+	double t_win, gap;
 };
 
 static int rx_cb(const struct atmqtt_event *e, void *arg)
 {
 	struct rx_count *c = arg;
+	double t;
 
 	if (e->type != ATMQTT_EVT_MESSAGE || (c->modem && e->modem != c->modem) ||
 	    (c->topic && (!e->topic || strcmp(e->topic, c->topic))))
 		return 0;
-	c->last = now();
+	t = now();
 	if (!c->n++)
-		c->first = c->last;
+		c->first = t;
+	else if (t - c->last > c->gap && t < c->first + c->secs)
+		c->gap = t - c->last;
+	c->last = t;
 	if (e->modem < 64)
 		c->per_modem[e->modem]++;
+	if (c->mq && t < c->first + c->secs) {
+		mosquitto_publish(c->mq, NULL, c->topic, c->size, c->payload,
+				  0, false);
+		c->published++;
+		c->n_win = c->n;
+		c->t_win = t;
+	}
 	return 0;
 }
 
@@ -573,6 +663,17 @@ static int wire_rx(int size)
 	 */
 	return wire_max(14, msgi + 14 + msgi - 1 + tlen + size + 7 + 6);
 }
+
+/*
+ * Receiving: mosquitto keeps RX_QUEUE messages queued at the modem, one
+ * more published for each one delivered, for RX_SECS from the first
+ * delivery.  From there on every message delivered puts one whole
+ * exchange on the line, its +MQTTMSGI included (those of the first
+ * RX_QUEUE went ahead of the first delivery), and a run of two seconds
+ * makes the simulator's pacing slack (up to 2 ms early) negligible.
+ */
+#define RX_QUEUE	8
+#define RX_SECS		2.0
 
 /* Publish binary payloads in a loop from a socket of its own until a time;
  * the first error ends it.
@@ -648,15 +749,15 @@ static void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq,
 		 */
 		if (!ev || atmqtt_events_filter(ev,
 				ATMQTT_EVENT_BIT(ATMQTT_EVT_MESSAGE)) ||
-		    sim_start_opts(&m, 200 + b, bauds[b] ? opts : NULL) ||
+		    bench_sim_start(&m, bauds[b] ? opts : NULL) ||
 		    sim_attach(&m, nl) ||
 		    atmqtt_client_open(nl, m.handle, 1, BROKER, PORT, 1, 60) ||
 		    atmqtt_subscribe(nl, m.handle, 1, "bench/tp/rx", 0))
 			die("throughput: setup at %ld baud", bauds[b]);
 		for (s = 0; s < nsizes; s++) {
 			struct rx_count c = { .topic = "bench/tp/rx" };
-			int size = sizes[s], i, want = 30;
-			double t0 = now(), end;
+			int size = sizes[s], i;
+			double t0 = now(), end, per;
 			struct pub_loop t[2];
 			unsigned long n = 0;
 
@@ -677,23 +778,44 @@ static void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq,
 			printf("BENCH tp_pub_%s_%d_wire %d\n", rate, size,
 			       wire_pub(size));
 
-			/* Receive: 30 messages at once (the simulator keeps
-			 * 64), from the first delivered to the last.
+			/* The broker has taken every message published above
+			 * once it acknowledged a QoS 1 one sent after them:
+			 * the receive below does not wait behind them.
+			 */
+			if (atmqtt_publish(nl, m.handle, 1, "bench/tp/pub", 1,
+					   0, buf, 1, 0, NULL))
+				die("throughput: the QoS 1 publish failed");
+
+			/* Receive (see RX_QUEUE): messages/s from the first
+			 * delivery to the last that was answered with a
+			 * publish; then the last RX_QUEUE arrive.
 			 */
 			c.modem = m.handle;
-			for (i = 0; i < want; i++)
+			c.mq = mq;
+			c.payload = buf;
+			c.size = size;
+			c.secs = RX_SECS;
+			c.published = RX_QUEUE;
+			for (i = 0; i < RX_QUEUE; i++)
 				mosquitto_publish(mq, NULL, "bench/tp/rx", size,
 						  buf, 0, false);
-			end = now() + 5 + (bauds[b] ? want * wire_rx(size) *
-					   10.0 / bauds[b] * 2 : 5);
-			while (c.n < (unsigned long)want && now() < end)
+			per = bauds[b] ? wire_rx(size) * 10.0 / bauds[b] : 0;
+			end = now() + 5 + RX_SECS + RX_QUEUE * per * 4;
+			while ((!c.n || now() < c.first + RX_SECS) &&
+			       now() < end)
+				rx_pump(ev, &c, 100);
+			end = now() + 5 + RX_QUEUE * per * 4;
+			while (c.n < c.published && now() < end)
 				rx_pump(ev, &c, 100);
 			printf("BENCH tp_rx_%s_%d_msgs %.2f\n", rate, size,
-			       c.n > 1 ? (c.n - 1) / (c.last - c.first) : 0);
+			       c.n_win > 1 ? (c.n_win - 1) / (c.t_win - c.first) :
+			       0);
 			printf("BENCH tp_rx_%s_%d_wire %d\n", rate, size,
 			       wire_rx(size));
-			printf("BENCH tp_rx_%s_%d_got %lu/%d\n", rate, size,
-			       c.n, want);
+			printf("BENCH tp_rx_%s_%d_got %lu/%lu\n", rate, size,
+			       c.n, c.published);
+			printf("BENCH tp_rx_%s_%d_gap_ms %.2f\n", rate, size,
+			       c.gap * 1000);
 			fflush(stdout);
 		}
 		atmqtt_events_close(ev);
@@ -710,7 +832,7 @@ static void bench_memory(struct atmqtt_nl *nl)
 	char topic[TOPIC_LEN];
 	int i;
 
-	if (sim_start(&m, 300) || sim_attach(&m, nl))
+	if (bench_sim_start(&m, NULL) || sim_attach(&m, nl))
 		die("memory: setup");
 	sim_info(nl, m.handle, &idle);
 	if (atmqtt_client_open(nl, m.handle, 1, BROKER, PORT, 1, 60) ||
@@ -795,7 +917,7 @@ static void bench_scale(struct atmqtt_nl *nl, int modems)
 
 	for (i = 0; i < modems; i++) {
 		sims[i] = (struct sim){ .fd = -1 };
-		if (sim_start_opts(&sims[i], 400 + i, opts) ||
+		if (bench_sim_start(&sims[i], opts) ||
 		    sim_attach(&sims[i], nl))
 			die("scale: modem %d", i);
 		snprintf(topic, sizeof(topic), "bench/sc/%u", sims[i].handle);
@@ -1204,7 +1326,7 @@ static void bench_bridge(struct atmqtt_nl *nl, int samples)
 /* -w: the workloads to run, comma-separated; all of them by default. */
 static const char *const workloads[] = {
 	"memory", "latency", "latency-kernel", "latency-user", "throughput",
-	"scale", "roundtrip", "exchange", "bridge",
+	"scale", "roundtrip", "exchange", "bridge", "mark-rx",
 };
 
 static bool wanted(const char *list, const char *w)
@@ -1226,7 +1348,8 @@ static void usage(void)
 	    "  workloads: memory latency throughput scale roundtrip bridge;\n"
 	    "  latency-kernel and latency-user run one side of the latency\n"
 	    "  test alone; exchange (only when named) traces 1024 bytes at\n"
-	    "  921600 baud for make bench-profile");
+	    "  921600 baud for make bench-profile; mark-rx: -t marks the\n"
+	    "  receive samples, not the publish samples");
 }
 
 int main(int argc, char **argv)
@@ -1278,6 +1401,7 @@ int main(int argc, char **argv)
 				usage();
 		}
 	}
+	mark_rx = only && wanted(only, "mark-rx");
 	signal(SIGPIPE, SIG_IGN);
 	mosquitto_lib_init();
 	nl = atmqtt_nl_open();

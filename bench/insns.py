@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""make bench-insns: the instructions of one publish sample, by function.
+"""make bench-insns: the instructions of one latency sample, by function.
 
 bench/insns.py KSYMS KERNEL.txt[:S] KERNEL.log USER.txt[:S] USER.log [TOP]
 
 KSYMS: the guest kernel's text symbols (/proc/kallsyms, nokaslr);
-*.txt: what qemu's insns.so plugin counted in the publish windows, by side
+*.txt: what qemu's insns.so plugin counted in the windows (the publish or the
+receive samples), by side
 (W side windows, D side distinct blocks run, T side address instructions
 executions translations), :S the side to read (A when not given); *.log:
 that VM's console, whose KSYM lines name the module's functions at their
@@ -96,7 +97,7 @@ def main():
         mod = sum(v for f, v in d.items() if f.startswith("[atmqtt]"))
         return user, sum(d.values()) - user - mod, mod
 
-    print("Instructions per publish sample (qemu insns.so; %d and %d samples)"
+    print("Instructions per sample (qemu insns.so; %d and %d samples)"
           % (kw, uw))
     print()
     print("%-14s %10s %10s %10s %10s" % ("side", "user", "kernel", "module",

@@ -8,7 +8,8 @@ around each sample).  For every sample of either side (the kernel path, the
 userspace baseline):
 
   request   marker -> the agent's request system call starts
-            (kernel: sendmsg on the netlink socket; user: write to the tty)
+            (kernel: send or sendmsg on the netlink socket; user: write to
+            the tty)
   to_sim    -> the simulator's read() of the command returns
   sim       -> the simulator has written "\r\n+MQTTPUB: 1,1\r\n" (one write)
               (simulator and broker; the same work on both sides)
@@ -25,7 +26,7 @@ import sys
 
 LINE = re.compile(r'^TRACE\s+(.+?)-(\d+)\s+\[\d+\]\s+\S+\s+([\d.]+): (.*)$')
 PHASES = ('request', 'to_sim', 'sim', 'to_agent', 'back', 'total')
-SYS_WRITE, SYS_READ, SYS_SENDMSG = 1, 0, 46
+SYS_WRITE, SYS_READ, SYS_SENDTO, SYS_SENDMSG = 1, 0, 44, 46
 
 
 def samples(lines):
@@ -65,7 +66,10 @@ def phases(s):
         if e[1] != 'atmqtt-bench' or e[2] == s['bench']:
             return False
         if s['side'] == 'kernel':
-            return syscall(e[3], 'enter', SYS_SENDMSG)
+            # libatmqtt sends each request with send() (sendto), libnl
+            # with sendmsg()
+            return (syscall(e[3], 'enter', SYS_SENDTO) or
+                    syscall(e[3], 'enter', SYS_SENDMSG))
         args = syscall(e[3], 'enter', SYS_WRITE)
         return args and not args.startswith('(1,')
 
