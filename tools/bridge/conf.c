@@ -17,6 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <mosquitto.h>
+
 #include "bridge.h"
 
 struct parse {
@@ -58,33 +60,13 @@ bool modem_quotable(const char *s, size_t max)
 	return true;
 }
 
-bool topic_match(const char *f, const char *t)
+/* MQTT's matching of a topic against a filter, as the brokers do it. */
+bool topic_match(const char *filter, const char *topic)
 {
-	/* Wildcards at the start do not match "$" topics ($SYS/...). */
-	if ((*f == '+' || *f == '#') && *t == '$')
-		return false;
-	for (;;) {
-		if (*f == '#')
-			return true;
-		if (*f == '+') {
-			while (*t && *t != '/')
-				t++;
-			f++;
-		} else {
-			for (; *f && *f != '/'; f++, t++)
-				if (*f != *t)
-					return false;
-			if (*t && *t != '/')
-				return false;
-		}
-		/* both at a '/' or at the end */
-		if (!*f)
-			return !*t;
-		if (!*t)
-			return !strcmp(f, "/#");
-		f++;
-		t++;
-	}
+	bool match = false;
+
+	return mosquitto_topic_matches_sub(filter, topic, &match) ==
+		MOSQ_ERR_SUCCESS && match;
 }
 
 /* A topic filter's wildcards: '#' alone and last, '+' alone in its level. */
