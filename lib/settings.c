@@ -35,16 +35,24 @@ int atmqtt_user_set(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
 	return aqi_req_send(&r, NULL, NULL);
 }
 
-struct user_ctx {
-	struct atmqtt_user *out;
+/*
+ * GET_USER and GET_WILL answer with one ATMQTT_A_ENTRY per client: each
+ * entry that names its client fills the next of at most ATMQTT_CLIENT_MAX
+ * slots of out, cleared first, through fill().
+ */
+struct client_entries {
+	void *out;
+	size_t size;
 	int count;
+	void (*fill)(void *slot, uint8_t client, struct nlattr **etb);
 };
 
-static void reply_user(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+static void reply_client_entries(struct nlmsghdr *nlh, struct nlattr **tb,
+				 void *arg)
 {
-	struct user_ctx *ctx = arg;
+	struct client_entries *ctx = arg;
 	struct nlattr *e, *etb[ATMQTT_A_MAX + 1];
-	struct atmqtt_user *u;
+	void *slot;
 	int rem;
 
 	(void)tb;
@@ -54,35 +62,51 @@ static void reply_user(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 		if (aqi_parse(etb, nla_data(e), nla_len(e)) ||
 		    !etb[ATMQTT_A_CLIENT])
 			continue;
-		u = &ctx->out[ctx->count++];
-		memset(u, 0, sizeof(*u));
-		u->client = nla_get_u8(etb[ATMQTT_A_CLIENT]);
-		if (etb[ATMQTT_A_USERNAME])
-			aqi_nla_strcpy(u->username, sizeof(u->username),
-					  etb[ATMQTT_A_USERNAME]);
-		if (etb[ATMQTT_A_PASSWORD]) {
-			aqi_nla_strcpy(u->password, sizeof(u->password),
-					  etb[ATMQTT_A_PASSWORD]);
-			u->has_password = 1;
-		}
-		if (etb[ATMQTT_A_CLIENT_ID]) {
-			aqi_nla_strcpy(u->client_id, sizeof(u->client_id),
-					  etb[ATMQTT_A_CLIENT_ID]);
-			u->has_client_id = 1;
-		}
+		slot = (char *)ctx->out + ctx->size * ctx->count++;
+		memset(slot, 0, ctx->size);
+		ctx->fill(slot, nla_get_u8(etb[ATMQTT_A_CLIENT]), etb);
+	}
+}
+
+static int get_client_entries(struct atmqtt_nl *nl, uint32_t modem, int cmd,
+			      struct client_entries *ctx)
+{
+	struct aqi_req r;
+	int err;
+
+	aqi_req_modem(&r, nl, cmd, modem);
+	err = aqi_req_send(&r, reply_client_entries, ctx);
+	return err < 0 ? err : ctx->count;
+}
+
+static void fill_user(void *slot, uint8_t client, struct nlattr **etb)
+{
+	struct atmqtt_user *u = slot;
+
+	u->client = client;
+	if (etb[ATMQTT_A_USERNAME])
+		aqi_nla_strcpy(u->username, sizeof(u->username),
+			       etb[ATMQTT_A_USERNAME]);
+	if (etb[ATMQTT_A_PASSWORD]) {
+		aqi_nla_strcpy(u->password, sizeof(u->password),
+			       etb[ATMQTT_A_PASSWORD]);
+		u->has_password = 1;
+	}
+	if (etb[ATMQTT_A_CLIENT_ID]) {
+		aqi_nla_strcpy(u->client_id, sizeof(u->client_id),
+			       etb[ATMQTT_A_CLIENT_ID]);
+		u->has_client_id = 1;
 	}
 }
 
 int atmqtt_user_get(struct atmqtt_nl *nl, uint32_t modem,
 		    struct atmqtt_user out[ATMQTT_CLIENT_MAX])
 {
-	struct user_ctx ctx = { .out = out };
-	struct aqi_req r;
-	int err;
+	struct client_entries ctx = {
+		.out = out, .size = sizeof(*out), .fill = fill_user,
+	};
 
-	aqi_req_modem(&r, nl, ATMQTT_CMD_GET_USER, modem);
-	err = aqi_req_send(&r, reply_user, &ctx);
-	return err < 0 ? err : ctx.count;
+	return get_client_entries(nl, modem, ATMQTT_CMD_GET_USER, &ctx);
 }
 
 int atmqtt_will_set(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
@@ -101,58 +125,36 @@ int atmqtt_will_set(struct atmqtt_nl *nl, uint32_t modem, uint8_t client,
 	return aqi_req_send(&r, NULL, NULL);
 }
 
-struct will_ctx {
-	struct atmqtt_will *out;
-	int count;
-};
-
-static void reply_will(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+static void fill_will(void *slot, uint8_t client, struct nlattr **etb)
 {
-	struct will_ctx *ctx = arg;
-	struct nlattr *e, *etb[ATMQTT_A_MAX + 1];
-	struct atmqtt_will *w;
+	struct atmqtt_will *w = slot;
 	size_t len;
-	int rem;
 
-	(void)tb;
-	for_each_reply_attr(e, nlh, ATMQTT_A_ENTRY, rem) {
-		if (ctx->count >= ATMQTT_CLIENT_MAX)
-			break;
-		if (aqi_parse(etb, nla_data(e), nla_len(e)) ||
-		    !etb[ATMQTT_A_CLIENT])
-			continue;
-		w = &ctx->out[ctx->count++];
-		memset(w, 0, sizeof(*w));
-		w->client = nla_get_u8(etb[ATMQTT_A_CLIENT]);
-		if (etb[ATMQTT_A_TOPIC])
-			aqi_nla_strcpy(w->topic, sizeof(w->topic),
-					  etb[ATMQTT_A_TOPIC]);
-		if (etb[ATMQTT_A_QOS])
-			w->qos = nla_get_u8(etb[ATMQTT_A_QOS]);
-		if (etb[ATMQTT_A_RETAIN])
-			w->retain = nla_get_u8(etb[ATMQTT_A_RETAIN]);
-		if (etb[ATMQTT_A_PAYLOAD]) {
-			len = nla_len(etb[ATMQTT_A_PAYLOAD]);
-			if (len > ATMQTT_PAYLOAD_MAX)
-				len = ATMQTT_PAYLOAD_MAX;
-			memcpy(w->payload, nla_data(etb[ATMQTT_A_PAYLOAD]),
-			       len);
-			w->payload[len] = '\0';
-			w->has_payload = 1;
-		}
+	w->client = client;
+	if (etb[ATMQTT_A_TOPIC])
+		aqi_nla_strcpy(w->topic, sizeof(w->topic), etb[ATMQTT_A_TOPIC]);
+	if (etb[ATMQTT_A_QOS])
+		w->qos = nla_get_u8(etb[ATMQTT_A_QOS]);
+	if (etb[ATMQTT_A_RETAIN])
+		w->retain = nla_get_u8(etb[ATMQTT_A_RETAIN]);
+	if (etb[ATMQTT_A_PAYLOAD]) {
+		len = nla_len(etb[ATMQTT_A_PAYLOAD]);
+		if (len > ATMQTT_PAYLOAD_MAX)
+			len = ATMQTT_PAYLOAD_MAX;
+		memcpy(w->payload, nla_data(etb[ATMQTT_A_PAYLOAD]), len);
+		w->payload[len] = '\0';
+		w->has_payload = 1;
 	}
 }
 
 int atmqtt_will_get(struct atmqtt_nl *nl, uint32_t modem,
 		    struct atmqtt_will out[ATMQTT_CLIENT_MAX])
 {
-	struct will_ctx ctx = { .out = out };
-	struct aqi_req r;
-	int err;
+	struct client_entries ctx = {
+		.out = out, .size = sizeof(*out), .fill = fill_will,
+	};
 
-	aqi_req_modem(&r, nl, ATMQTT_CMD_GET_WILL, modem);
-	err = aqi_req_send(&r, reply_will, &ctx);
-	return err < 0 ? err : ctx.count;
+	return get_client_entries(nl, modem, ATMQTT_CMD_GET_WILL, &ctx);
 }
 
 int atmqtt_conf_set(struct atmqtt_nl *nl, uint32_t modem, int mode)
