@@ -29,6 +29,7 @@ cp -r Makefile Kbuild VERSION kernel include lib tools selftests mk "$out/"
 make -s -C "$out/lib" clean >/dev/null
 make -s -C "$out/tools/atmqtt" clean >/dev/null
 make -s -C "$out/tools/sim" clean >/dev/null
+make -s -C "$out/tools/bridge" clean >/dev/null
 make -s -C "$out/selftests/atmqtt" clean >/dev/null
 
 echo "==> $arch: atmqtt.ko against $kdir"
