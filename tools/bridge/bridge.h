@@ -163,6 +163,8 @@ bool modem_quotable(const char *s, size_t max);
 #define MARKER		"atmqtt-bridge"	/* user property of our publishes */
 #define LOCAL_KEEPALIVE	60
 #define ECHO_MAX	64		/* out messages an echo may follow */
+#define LOCAL_RETRY_MIN_MS 500		/* reconnecting to the local broker */
+#define LOCAL_RETRY_MAX_MS 10000
 
 enum link {
 	LINK_NOMODEM,	/* the modem is not attached */
@@ -245,6 +247,11 @@ extern bool use_syslog, use_journal;
 extern const char *log_name;
 
 double now(void);
+/* The next wait of a doubling backoff: min_ms first, then twice the last,
+ * at most max_ms; *delay_ms holds the last (0: none yet).  Returns when the
+ * wait ends, on now()'s clock.
+ */
+double backoff(uint32_t *delay_ms, uint32_t min_ms, uint32_t max_ms);
 __attribute__((format(printf, 3, 4)))
 void logm(struct bridge *b, int prio, const char *fmt, ...);
 bool ratelimit(struct bridge *b);

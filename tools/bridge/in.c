@@ -142,10 +142,8 @@ void in_connect(struct bridge *b)
 		     mosquitto_strerror(rc));
 	mosquitto_destroy(m);
 retry:
-	b->in_delay_ms = b->in_delay_ms ? b->in_delay_ms * 2 : 500;
-	if (b->in_delay_ms > 10000)
-		b->in_delay_ms = 10000;
-	b->in_at = now() + b->in_delay_ms / 1000.0;
+	b->in_at = backoff(&b->in_delay_ms, LOCAL_RETRY_MIN_MS,
+			   LOCAL_RETRY_MAX_MS);
 }
 
 void in_forward(struct bridge *b, const struct atmqtt_event *e)

@@ -60,11 +60,8 @@ void link_down(struct bridge *b, enum link l, const char *why)
 
 static void setup_retry(struct bridge *b, const char *what, int err)
 {
-	b->setup_delay_ms = b->setup_delay_ms ?
-		b->setup_delay_ms * 2 : b->c.restart_min_ms;
-	if (b->setup_delay_ms > b->c.restart_max_ms)
-		b->setup_delay_ms = b->c.restart_max_ms;
-	b->setup_at = now() + b->setup_delay_ms / 1000.0;
+	b->setup_at = backoff(&b->setup_delay_ms, b->c.restart_min_ms,
+			      b->c.restart_max_ms);
 	logm(b, LOG_WARNING, "%s: %s; again in %.1f s", what, nl_err(b, err),
 	     b->setup_delay_ms / 1000.0);
 }

@@ -28,6 +28,14 @@ double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+double backoff(uint32_t *delay_ms, uint32_t min_ms, uint32_t max_ms)
+{
+	*delay_ms = *delay_ms ? *delay_ms * 2 : min_ms;
+	if (*delay_ms > max_ms)
+		*delay_ms = max_ms;
+	return now() + *delay_ms / 1000.0;
+}
+
 /*
  * To syslog, or to stderr: with a "<prio>" prefix under systemd (journald
  * reads it), else "atmqtt-bridge[name]: ".  Nothing secret is ever passed

@@ -134,11 +134,8 @@ int run(struct bridge *b)
 			mosq_service(b, b->out, p[1].revents, true);
 		if (b->out && b->out_lost) {
 			out_abort(b);
-			b->out_delay_ms = b->out_delay_ms ?
-				b->out_delay_ms * 2 : 500;
-			if (b->out_delay_ms > 10000)
-				b->out_delay_ms = 10000;
-			b->out_at = now() + b->out_delay_ms / 1000.0;
+			b->out_at = backoff(&b->out_delay_ms, LOCAL_RETRY_MIN_MS,
+					    LOCAL_RETRY_MAX_MS);
 		}
 		if (b->in)
 			mosq_service(b, b->in, p[2].revents, false);
@@ -147,10 +144,8 @@ int run(struct bridge *b)
 			b->in = NULL;
 			b->in_up = false;
 			b->monitor = false;
-			b->in_delay_ms = b->in_delay_ms ? b->in_delay_ms * 2 : 500;
-			if (b->in_delay_ms > 10000)
-				b->in_delay_ms = 10000;
-			b->in_at = now() + b->in_delay_ms / 1000.0;
+			b->in_at = backoff(&b->in_delay_ms, LOCAL_RETRY_MIN_MS,
+					   LOCAL_RETRY_MAX_MS);
 		}
 	}
 

@@ -200,10 +200,8 @@ void out_connect(struct bridge *b)
 		     mosquitto_strerror(rc));
 	mosquitto_destroy(m);
 retry:
-	b->out_delay_ms = b->out_delay_ms ? b->out_delay_ms * 2 : 500;
-	if (b->out_delay_ms > 10000)
-		b->out_delay_ms = 10000;
-	b->out_at = now() + b->out_delay_ms / 1000.0;
+	b->out_at = backoff(&b->out_delay_ms, LOCAL_RETRY_MIN_MS,
+			    LOCAL_RETRY_MAX_MS);
 }
 
 /* Cut without writing: the PUBACKs still queued never leave. */
