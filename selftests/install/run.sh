@@ -14,28 +14,41 @@ ver=$(cat VERSION)
 n=0
 fails=0
 echo "TAP version 13"
-echo "1..15"
+echo "1..17"
 result() {	# result STATUS NAME
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n $2"; else
 		echo "not ok $n $2"; fails=$((fails + 1)); fi
 }
 
+# Debian's layout: the library under lib/<multiarch tuple>.
+ma=$(${CC:-cc} -print-multiarch)
+L=$P/lib${ma:+/$ma}
 make -s install DESTDIR="$D" PREFIX=$P >"$stage/install.log" 2>&1
 result $? make_install || sed 's/^/# /' "$stage/install.log"
 
+# The simulator is a component of its own: not in install, in install-sim.
+rc=0
+[ -e "$D$P/bin/atmqtt-sim" ] && { echo "# make install installed atmqtt-sim"; rc=1; }
+make -s install-sim DESTDIR="$D" PREFIX=$P >>"$stage/install.log" 2>&1 &&
+	[ -x "$D$P/bin/atmqtt-sim" ] &&
+	[ -f "$D$P/share/man/man1/atmqtt-sim.1" ] || rc=1
+result $rc simulator_is_a_component_of_its_own
+
 missing=0
-for f in lib/libatmqtt.so.$ver lib/libatmqtt.a lib/pkgconfig/libatmqtt.pc \
-	 include/atmqtt.h include/linux/atmqtt.h sbin/atmqtt bin/atmqtt-sim \
+for f in ${L#$P/}/libatmqtt.so.$ver ${L#$P/}/libatmqtt.a \
+	 ${L#$P/}/pkgconfig/libatmqtt.pc \
+	 include/atmqtt/atmqtt.h include/atmqtt/linux/atmqtt.h sbin/atmqtt \
+	 bin/atmqtt-sim \
 	 share/man/man8/atmqtt.8 share/man/man1/atmqtt-sim.1 \
 	 share/man/man3/libatmqtt.3 lib/systemd/system/atmqtt-attach@.service \
 	 share/doc/atmqtt/78-atmqtt.rules \
 	 share/bash-completion/completions/atmqtt; do
 	[ -f "$D$P/$f" ] || { echo "# missing $P/$f"; missing=1; }
 done
-[ "$(readlink "$D$P/lib/libatmqtt.so.0")" = "libatmqtt.so.$ver" ] &&
-[ "$(readlink "$D$P/lib/libatmqtt.so")" = "libatmqtt.so.0" ] &&
-readelf -d "$D$P/lib/libatmqtt.so.$ver" | grep -q 'SONAME.*\[libatmqtt.so.0\]' ||
+[ "$(readlink "$D$L/libatmqtt.so.0")" = "libatmqtt.so.$ver" ] &&
+[ "$(readlink "$D$L/libatmqtt.so")" = "libatmqtt.so.0" ] &&
+readelf -d "$D$L/libatmqtt.so.$ver" | grep -q 'SONAME.*\[libatmqtt.so.0\]' ||
 	{ echo "# library symlinks or SONAME wrong"; missing=1; }
 result $missing installed_files_symlinks_soname
 
@@ -50,14 +63,25 @@ int main(void)
 	return 0;
 }
 C
-export PKG_CONFIG_PATH=$D$P/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$D
+# Nothing of the distribution's kernel headers is ours: the UAPI header
+# is in include/atmqtt/linux/, and the .pc's paths follow its prefix.
+pc=$D$L/pkgconfig/libatmqtt.pc
+rc=0
+[ -e "$D$P/include/linux/atmqtt.h" ] && { echo "# include/linux/atmqtt.h installed"; rc=1; }
+grep -qx "prefix=$P" "$pc" && grep -qx 'exec_prefix=${prefix}' "$pc" &&
+	grep -qx "libdir=\${exec_prefix}/lib${ma:+/$ma}" "$pc" &&
+	grep -qx 'includedir=${prefix}/include' "$pc" &&
+	grep -qx 'Cflags: -I${includedir}/atmqtt' "$pc" || rc=1
+[ $rc = 0 ] || sed 's/^/# /' "$pc"
+result $rc pkg_config_prefix_relative_own_include_dir
+
+export PKG_CONFIG_PATH=$D$L/pkgconfig PKG_CONFIG_SYSROOT_DIR=$D
 flags=$(pkg-config --cflags --libs libatmqtt 2>&1) &&
 	[ "$(pkg-config --modversion libatmqtt)" = "$ver" ] &&
 	cc -Wall -Werror -o "$stage/prog" "$stage/prog.c" $flags \
 		>"$stage/cc.log" 2>&1 &&
-	out=$(LD_LIBRARY_PATH=$D$P/lib "$stage/prog") &&
-	ldd "$stage/prog" | grep -q "libatmqtt.so.0 => $D$P/lib" 2>/dev/null ||
-	LD_LIBRARY_PATH=$D$P/lib ldd "$stage/prog" | grep -q "libatmqtt.so.0 => $D"
+	out=$(LD_LIBRARY_PATH=$D$L "$stage/prog") &&
+	LD_LIBRARY_PATH=$D$L ldd "$stage/prog" | grep -q "libatmqtt.so.0 => $D$L/"
 rc=$?
 [ $rc = 0 ] && echo "# program says: $out" || sed 's/^/# /' "$stage/cc.log"
 result $rc pkg_config_build_and_link
