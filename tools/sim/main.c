@@ -23,7 +23,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim.h"
 #include "line.h"
 #include "faults.h"
 #include "bridge.h"
