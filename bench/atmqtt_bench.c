@@ -75,41 +75,9 @@ static void fill_binary(unsigned char *buf, size_t n)
  */
 static int bench_sim_start(struct sim *s, const char *const *extra)
 {
-	const char *argv[8] = { "atmqtt-sim" };
-	int out[2], argc = 1;
-	char buf[128];
-	size_t len = 0;
-	ssize_t r;
+	const char *argv[16] = { "atmqtt-sim" };
 
-	if (pipe(out))
-		return -1;
-	s->pid = fork();
-	if (s->pid == 0) {
-		dup2(out[1], 1);
-		close(out[0]);
-		while (extra && *extra && argc < 7)
-			argv[argc++] = *extra++;
-		execvp("atmqtt-sim", (char **)argv);
-		_exit(127);
-	}
-	close(out[1]);
-	while (len < sizeof(buf) - 1) {
-		struct pollfd p = { .fd = out[0], .events = POLLIN };
-
-		if (poll(&p, 1, 5000) <= 0)
-			break;
-		r = read(out[0], buf + len, 1);
-		if (r <= 0 || buf[len] == '\n')
-			break;
-		len++;
-	}
-	close(out[0]);
-	buf[len] = '\0';
-	if (!len)
-		return -1;
-	snprintf(s->tty, sizeof(s->tty), "%s", buf);
-	s->fd = open(s->tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	return s->fd < 0 ? -1 : 0;
+	return sim_exec(s, argv, 1, extra);
 }
 
 /* ---- the kernel agent ------------------------------------------------ */
