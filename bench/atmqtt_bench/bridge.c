@@ -172,6 +172,22 @@ static int cli_pub(uint32_t h, const char *topic, const char *payload)
 
 static const char *const br_sides[] = { "bridge", "cli", "lib" };
 
+/*
+ * Side j's QoS 1 publish of payload (n bytes) to topic: to the local broker
+ * for the bridge, atmqtt pub or atmqtt_publish() on modem h.
+ */
+static void br_publish(struct atmqtt_nl *nl, struct mosquitto *local,
+		       uint32_t h, int j, const char *topic,
+		       const char *payload, int n)
+{
+	if (j == 0)
+		mosquitto_publish(local, NULL, topic, n, payload, 1, false);
+	else if (j == 1)
+		cli_pub(h, topic, payload);
+	else
+		atmqtt_publish(nl, h, 1, topic, 1, 0, payload, n, 0, NULL);
+}
+
 void bench_bridge(struct atmqtt_nl *nl, int samples)
 {
 	static const char local_conf[] =
@@ -255,14 +271,8 @@ void bench_bridge(struct atmqtt_nl *nl, int samples)
 			cloud_expect(&c, topic[j], i + 10);
 			usleep(LAT_QUIET_US);
 			t0 = now_us();
-			if (j == 0)
-				mosquitto_publish(local, NULL, ltopic, n,
-						  payload, 1, false);
-			else if (j == 1)
-				cli_pub(sc.handle, topic[1], payload);
-			else
-				atmqtt_publish(nl, sc.handle, 1, topic[2], 1,
-					       0, payload, n, 0, NULL);
+			br_publish(nl, local, sc.handle, j,
+				   j ? topic[j] : ltopic, payload, n);
 			t1 = cloud_wait(&c);
 			if (!t1)
 				die("bridge: %s sample %d never arrived",
@@ -287,14 +297,8 @@ void bench_bridge(struct atmqtt_nl *nl, int samples)
 		t0 = now_us();
 		for (i = 0; i < count; i++) {
 			n = snprintf(payload, sizeof(payload), "%d", i);
-			if (j == 0)
-				mosquitto_publish(local, NULL, ltopic, n,
-						  payload, 1, false);
-			else if (j == 1)
-				cli_pub(sc.handle, topic[1], payload);
-			else
-				atmqtt_publish(nl, sc.handle, 1, topic[2], 1,
-					       0, payload, n, 0, NULL);
+			br_publish(nl, local, sc.handle, j,
+				   j ? topic[j] : ltopic, payload, n);
 		}
 		t1 = cloud_wait(&c);
 		if (!t1)
