@@ -13,7 +13,9 @@
 #ifndef ATMQTT_BENCH_H
 #define ATMQTT_BENCH_H
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <pthread.h>
 #include <stdbool.h>
 #include <mosquitto.h>
@@ -21,6 +23,11 @@
 #include "../../selftests/atmqtt/sim.h"
 
 #define TOPIC_LEN 96
+
+static inline double now_us(void)
+{
+	return now() * 1e6;
+}
 
 /*
  * Each latency sample starts after this long with nothing to do, as a
@@ -37,11 +44,6 @@ void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...);
 int bench_sim_start(struct sim *s, const char *const *extra);
 int tty_raw(int fd);
-
-static inline double now_us(void)
-{
-	return now() * 1e6;
-}
 
 /* agents.c: atmqtt-bench agent-kernel and agent-tty */
 int agent_kernel(uint32_t h, const char *prefix);
