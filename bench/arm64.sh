@@ -36,7 +36,7 @@ sh scripts/cross-build.sh arm64 "$kver" tools/sim/atmqtt-sim >"$log.build" 2>&1 
 	{ tail -20 "$log.build"; echo "arm64: cross-build.sh failed"; exit 1; }
 rm -rf build/arm64/bench
 mkdir -p build/arm64/bench
-cp bench/Makefile bench/atmqtt_bench.c build/arm64/bench/
+cp -r bench/Makefile bench/atmqtt_bench build/arm64/bench/
 make -s -C build/arm64/bench atmqtt-bench CC=${cross}gcc PKG_CONFIG="$pc" \
 	>>"$log.build" 2>&1 ||
 	{ tail -20 "$log.build"; echo "arm64: atmqtt-bench failed to build"; exit 1; }

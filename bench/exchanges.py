@@ -29,7 +29,8 @@ import sys
 
 KLINE = re.compile(r'\s([\d.]+):\s+(atmqtt_modem_receive|atmqtt_tx_push)\b')
 # The benchmark's own line: the bytes an exchange puts on the busier
-# direction (atmqtt_bench.c's wire_pub() and wire_rx()), at that rate.
+# direction (wire_pub() and wire_rx() of bench/atmqtt_bench/throughput.c),
+# at that rate.
 WLINE = re.compile(r'^PROFILE exchange tp_(pub|rx)_(\d+)_(\d+)_wire (\d+)')
 NAMES = {'pub': 'publish', 'rx': 'receive'}
 

@@ -36,23 +36,19 @@ struct sim {
 	uint32_t handle;
 };
 
-/* Start simulator n of this process; extra: more options, or NULL. */
-static inline int sim_start_opts(struct sim *s, int n,
-				 const char *const *extra)
+/*
+ * Run atmqtt-sim with argv[0..argc) and then extra (more options, or NULL),
+ * 15 arguments at the most (argv has room for 16), and open the pty it
+ * names on its first line of output.
+ */
+static inline int sim_exec(struct sim *s, const char *argv[16], int argc,
+			   const char *const *extra)
 {
-	const char *argv[16] = { "atmqtt-sim", "-c", s->ctl, "-l", s->log,
-				 "-P", s->publog };
-	int out[2], argc = 7;
+	int out[2];
 	char buf[128];
 	ssize_t r;
 	size_t len = 0;
 
-	snprintf(s->ctl, sizeof(s->ctl), "/tmp/simctl.%d.%d", getpid(), n);
-	snprintf(s->log, sizeof(s->log), "/tmp/simlog.%d.%d", getpid(), n);
-	snprintf(s->publog, sizeof(s->publog), "/tmp/simpub.%d.%d", getpid(),
-		 n);
-	unlink(s->log);
-	unlink(s->publog);
 	if (pipe(out))
 		return -1;
 	s->pid = fork();
@@ -61,6 +57,7 @@ static inline int sim_start_opts(struct sim *s, int n,
 		close(out[0]);
 		while (extra && *extra && argc < 15)
 			argv[argc++] = *extra++;
+		argv[argc] = NULL;
 		execvp("atmqtt-sim", (char **)argv);
 		_exit(127);
 	}
@@ -85,6 +82,25 @@ static inline int sim_start_opts(struct sim *s, int n,
 	 */
 	s->fd = open(s->tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	return s->fd < 0 ? -1 : 0;
+}
+
+/*
+ * Start simulator n of this process, with its control FIFO, byte log (-l)
+ * and publish log (-P); extra: more options, or NULL.
+ */
+static inline int sim_start_opts(struct sim *s, int n,
+				 const char *const *extra)
+{
+	const char *argv[16] = { "atmqtt-sim", "-c", s->ctl, "-l", s->log,
+				 "-P", s->publog };
+
+	snprintf(s->ctl, sizeof(s->ctl), "/tmp/simctl.%d.%d", getpid(), n);
+	snprintf(s->log, sizeof(s->log), "/tmp/simlog.%d.%d", getpid(), n);
+	snprintf(s->publog, sizeof(s->publog), "/tmp/simpub.%d.%d", getpid(),
+		 n);
+	unlink(s->log);
+	unlink(s->publog);
+	return sim_exec(s, argv, 7, extra);
 }
 
 static inline int sim_start(struct sim *s, int n)
