@@ -72,6 +72,15 @@ grep -E "^(not )?ok [0-9]+ " build/bridge-conf.out >>"$log"
 grep -qE "^# Totals: " build/bridge-conf.out ||
 	{ tail -5 build/bridge-conf.out; echo "not ok 1 bridge_conf_host_checks" | tee -a "$log"; }
 
+# atmqtt-sim's own faults on a pty, from the host (tools/sim/tests/faults.py,
+# KTAP): what the kselftests rely on the simulator to do.
+echo "==> host tests of atmqtt-sim"
+make -s -C tools/sim check >build/sim-faults.out 2>&1
+grep -E "^(not )?ok |^# Totals" build/sim-faults.out
+grep -E "^(not )?ok [0-9]+ " build/sim-faults.out >>"$log"
+grep -qE "^# Totals: " build/sim-faults.out ||
+	{ tail -5 build/sim-faults.out; echo "not ok 1 sim_host_checks" | tee -a "$log"; }
+
 # vm_suite NAME IMAGE KO FILE...: the kselftests in a VM booting IMAGE with
 # the module KO; a VM that fails without a failing test counts as one.
 # vm_arch: the VM's architecture (scripts/vm/run.sh's ATMQTT_VM_ARCH);
