@@ -104,6 +104,7 @@ else
 		abidiff "$baseline" "$tmp/new.xml" >>"$tmp/abidiff" 2>&1
 	rc=$?
 	sed 's/^/# /' "$tmp/abidiff"
+	echo "# abidiff exit status $rc"
 	# abidiff's exit status: bit 2 (4) a change, bit 3 (8) one it
 	# knows to be incompatible (a removed function); a changed struct
 	# is 4.  4 passes when all that changed is added functions.
