@@ -33,15 +33,8 @@ if [ "${1:-}" = --baseline ]; then
 		echo "wrote $baseline"
 	exit
 fi
-n=0
-fails=0
-echo "TAP version 13"
-echo "1..3"
-result() {	# result STATUS NAME
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else
-		echo "not ok $n $2"; fails=$((fails + 1)); fi
-}
+. scripts/ktap.sh
+ktap_plan 3
 # same A B WHAT: the sorted name lists A and B are equal and not empty.
 same() {
 	if [ ! -s "$1" ]; then
@@ -114,5 +107,4 @@ else
 fi
 result $rc abidiff_against_baseline
 
-echo "# Totals: pass:$((n - fails)) fail:$fails skip:0"
-[ $fails = 0 ]
+ktap_totals

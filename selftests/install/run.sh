@@ -12,15 +12,8 @@ trap 'rm -rf "$stage"' EXIT
 P=/usr
 D=$stage/root
 ver=$(cat VERSION)
-n=0
-fails=0
-echo "TAP version 13"
-echo "1..18"
-result() {	# result STATUS NAME
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else
-		echo "not ok $n $2"; fails=$((fails + 1)); fi
-}
+. scripts/ktap.sh
+ktap_plan 18
 
 # Debian's layout: the library under lib/<multiarch tuple>.
 ma=$(${CC:-cc} -print-multiarch)
@@ -268,5 +261,4 @@ result $rc modules_install_and_depmod
 grep -q "^PACKAGE_VERSION=\"$ver\"$" dkms.conf
 result $? dkms_conf_version_matches
 
-echo "# Totals: pass:$((n - fails)) fail:$fails skip:0"
-[ $fails = 0 ]
+ktap_totals
