@@ -147,6 +147,7 @@ clean:
 	rm -rf build
 
 -include mk/install.mk
+-include mk/abi.mk
 -include mk/bench.mk
 
 .PHONY: all deps module modules cross fuzz stress stress-run lint ynl lib tools selftests unit demo demo-run check check-run checkpatch clean

@@ -263,6 +263,12 @@ int atmqtt_ldisc_num(void);
 int atmqtt_ldisc_attach(int fd);
 int atmqtt_ldisc_detach(int fd);	/* back to N_TTY */
 
+/* The library's version, "0.3.0" (the package's VERSION): that of the
+ * libatmqtt.so.0 loaded, which may be newer than the one the program was
+ * built with.
+ */
+const char *atmqtt_version(void);
+
 const char *atmqtt_state_name(uint8_t state);
 const char *atmqtt_urc_name(uint8_t urc);
 const char *atmqtt_client_state_name(uint8_t state);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libatmqtt: the socket both handles use, attribute helpers, the line
- * discipline helpers and the name tables.
+ * discipline helpers, the library's version and the name tables.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -264,6 +264,11 @@ int atmqtt_ldisc_detach(int fd)
 	int n = 0;	/* N_TTY */
 
 	return ioctl(fd, TIOCSETD, &n) ? -errno : 0;
+}
+
+const char *atmqtt_version(void)
+{
+	return LIBATMQTT_VERSION;
 }
 
 /* ---- names ---- */

@@ -6,7 +6,8 @@
 #     install-lib     libatmqtt.so.<VERSION> and its SONAME link
 #     install-dev     the headers (under INCLUDEDIR/atmqtt/), libatmqtt.so,
 #                     libatmqtt.a, libatmqtt.pc, libatmqtt(3)
-#     install-tools   atmqtt, atmqtt-attach@.service, the udev rule example,
+#     install-tools   atmqtt (which needs install-lib's libatmqtt.so.0),
+#                     atmqtt-attach@.service, the udev rule example,
 #                     completion, atmqtt(8)
 #     install-bridge  atmqtt-bridge, atmqtt-bridge@.service, its example
 #                     configuration, atmqtt-bridge(8)
@@ -75,10 +76,13 @@ install-dev: install-lib man build/libatmqtt.pc
 		$(DESTDIR)$(HDRDIR)/linux/atmqtt.h
 	$(INSTALL) -m 644 build/man/libatmqtt.3 $(DESTDIR)$(MANDIR)/man3/
 
+# atmqtt links libatmqtt.so.0 (install-lib's): the one installed is
+# tools/atmqtt/atmqtt.install, linked without the tree's RUNPATH.
 install-tools: tools man build/atmqtt-attach@.service
+	$(MAKE) -C tools/atmqtt atmqtt.install
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(COMPDIR)
-	$(INSTALL) -m 755 tools/atmqtt/atmqtt $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 755 tools/atmqtt/atmqtt.install $(DESTDIR)$(SBINDIR)/atmqtt
 	$(INSTALL) -m 644 build/man/atmqtt.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 644 build/atmqtt-attach@.service $(DESTDIR)$(UNITDIR)/
 	$(INSTALL) -m 644 udev/78-atmqtt.rules $(DESTDIR)$(DOCDIR)/

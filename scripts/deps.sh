@@ -22,7 +22,7 @@
 # ("arm64 armhf" by default, "" for none) chooses the ARM targets.
 set -eu
 
-PKGS="build-essential make gcc pkg-config bc kmod cpio gzip
+PKGS="build-essential make gcc pkg-config bc kmod cpio gzip abigail-tools
 linux-headers-amd64 linux-source-6.1
 qemu-system-x86 busybox-static
 libnl-3-dev libnl-genl-3-dev

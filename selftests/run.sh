@@ -1,8 +1,8 @@
 #!/bin/sh
 # The whole test suite: host unit tests, lint (checkpatch, sparse, W=1, gcc
-# and clang -Werror, scan-build), the library/CLI host checks, and the
-# kselftests in the VM on every supported kernel.  Every stage prints KTAP;
-# the totals come last as "N passed, N failed".
+# and clang -Werror, scan-build), the library/CLI host checks, libatmqtt's
+# ABI, and the kselftests in the VM on every supported kernel.  Every stage
+# prints KTAP; the totals come last as "N passed, N failed".
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 log=$top/build/check.log
@@ -62,6 +62,16 @@ else
 	echo "$cli_out" | sed 's/^/# /'
 	echo "not ok 1 lib_and_cli_host_checks" | tee -a "$log"
 fi
+
+# libatmqtt's ABI: the version script, the header's functions and the
+# library's exports agree, and abidiff finds no incompatible change from
+# lib/abi/libatmqtt.so.0.xml (scripts/abi/check.sh, also make abi-check).
+echo "==> libatmqtt's ABI (symbols, abidiff against the baseline)"
+sh scripts/abi/check.sh >build/abi.out 2>&1
+grep -E "^(not )?ok |^# Totals" build/abi.out
+grep -E "^(not )?ok [0-9]+ " build/abi.out >>"$log"
+grep -qE "^# Totals: " build/abi.out ||
+	{ tail -5 build/abi.out; echo "not ok 1 abi_check" | tee -a "$log"; }
 
 # atmqtt-bridge's configuration parser: every refusal names its line
 # (tools/bridge/tests/conf.sh, KTAP).

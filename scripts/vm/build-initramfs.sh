@@ -9,7 +9,8 @@
 # library come from $ATMQTT_CACHE/sysroot-ARCH (scripts/deps.sh unpacks the
 # packages there): the libraries an executable needs are its ELF NEEDED
 # entries and theirs (the cross binutils' readelf), and its interpreter,
-# each found in the sysroot's multiarch directories.  ATMQTT_VM_MODULES:
+# each found in the sysroot's multiarch directories (the tree's own,
+# libatmqtt.so.0, in the ELF's RUNPATH).  ATMQTT_VM_MODULES:
 # kernel modules (.ko) /init loads in that order before atmqtt.ko.
 set -eu
 out=$1
@@ -39,6 +40,16 @@ for a in $(/bin/busybox --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
 
+# A library of the tree's own (libatmqtt.so.0, which tools/atmqtt/atmqtt
+# finds through its RUNPATH) goes to /lib/TRIPLET in the image, where the
+# VM's loader looks; the system's keep their paths.
+image_path() {	# image_path LIB: where LIB goes in the image
+	case $1 in
+	/lib/*|/lib64/*|/usr/lib/*) echo "$1" ;;
+	*) echo "/lib/$triplet/$(basename "$1")" ;;
+	esac
+}
+
 copy_libs() {
 	if [ -n "$sysroot" ]; then
 		copy_libs_sysroot "$1"
@@ -46,9 +57,10 @@ copy_libs() {
 	fi
 	ldd "$1" 2>/dev/null | awk '/=> \//{print $3} /^\t\/lib/{print $1}' |
 	while read -r lib; do
-		[ -e "$root$lib" ] && continue
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
+		dest=$(image_path "$lib")
+		[ -e "$root$dest" ] && continue
+		mkdir -p "$root$(dirname "$dest")"
+		cp -L "$lib" "$root$dest"
 	done
 }
 
@@ -75,9 +87,24 @@ copy_libs_sysroot() {
 		_interp=$($triplet-readelf -l "$_f" |
 			  sed -n 's/.*program interpreter: \(.*\)]$/\1/p')
 		[ -z "$_interp" ] || copy_from_sysroot "$_interp"
+		# The ELF's RUNPATH, $ORIGIN its directory: a library of
+		# the tree's own (libatmqtt.so.0), to /lib/TRIPLET.
+		_runpath=$($triplet-readelf -d "$_f" |
+			   sed -n 's/.*(RUNPATH).*\[\(.*\)\]$/\1/p' |
+			   sed "s|\\\$ORIGIN|$(dirname "$_f")|g" | tr : ' ')
 		for _lib in $($triplet-readelf -d "$_f" |
 			      sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
 			_path=
+			for _d in $_runpath; do
+				[ -e "$_d/$_lib" ] || continue
+				_path=/lib/$triplet/$_lib
+				[ -e "$root$_path" ] && break
+				mkdir -p "$root/lib/$triplet"
+				cp -L "$_d/$_lib" "$root$_path"
+				_todo="$_todo $root$_path"
+				break
+			done
+			[ -n "$_path" ] && continue
 			for _d in /lib/$triplet /usr/lib/$triplet /lib /usr/lib; do
 				[ -e "$sysroot$_d/$_lib" ] && { _path=$_d/$_lib; break; }
 			done

@@ -8,7 +8,7 @@ T=/tmp/cli.$$
 mkdir -p $T
 n=0
 fails=0
-cases=29
+cases=30
 
 echo "TAP version 13"
 echo "1..$cases"
@@ -192,6 +192,11 @@ check sigterm_detaches sh -c "kill $pid; i=0
 	! atmqtt list | grep -q ' $n_tty '"
 check version_names_the_module sh -c \
 	"atmqtt --version | grep -qE '^module (loaded, version unknown|[0-9])'"
+# atmqtt runs with the libatmqtt.so.0 of its own build, the image's.
+atmqtt --version >$T/out 2>$T/err
+v_cli=$(sed -n 's/^atmqtt //p' $T/out) v_lib=$(sed -n 's/^libatmqtt //p' $T/out)
+[ -n "$v_cli" ] && [ "$v_lib" = "$v_cli" ]
+result $? version_names_the_library
 
 kill $sim 2>/dev/null
 wait $sim 2>/dev/null

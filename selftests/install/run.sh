@@ -1,6 +1,7 @@
 #!/bin/sh
 # make install into a staging DESTDIR and what integrators check of it,
-# as KTAP: the files and library symlinks, the SONAME, pkg-config, a program
+# as KTAP: the files and library symlinks, the SONAME, atmqtt linked with
+# the shared library and no RUNPATH, pkg-config, a program
 # built against the installed header and library, the systemd unit
 # (systemd-analyze verify), the man pages, bash completion, uninstall.
 set -u
@@ -11,15 +12,8 @@ trap 'rm -rf "$stage"' EXIT
 P=/usr
 D=$stage/root
 ver=$(cat VERSION)
-n=0
-fails=0
-echo "TAP version 13"
-echo "1..17"
-result() {	# result STATUS NAME
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else
-		echo "not ok $n $2"; fails=$((fails + 1)); fi
-}
+. scripts/ktap.sh
+ktap_plan 18
 
 # Debian's layout: the library under lib/<multiarch tuple>.
 ma=$(${CC:-cc} -print-multiarch)
@@ -51,6 +45,23 @@ done
 readelf -d "$D$L/libatmqtt.so.$ver" | grep -q 'SONAME.*\[libatmqtt.so.0\]' ||
 	{ echo "# library symlinks or SONAME wrong"; missing=1; }
 result $missing installed_files_symlinks_soname
+
+# atmqtt links the shared library: the installed one with no RUNPATH or
+# RPATH (Debian policy), running on the staged library; the tree's finds
+# the tree's through its RUNPATH, with no LD_LIBRARY_PATH.
+rc=0
+readelf -d "$D$P/sbin/atmqtt" >"$stage/dyn" 2>&1 || rc=1
+grep -q '(NEEDED).*\[libatmqtt\.so\.0\]' "$stage/dyn" ||
+	{ echo "# the installed atmqtt does not need libatmqtt.so.0"; rc=1; }
+grep -E '\((RPATH|RUNPATH)\)' "$stage/dyn" | sed 's/^/# installed atmqtt has /' |
+	grep . && rc=1
+LD_LIBRARY_PATH=$D$L "$D$P/sbin/atmqtt" --version 2>&1 |
+	grep -qx "libatmqtt $ver" ||
+	{ echo "# the installed atmqtt does not run on the staged library"; rc=1; }
+env -u LD_LIBRARY_PATH tools/atmqtt/atmqtt --version 2>&1 |
+	grep -qx "libatmqtt $ver" ||
+	{ echo "# tools/atmqtt/atmqtt does not run on lib/'s library"; rc=1; }
+result $rc atmqtt_links_libatmqtt_installed_without_runpath
 
 # pkg-config from the staged tree, and a program built with its flags.
 cat >"$stage/prog.c" <<'C'
@@ -250,5 +261,4 @@ result $rc modules_install_and_depmod
 grep -q "^PACKAGE_VERSION=\"$ver\"$" dkms.conf
 result $? dkms_conf_version_matches
 
-echo "# Totals: pass:$((n - fails)) fail:$fails skip:0"
-[ $fails = 0 ]
+ktap_totals

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * atmqtt version (and --version): the versions of atmqtt, of the loaded
- * module and of the netlink family.
+ * atmqtt version (and --version): the versions of atmqtt, of the libatmqtt
+ * it runs with, of the loaded module and of the netlink family.
  */
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +42,7 @@ int cmd_version(int argc, char **argv)
 	if (out_json) {
 		j_begin();
 		j_str("version", ATMQTT_VERSION);
+		j_str("library_version", atmqtt_version());
 		j_bool("module_loaded", mod != 0);
 		if (mod > 0)
 			j_str("module_version", mver);
@@ -50,7 +51,7 @@ int cmd_version(int argc, char **argv)
 		j_end();
 		return 0;
 	}
-	printf("atmqtt %s\n", ATMQTT_VERSION);
+	printf("atmqtt %s\nlibatmqtt %s\n", ATMQTT_VERSION, atmqtt_version());
 	if (mod > 0)
 		printf("module %s\n", mver);
 	else

@@ -318,23 +318,26 @@ CASE="bad client"; run 2 close -c x
 VERSION=$(cat "$HERE/../../../VERSION")
 CASE="version, module not loaded"; run 0 version
 expect "$T/out" "atmqtt $VERSION
+libatmqtt $VERSION
 module not loaded
 netlink family atmqtt version 1"
 CASE="version -j, module not loaded"; run 0 -j version; json
-jq 'o == [{"version":"'"$VERSION"'","module_loaded":False,"family":"atmqtt","family_version":1}]'
+jq 'o == [{"version":"'"$VERSION"'","library_version":"'"$VERSION"'","module_loaded":False,"family":"atmqtt","family_version":1}]'
 mkdir -p "$T/sys/parameters"
 echo 29 >"$T/sys/parameters/ldisc"
 CASE="--version, module without a version"; run 0 --version
 expect "$T/out" "atmqtt $VERSION
+libatmqtt $VERSION
 module loaded, version unknown
 netlink family atmqtt version 1"
 echo 9.8.7 >"$T/sys/version"
 CASE="-V, module loaded"; run 0 -V
 expect "$T/out" "atmqtt $VERSION
+libatmqtt $VERSION
 module 9.8.7
 netlink family atmqtt version 1"
 CASE="version -j, module loaded"; run 0 -j version
-jq 'o == [{"version":"'"$VERSION"'","module_loaded":True,"module_version":"9.8.7","family":"atmqtt","family_version":1}]'
+jq 'o == [{"version":"'"$VERSION"'","library_version":"'"$VERSION"'","module_loaded":True,"module_version":"9.8.7","family":"atmqtt","family_version":1}]'
 rm -r "$T/sys"; mkdir "$T/sys"
 CASE="no module"
 FAKENL_NOFAMILY=1 "$CLI" list >"$T/out" 2>"$T/err"; [ $? = 1 ] && ok || bad "$CASE"
