@@ -56,6 +56,8 @@ struct atmqtt_modem *atmqtt_modem_create(const char *name, dev_t dev,
 	atomic64_set(&m->rx_drops, 0);
 	atomic64_set(&m->rx_stray, 0);
 	atomic64_set(&m->rx_bad, 0);
+	atomic64_set(&m->rx_malformed, 0);
+	atomic64_set(&m->rx_overflows, 0);
 	atomic64_set(&m->resyncs, 0);
 	atomic_long_set(&m->mem, ksize(m));
 
@@ -304,4 +306,7 @@ void atmqtt_modem_receive(struct atmqtt_modem *m, const u8 *buf, size_t len)
 	if (atomic_read(&m->rx_resync) && atomic_xchg(&m->rx_resync, 0))
 		atp_abort_data(&m->parser);
 	atp_feed(&m->parser, buf, len);
+	/* Only this path writes the parser's counts: no tearing here. */
+	atomic64_set(&m->rx_malformed, m->parser.stats.malformed);
+	atomic64_set(&m->rx_overflows, m->parser.stats.overflows);
 }

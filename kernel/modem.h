@@ -282,6 +282,11 @@ struct atmqtt_modem {
 	atomic64_t rx_stray;		/* finals and lines nobody waited for */
 	atomic64_t resyncs;		/* exchanges the modem left unanswered */
 	atomic64_t rx_bad;		/* URCs for clients that do not exist */
+	/* The parser's malformed and overflows counts (u64), mirrored after
+	 * each atp_feed(): read from elsewhere, a u64 can be torn on 32-bit.
+	 */
+	atomic64_t rx_malformed;
+	atomic64_t rx_overflows;
 	atomic_t rx_resync;		/* a command timed out: see receive */
 	atomic_long_t mem;		/* bytes allocated: m and the subs */
 };
