@@ -300,6 +300,9 @@ bool atmqtt_modem_dead(struct atmqtt_modem *m);
 void atmqtt_modem_tx_work(struct work_struct *work);
 /* Under tx_mutex: write what the transport takes of the tx buffer. */
 void atmqtt_tx_push(struct atmqtt_modem *m);
+/* The transmit path's test hook: see modem.c. */
+void atmqtt_modem_debugfs_init(void);
+void atmqtt_modem_debugfs_exit(void);
 
 /* xact.c: the exchange, and what the receive path hands it. */
 void atmqtt_xact_work(struct work_struct *work);
