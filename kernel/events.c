@@ -41,10 +41,10 @@ int atmqtt_fill_modem(struct sk_buff *skb, struct atmqtt_modem *m, u32 portid,
 	    nla_put_u64_64bit(skb, ATMQTT_A_RX_STRAY,
 			      atomic64_read(&m->rx_stray), ATMQTT_A_PAD) ||
 	    nla_put_u64_64bit(skb, ATMQTT_A_RX_MALFORMED,
-			      READ_ONCE(m->parser.stats.malformed) +
+			      atomic64_read(&m->rx_malformed) +
 			      atomic64_read(&m->rx_bad), ATMQTT_A_PAD) ||
 	    nla_put_u64_64bit(skb, ATMQTT_A_RX_OVERFLOWS,
-			      READ_ONCE(m->parser.stats.overflows),
+			      atomic64_read(&m->rx_overflows),
 			      ATMQTT_A_PAD) ||
 	    nla_put_u64_64bit(skb, ATMQTT_A_RESYNCS,
 			      atomic64_read(&m->resyncs), ATMQTT_A_PAD) ||

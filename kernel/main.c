@@ -52,6 +52,7 @@ static int __init atmqtt_init(void)
 	err = atmqtt_serdev_register();
 	if (err)
 		goto err_ldisc;
+	atmqtt_modem_debugfs_init();
 	pr_info("atmqtt: line discipline %d, generic netlink family \"%s\"\n",
 		atmqtt_ldisc_num, ATMQTT_GENL_NAME);
 	return 0;
@@ -73,6 +74,7 @@ err_wq:
  */
 static void __exit atmqtt_exit(void)
 {
+	atmqtt_modem_debugfs_exit();
 	atmqtt_serdev_unregister();
 	atmqtt_ldisc_unregister();
 	atmqtt_genl_exit();

@@ -4,6 +4,7 @@
  * transmit path, and the dispatch of what the parser reads from the modem
  * (to the exchange, xact.c, and to the clients).
  */
+#include <linux/debugfs.h>
 #include <linux/errno.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
@@ -56,6 +57,8 @@ struct atmqtt_modem *atmqtt_modem_create(const char *name, dev_t dev,
 	atomic64_set(&m->rx_drops, 0);
 	atomic64_set(&m->rx_stray, 0);
 	atomic64_set(&m->rx_bad, 0);
+	atomic64_set(&m->rx_malformed, 0);
+	atomic64_set(&m->rx_overflows, 0);
 	atomic64_set(&m->resyncs, 0);
 	atomic_long_set(&m->mem, ksize(m));
 
@@ -204,6 +207,36 @@ void atmqtt_modem_exit(void)
 /* ---- transmit ---------------------------------------------------------- */
 
 /*
+ * A test hook (debugfs, atmqtt/): tx_write_max, when not 0, caps what one
+ * write hands the transport, and a capped write is taken for a full FIFO:
+ * the rest waits for the driver's write_wakeup, as with a UART that has a
+ * 16-byte FIFO and no ring in front.  Real drivers report the free space
+ * of a ring of some KiB, which always takes a whole command.
+ * tx_short_writes counts the writes that left bytes behind (capped or
+ * short), tx_wakeups the tx works that resumed a command after one.
+ */
+static u32 atmqtt_tx_write_max;
+static atomic_t atmqtt_tx_short_writes = ATOMIC_INIT(0);
+static atomic_t atmqtt_tx_wakeups = ATOMIC_INIT(0);
+static struct dentry *atmqtt_debugfs;
+
+void atmqtt_modem_debugfs_init(void)
+{
+	atmqtt_debugfs = debugfs_create_dir("atmqtt", NULL);
+	debugfs_create_u32("tx_write_max", 0600, atmqtt_debugfs,
+			   &atmqtt_tx_write_max);
+	debugfs_create_atomic_t("tx_short_writes", 0400, atmqtt_debugfs,
+				&atmqtt_tx_short_writes);
+	debugfs_create_atomic_t("tx_wakeups", 0400, atmqtt_debugfs,
+				&atmqtt_tx_wakeups);
+}
+
+void atmqtt_modem_debugfs_exit(void)
+{
+	debugfs_remove_recursive(atmqtt_debugfs);
+}
+
+/*
  * Write what the tty takes of the tx buffer; it asks for write_wakeup,
  * which schedules the tx work, for the rest.  Under tx_mutex, which kill()
  * takes after setting dead: the tty is not used once kill() returned.
@@ -211,6 +244,7 @@ void atmqtt_modem_exit(void)
 void atmqtt_tx_push(struct atmqtt_modem *m)
 {
 	const struct atmqtt_transport_ops *ops = m->tops;
+	size_t len, max;
 	int n;
 
 	lockdep_assert_held(&m->tx_mutex);
@@ -218,10 +252,19 @@ void atmqtt_tx_push(struct atmqtt_modem *m)
 		/* Ask for write_wakeup before writing, so none is missed. */
 		if (ops->want_wakeup)
 			ops->want_wakeup(m, true);
-		n = ops->write(m, m->tx_buf + m->tx_off, m->tx_len - m->tx_off);
+		len = m->tx_len - m->tx_off;
+		max = READ_ONCE(atmqtt_tx_write_max);
+		if (max && len > max)
+			len = max;
+		n = ops->write(m, m->tx_buf + m->tx_off, len);
 		if (n <= 0)
 			break;
 		m->tx_off += n;
+		if (m->tx_off < m->tx_len)
+			atomic_inc(&atmqtt_tx_short_writes);
+		/* The cap's FIFO is full: the rest at write_wakeup. */
+		if (len == max)
+			break;
 	}
 	if (m->tx_off >= m->tx_len) {
 		if (ops->want_wakeup && !READ_ONCE(m->dead))
@@ -237,6 +280,8 @@ void atmqtt_modem_tx_work(struct work_struct *work)
 					      tx_work);
 
 	mutex_lock(&m->tx_mutex);
+	if (m->tx_off < m->tx_len)
+		atomic_inc(&atmqtt_tx_wakeups);
 	atmqtt_tx_push(m);
 	mutex_unlock(&m->tx_mutex);
 }
@@ -304,4 +349,7 @@ void atmqtt_modem_receive(struct atmqtt_modem *m, const u8 *buf, size_t len)
 	if (atomic_read(&m->rx_resync) && atomic_xchg(&m->rx_resync, 0))
 		atp_abort_data(&m->parser);
 	atp_feed(&m->parser, buf, len);
+	/* Only this path writes the parser's counts: no tearing here. */
+	atomic64_set(&m->rx_malformed, m->parser.stats.malformed);
+	atomic64_set(&m->rx_overflows, m->parser.stats.overflows);
 }

@@ -282,6 +282,11 @@ struct atmqtt_modem {
 	atomic64_t rx_stray;		/* finals and lines nobody waited for */
 	atomic64_t resyncs;		/* exchanges the modem left unanswered */
 	atomic64_t rx_bad;		/* URCs for clients that do not exist */
+	/* The parser's malformed and overflows counts (u64), mirrored after
+	 * each atp_feed(): read from elsewhere, a u64 can be torn on 32-bit.
+	 */
+	atomic64_t rx_malformed;
+	atomic64_t rx_overflows;
 	atomic_t rx_resync;		/* a command timed out: see receive */
 	atomic_long_t mem;		/* bytes allocated: m and the subs */
 };
@@ -295,6 +300,9 @@ bool atmqtt_modem_dead(struct atmqtt_modem *m);
 void atmqtt_modem_tx_work(struct work_struct *work);
 /* Under tx_mutex: write what the transport takes of the tx buffer. */
 void atmqtt_tx_push(struct atmqtt_modem *m);
+/* The transmit path's test hook: see modem.c. */
+void atmqtt_modem_debugfs_init(void);
+void atmqtt_modem_debugfs_exit(void);
 
 /* xact.c: the exchange, and what the receive path hands it. */
 void atmqtt_xact_work(struct work_struct *work);

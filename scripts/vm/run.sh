@@ -62,37 +62,49 @@ export ATMQTT_VM_ARCH
 # a PCI 16550 (ttyS0); usb: the FTDI adapter QEMU emulates (usb-serial on
 # qemu-xhci), whose modules /init loads from the kernel image's
 # /lib/modules.  The FAR ends are PCI 16550s.
+# One more PCI 16550, named as atmqtt.serial_ctl=ttySn, is the VM's control
+# line to the host (scripts/vm/wire-ctl.py): pause a wire (its relay stops
+# reading the NEAR port), unplug and plug back the usb-serial device (id
+# wusb) through QEMU's monitor, whose socket is wire.PID.hmp.
 display=-nographic
 wires=
 serial=
+ctlargs=
 if [ -n "${ATMQTT_VM_WIRES:-}" ]; then
 	sock=$out/wire.$$
 	relays=
+	# listening LOG NAME: wait for a helper's "listening" line.
+	listening() {
+		i_=0
+		until grep -q listening "$1" 2>/dev/null; do
+			i_=$((i_ + 1))
+			[ $i_ -lt 100 ] || { echo "run.sh: $2 did not start"; exit 1; }
+			sleep 0.05
+		done
+	}
 	# wire ID: the chardevs wID-near and wID-far, and their relay.
 	wire() {
 		python3 "$top/scripts/vm/wire-relay.py" "$sock.$1.near" \
-			"$sock.$1.far" >"$sock.$1.log" 2>&1 &
+			"$sock.$1.far" "$sock.$1.ctl" >"$sock.$1.log" 2>&1 &
 		relays="$relays $!"
-		i_=0
-		until grep -q listening "$sock.$1.log" 2>/dev/null; do
-			i_=$((i_ + 1))
-			[ $i_ -lt 100 ] || { echo "run.sh: wire-relay.py did not start"; exit 1; }
-			sleep 0.05
-		done
+		listening "$sock.$1.log" wire-relay.py
 		wires="$wires -chardev socket,id=w$1-near,path=$sock.$1.near"
 		wires="$wires -chardev socket,id=w$1-far,path=$sock.$1.far"
 	}
 	case $ATMQTT_VM_ARCH in
 	x86_64)
-		# ttyS0 is the console; the PCI 16550s take ttyS1 to ttyS3.
-		i=1
+		# ttyS0 is the console.  The kernel keeps ttyS1 to ttyS3 for
+		# the PC's other legacy ports, absent here, which PCI 16550s
+		# take over only when no other port is free: with 8 ports (the
+		# control line makes 5), the PCI 16550s are ttyS4 on.
+		i=4
 		for w in $ATMQTT_VM_WIRES; do
 			wire "$w"
 			case $w in
 			uart)	wires="$wires -device pci-serial-2x,chardev1=w$w-near,chardev2=w$w-far"
 				serial="$serial,ttyS$i:ttyS$((i + 1))"
 				i=$((i + 2)) ;;
-			usb)	wires="$wires -device qemu-xhci -device usb-serial,chardev=w$w-near -device pci-serial,chardev=w$w-far"
+			usb)	wires="$wires -device qemu-xhci -device usb-serial,id=wusb,chardev=w$w-near -device pci-serial,chardev=w$w-far"
 				serial="$serial,ttyUSB0:ttyS$i"
 				i=$((i + 1)) ;;
 			esac
@@ -108,7 +120,7 @@ if [ -n "${ATMQTT_VM_WIRES:-}" ]; then
 			case $w in
 			uart)	wires="$wires -serial chardev:w$w-near -device pci-serial,chardev=w$w-far"
 				serial="$serial,ttyAMA0:ttyS$i" ;;
-			usb)	wires="$wires -device qemu-xhci -device usb-serial,chardev=w$w-near -device pci-serial,chardev=w$w-far"
+			usb)	wires="$wires -device qemu-xhci -device usb-serial,id=wusb,chardev=w$w-near -device pci-serial,chardev=w$w-far"
 				serial="$serial,ttyUSB0:ttyS$i" ;;
 			esac
 			i=$((i + 1))
@@ -119,6 +131,15 @@ if [ -n "${ATMQTT_VM_WIRES:-}" ]; then
 		*) wires="$wires -serial none" ;;
 		esac ;;
 	esac
+	# The control line, after the wires' 16550s: ttyS$i.  The kernels
+	# register 4 8250 ports unless told more (8250.nr_uarts).
+	python3 "$top/scripts/vm/wire-ctl.py" "$sock.ctl" "$sock" "$sock.hmp" \
+		usb=usb-serial,id=wusb,chardev=wusb-near >"$sock.ctl.log" 2>&1 &
+	relays="$relays $!"
+	listening "$sock.ctl.log" wire-ctl.py
+	wires="$wires -chardev socket,id=wctl,path=$sock.ctl -device pci-serial,chardev=wctl"
+	wires="$wires -chardev socket,id=hmp,path=$sock.hmp,server=on,wait=off -mon chardev=hmp,mode=readline"
+	ctlargs="8250.nr_uarts=8 atmqtt.serial_ctl=ttyS$i"
 	case " $ATMQTT_VM_WIRES " in
 	*" usb "*)
 		# The modules of the kernel booted: its image's /lib/modules.
@@ -168,7 +189,7 @@ set +e
 timeout -k 5 "$timeout" $qemu -smp "${ATMQTT_VM_SMP:-2}" \
 	$icount ${ATMQTT_VM_QEMU_ARGS:-} -m 1024 $display $wires $dtb -no-reboot -kernel "$kernel" \
 	-initrd "$out/initramfs-$mode.cpio.gz" \
-	-append "console=$console loglevel=4 panic=-1 atmqtt.mode=$mode $serial ${ATMQTT_VM_APPEND:-}" \
+	-append "console=$console loglevel=4 panic=-1 atmqtt.mode=$mode $serial $ctlargs ${ATMQTT_VM_APPEND:-}" \
 	</dev/null 2>&1 | stdbuf -oL tr -d '\r' | while IFS= read -r l; do
 		case "$l" in
 		*"atmqtt-vm: init started"*)
@@ -182,6 +203,7 @@ if [ -n "${sock:-}" ]; then
 	# The relays end with QEMU's connections; these are ours in any case.
 	# shellcheck disable=SC2086
 	[ -z "$relays" ] || kill $relays 2>/dev/null || true
+	[ ! -s "$sock.ctl.log" ] || sed 's/^/wire-ctl: /' "$sock.ctl.log"
 	rm -f "$sock".*
 fi
 echo "==> VM ran $(echo "$end - $start" | bc | cut -c1-6) s"

@@ -12,28 +12,47 @@
 # open, 1024 bytes of every value out and in; then for each other rate
 # attach -b RATE (the tty's speed checked with stty), open and the same
 # exchange, the simulator pacing its side of the line at RATE (-B) as a
-# UART would.  A rate the NEAR UART cannot take is a skip.  A VM without
-# wires runs no test.  KTAP.
+# UART would.  A rate the NEAR UART cannot take is a skip.  Then the same
+# exchange with /sys/kernel/debug/atmqtt/tx_write_max at 16: the driver
+# takes 16 bytes a write, as a 16-byte FIFO with no ring in front, and the
+# rest of each command goes out at its write_wakeup (the debugfs counters
+# tx_short_writes and tx_wakeups show it).  The real drivers report a
+# 4 KiB ring as their write room and never reach that path by themselves.
 #
-# Not covered: a write the driver takes only in part (write_wakeup).  Each
-# of these drivers reports as its write room the free space of a 4 KiB
-# ring in front of the FIFO, and the line discipline has one command of at
-# most ATMQTT_TX_MAX bytes in flight, sent once the previous one's final
-# result came back: the ring always takes it whole.
+# The VM's control line to the host, atmqtt.serial_ctl=ttySn
+# (scripts/vm/wire-ctl.py), then adds per wire:
+#   uart (8250 only): the host's relay stops reading the NEAR port in the
+#     middle of a publish's data, for longer than cmd_timeout_ms, as a
+#     modem deasserting CTS: see pause_test.  QEMU's PL011 cannot be
+#     stalled without stalling the VM: a skip.
+#   usb: QEMU's monitor unplugs the adapter (device_del) under load and
+#     plugs it back (device_add): see unplug_test.
+# A VM without wires runs no test.  KTAP.
 set -u
 B=127.0.0.1
 T=/tmp/serial.$$
 mkdir -p $T
 wires=$(sed -n 's/.*atmqtt\.serial=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+ctl=$(sed -n 's/.*atmqtt\.serial_ctl=\([^ ]*\).*/\1/p' /proc/cmdline)
 rates="9600 57600 921600"
+D=/sys/kernel/debug/atmqtt
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 echo "TAP version 13"
 if [ -z "$wires" ]; then
 	echo "1..0 # SKIP no serial wires in this VM"
 	exit 0
 fi
-set -- $wires
-per_wire=$((4 + $(echo $rates | wc -w)))
-echo "1..$(($# * per_wire))"
+# Per wire: the wire, attach, open, exchange, the rates, the capped
+# exchange; then the pause (2) on a uart wire, the unplug (3) on usb.
+plan=0
+for w in $wires; do
+	plan=$((plan + 5 + $(echo $rates | wc -w)))
+	case $w in
+	ttyUSB*) plan=$((plan + 3)) ;;
+	*) plan=$((plan + 2)) ;;
+	esac
+done
+echo "1..$plan"
 n=0
 fails=0
 result() {
@@ -61,6 +80,33 @@ wait_for() {
 
 driver_of() {
 	basename "$(readlink -f /sys/class/tty/$1/device/driver)"
+}
+
+# skip NAME WHY
+skip() {
+	n=$((n + 1))
+	echo "ok $n $1 # SKIP $2"
+}
+
+# The control line to the host (scripts/vm/wire-ctl.py): ctl_cmd LINE
+# sends LINE and succeeds when the host answers "ok".
+if [ -n "$ctl" ]; then
+	stty -F /dev/$ctl raw -echo -crtscts clocal 115200
+	exec 3<>/dev/$ctl
+fi
+ctl_cmd() {
+	[ -n "$ctl" ] || return 1
+	echo "$*" >&3
+	reply=
+	# shellcheck disable=SC3045 # busybox ash has read -t
+	read -r -t 30 reply <&3
+	echo "# host: $* -> $reply"
+	[ "$reply" = ok ]
+}
+
+# counter NAME: one of the first modem's counters (atmqtt -j list).
+counter() {
+	atmqtt -j list | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" | head -n1
 }
 
 # The payload: all 256 byte values, four times.
@@ -129,6 +175,143 @@ exchange() {
 	cmp -s $T/bin $T/sub.bin
 }
 
+# pause_test NEAR FAR: the modem stops reading (CTS) in the middle of a
+# publish's data, for longer than the command's timeout.  The host's relay
+# stops reading the NEAR port 200 bytes into the command; QEMU's 16550 then
+# holds its byte, and the 8250 driver's ring stops draining: with the cap
+# no write_wakeup comes until the line moves.  The requester times out
+# (exit 1, ETIMEDOUT); the exchange stays the modem's.  After the '>' the
+# modem has cmd_timeout_ms for its final result (modem.h): silent longer,
+# it is resynchronised once (resyncs + 1), the "AT" probe queued behind
+# the data, so when the line moves the data goes out whole, its result is
+# a stray one, and the next publish gets its own.  The broker sees each
+# payload once, in order.
+pause_test() {
+	: >$T/out; : >$T/err; : >$T/sim.err
+	if [ "$(driver_of $1)" != serial ]; then
+		# QEMU's PL011 writes with qemu_chr_fe_write_all(): a relay
+		# that stops reading stops the whole VM, not the UART.
+		skip "pause_publish_times_out_$1" "$1 ($(driver_of $1)) stalls the VM, not the line"
+		skip "pause_exchange_kept_$1" "$1 ($(driver_of $1)) stalls the VM, not the line"
+		return
+	fi
+	if [ -z "$ctl" ] || [ ! -w $D/tx_write_max ]; then
+		skip "pause_publish_times_out_$1" "no control line or no $D"
+		skip "pause_exchange_kept_$1" "no control line or no $D"
+		return
+	fi
+	to=$(cat /sys/module/atmqtt/parameters/cmd_timeout_ms)
+	echo 16 >$D/tx_write_max
+	sim_start $2 115200 && attach $1 115200 &&
+		atmqtt open -h $B -p 1883 >$T/out 2>>$T/err
+	mosquitto_sub -h $B -t serial/pause/$1 -C 3 -W 20 -N >$T/msub.out 2>/dev/null &
+	msub=$!
+	sleep 0.5
+	stray0=$(counter rx_stray) resync0=$(counter resyncs)
+	short0=$(cat $D/tx_short_writes)
+	pause_ms=$((to + 2000))
+	ctl_cmd pause uart $pause_ms 200
+	t0=$(date +%s)
+	atmqtt pub -t serial/pause/$1 -q 1 -f $T/bin >$T/out 2>$T/err
+	rc=$?
+	t1=$(date +%s)
+	echo "# publish across a ${pause_ms} ms pause: exit $rc after $((t1 - t0)) s: $(cat $T/err)"
+	[ $rc = 1 ] && grep -q "timed out" $T/err
+	result $? "pause_publish_times_out_$1"
+	# The line moves again; the exchange ends with the modem's OK.
+	sleep $((pause_ms / 1000 - (t1 - t0) + 3))
+	atmqtt pub -t serial/pause/$1 -q 1 -m after >$T/out 2>$T/err
+	rc=$?
+	wait $msub
+	printf after | cat $T/bin - >$T/expect
+	stray=$(counter rx_stray) resync=$(counter resyncs)
+	short=$(($(cat $D/tx_short_writes) - short0))
+	echo "# after: exit $rc; rx_stray $stray0 -> $stray, resyncs $resync0 -> $resync, $short short writes"
+	[ $rc = 0 ] && cmp -s $T/expect $T/msub.out &&
+		[ "$stray" -gt "$stray0" ] && [ "$resync" = $((resync0 + 1)) ]
+	result $? "pause_exchange_kept_$1"
+	echo 0 >$D/tx_write_max
+	atmqtt close >/dev/null 2>&1
+	detach $1
+	sim_stop
+}
+
+# unplug_test NEAR FAR: the USB adapter goes (QEMU's device_del, as when a
+# USB modem resets) while publishes go out in a loop and a sub waits for
+# the messages the broker sends in.  What waited ends with ENODEV (exit 1),
+# the modem leaves the list, no process stays; device_add brings ttyUSB0
+# back, and it attaches and works again.
+unplug_test() {
+	: >$T/out; : >$T/err; : >$T/sim.err
+	if [ -z "$ctl" ]; then
+		skip "unplug_requests_end_enodev_$1" "no control line"
+		skip "unplug_modem_gone_nothing_hangs_$1" "no control line"
+		skip "replug_attach_exchange_$1" "no control line"
+		return
+	fi
+	sim_start $2 115200 && attach $1 115200 &&
+		atmqtt open -h $B -p 1883 >$T/out 2>>$T/err
+	: >$T/pub.err; : >$T/pub.rc
+	atmqtt sub -t serial/unplug/in -q 1 -W 120 >/dev/null 2>$T/sub.err &
+	sub=$!
+	( k=0; while [ -e /dev/$1 ] && [ $k -lt 300 ]; do
+		k=$((k + 1))
+		mosquitto_pub -h $B -t serial/unplug/in -q 1 -m in 2>/dev/null
+		sleep 0.2
+	done ) &
+	flood=$!
+	( k=0; while [ -e /dev/$1 ] && [ $k -lt 300 ]; do
+		k=$((k + 1))
+		atmqtt pub -t serial/unplug/out -q 1 -f $T/bin 2>>$T/pub.err
+		echo $? >>$T/pub.rc
+	done ) &
+	pubs=$!
+	sleep 3
+	ctl_cmd device_del usb
+	# Everything that used the modem ends within 15 s.
+	i=0
+	while [ $i -lt 150 ]; do
+		hung=
+		for p in $sub $pubs $att; do
+			kill -0 $p 2>/dev/null && hung="$hung $p"
+		done
+		[ -z "$hung" ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# gone after $((i / 10)).$((i % 10)) s"
+	wait $sub
+	src=$?
+	kill $flood $hung 2>/dev/null
+	wait $flood $pubs $att 2>/dev/null
+	att=
+	echo "# sub: exit $src: $(cat $T/sub.err)"
+	echo "# publishes: $(wc -l <$T/pub.rc), exits $(sort $T/pub.rc | uniq -c | tr '\n' ' ')"
+	echo "# publish errors: $(sort $T/pub.err | uniq -c | tr '\n' ' ')"
+	# The sub waited: it ends with the modem.  A publish in flight ends
+	# with ENODEV, later ones find no modem; none times out.
+	grep -q "the modem went away" $T/sub.err && [ $src = 1 ] &&
+		[ "$(tail -n 1 $T/pub.rc)" = 1 ] &&
+		! grep -v -e "No such device" -e "no modem attached" $T/pub.err |
+		grep -q .
+	result $? "unplug_requests_end_enodev_$1"
+	[ -z "$hung" ] && ! atmqtt list | grep -q "$1" && [ ! -e /dev/$1 ]
+	result $? "unplug_modem_gone_nothing_hangs_$1"
+	[ -z "$hung" ] || echo "# still running after 15 s:$hung"
+	# The simulator, the modem, kept its client open through the
+	# unplug (the attach learns it): close, then open.
+	ctl_cmd device_add usb &&
+		wait_for test -c /dev/$1 &&
+		attach $1 115200 &&
+		{ atmqtt close >/dev/null 2>&1; true; } &&
+		atmqtt open -h $B -p 1883 >$T/out 2>>$T/err &&
+		exchange $1 replug
+	result $? "replug_attach_exchange_$1"
+	atmqtt close >/dev/null 2>&1
+	detach $1
+	sim_stop
+}
+
 for w in $wires; do
 	near=${w%%:*} far=${w#*:}
 	drv=$(driver_of $near)
@@ -181,6 +364,36 @@ for w in $wires; do
 		detach $near
 		sim_stop
 	done
+
+	# A driver that takes 16 bytes per write (tx_write_max): the rest of
+	# each command goes out at its write_wakeup.
+	: >$T/out; : >$T/err; : >$T/sim.err
+	if [ -w $D/tx_write_max ]; then
+		short0=$(cat $D/tx_short_writes) wake0=$(cat $D/tx_wakeups)
+		echo 16 >$D/tx_write_max
+		sim_start $far 115200 &&
+			attach $near 115200 &&
+			atmqtt open -h $B -p 1883 >$T/out 2>>$T/err &&
+			exchange $near capped
+		rc=$?
+		short=$(($(cat $D/tx_short_writes) - short0))
+		wake=$(($(cat $D/tx_wakeups) - wake0))
+		echo "# $near, 16 bytes a write: $short short writes, $wake resumed at write_wakeup"
+		[ $rc = 0 ] && [ $short -ge 64 ] && [ $wake -ge 64 ]
+		result $? "capped_16_exchange_1024_bytes_${near}"
+		atmqtt close >/dev/null 2>&1
+		detach $near
+		sim_stop
+		echo 0 >$D/tx_write_max
+	else
+		skip "capped_16_exchange_1024_bytes_${near}" "no $D/tx_write_max"
+	fi
+
+	case $near in
+	ttyUSB*) unplug_test $near $far ;;
+	*) pause_test $near $far ;;
+	esac
 done
+exec 3>&-
 rm -rf $T
 [ $fails = 0 ]
