@@ -169,6 +169,7 @@ for t in ${ATMQTT_ARM_TARGETS:-}; do
 			vm_suite "$arch-serdev" "$image" "build/$arch/atmqtt.ko" \
 				"build/$arch/tools/atmqtt/atmqtt" \
 				"build/$arch/tools/sim/atmqtt-sim" \
+				"build/$arch/selftests/serial/wire_lib.sh" \
 				"build/$arch/selftests/serial/serdev_test.sh"
 			vm_serdev=
 		fi
@@ -188,8 +189,12 @@ if [ "${ATMQTT_DEBUG_KERNEL:-1}" != 0 ]; then
 	if dk=$(sh scripts/debug-kernel/build.sh) &&
 	   rm -rf $ko && mkdir -p $ko && cp -r Kbuild VERSION kernel include $ko/ &&
 	   make -s -C "$dk" M="$top/$ko" modules >build/ko-debug.log 2>&1; then
-		ATMQTT_VM_TIMEOUT=${ATMQTT_VM_TIMEOUT:-1500} \
+		# With the serial wires: an unplugged USB modem's requests,
+		# and the short writes of a 16-byte FIFO, under KASAN and
+		# kmemleak too.
+		vm_wires="uart usb" ATMQTT_VM_TIMEOUT=${ATMQTT_VM_TIMEOUT:-1500} \
 			vm_suite debug "$dk/arch/x86/boot/bzImage" "$ko/atmqtt.ko" "$@"
+		vm_wires=
 	else
 		sed 's/^/# /' build/ko-debug.log 2>/dev/null | tail -20
 		echo "not ok 1 debug_kernel_build" | tee -a "$log"

@@ -159,6 +159,8 @@ done
 for f in "$@"; do
 	case "$f" in
 	*.ko) cp "$f" "$root/" ;;
+	# A test's sourced helpers (*_lib.sh) go beside it, not in the list.
+	selftests/*_lib.sh|*/selftests/*_lib.sh) cp "$f" "$root/selftests/" ;;
 	selftests/*|*/selftests/*) cp "$f" "$root/selftests/"; copy_libs "$f"
 		       basename "$f" >>"$root/selftests.list" ;;
 	*) add_bin "$f" ;;

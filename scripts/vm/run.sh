@@ -143,9 +143,14 @@ if [ -n "${ATMQTT_VM_WIRES:-}" ]; then
 	case " $ATMQTT_VM_WIRES " in
 	*" usb "*)
 		# The modules of the kernel booted: its image's /lib/modules.
+		# A kernel built here (the debug kernel) has them built in
+		# and no such directory.
 		kimg=$(basename "$kernel")
-		export ATMQTT_VM_MODDIR="${ATMQTT_VM_MODDIR:-$(dirname "$kernel")/../lib/modules/${kimg#vmlinuz-}}"
-		export ATMQTT_VM_MODULES="${ATMQTT_VM_MODULES:-} xhci-pci ftdi_sio" ;;
+		moddir=${ATMQTT_VM_MODDIR:-$(dirname "$kernel")/../lib/modules/${kimg#vmlinuz-}}
+		if [ -d "$moddir" ]; then
+			export ATMQTT_VM_MODDIR="$moddir"
+			export ATMQTT_VM_MODULES="${ATMQTT_VM_MODULES:-} xhci-pci ftdi_sio"
+		fi ;;
 	esac
 	serial="atmqtt.serial=${serial#,}"
 fi

@@ -18,49 +18,16 @@ mkdir -p $T
 far=$(sed -n 's/.*atmqtt\.serdev=\([^ ]*\).*/\1/p' /proc/cmdline)
 drv=/sys/bus/serial/drivers/atmqtt
 ko=${ATMQTT_KO:-/atmqtt.ko}
+# result, wait_for, sim_start/sim_stop, $T/bin
+. "$(dirname "$0")/wire_lib.sh"
 echo "TAP version 13"
 if [ -z "$far" ]; then
 	echo "1..0 # SKIP no modem in this VM's device tree"
 	exit 0
 fi
 echo "1..9"
-n=0
-fails=0
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fails=$((fails + 1))
-		for f in $T/out $T/err $T/sim.err; do
-			[ -s $f ] && sed 's/^/# /' $f | tail -20
-		done
-	fi
-}
-wait_for() {
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge 100 ] && return 1
-		sleep 0.1
-	done
-}
-
-i=0
-while [ $i -lt 256 ]; do printf "\\$(printf %03o $i)"; i=$((i + 1)); done >$T/b256
-cat $T/b256 $T/b256 $T/b256 $T/b256 >$T/bin
-
 # The simulator on FAR, through a pty and two cats.
-stty -F /dev/$far raw -echo -crtscts clocal 115200
-atmqtt-sim -l $T/simlog >$T/sim.out 2>$T/sim.err &
-sim=$!
-wait_for test -s $T/sim.out
-pty=$(head -n 1 $T/sim.out)
-cat /dev/$far >"$pty" &
-relay_in=$!
-cat "$pty" >/dev/$far &
-relay_out=$!
+sim_start $far || echo "# the simulator did not start"
 
 # The serdev device of the modem node, and the modem it is.
 dev=$(ls $drv 2>/dev/null | grep -- '-[0-9]*$' | head -n1)
@@ -134,7 +101,6 @@ rmmod atmqtt >$T/out 2>$T/err && insmod $ko >>$T/out 2>>$T/err &&
 	wait_for sh -c "atmqtt list | awk '\$2 == \"$dev\" && \$4 == \"ready\"' | grep -q ."
 result $? "rmmod_with_a_client_open_then_insmod"
 
-kill $relay_in $relay_out $sim 2>/dev/null
-wait $relay_in $relay_out $sim 2>/dev/null
+sim_stop
 rm -rf $T
 [ $fails = 0 ]

@@ -32,6 +32,8 @@ set -u
 B=127.0.0.1
 T=/tmp/serial.$$
 mkdir -p $T
+# result, wait_for, sim_start/sim_stop, $T/bin
+. "$(dirname "$0")/wire_lib.sh"
 wires=$(sed -n 's/.*atmqtt\.serial=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
 ctl=$(sed -n 's/.*atmqtt\.serial_ctl=\([^ ]*\).*/\1/p' /proc/cmdline)
 rates="9600 57600 921600"
@@ -53,31 +55,6 @@ for w in $wires; do
 	esac
 done
 echo "1..$plan"
-n=0
-fails=0
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fails=$((fails + 1))
-		for f in $T/out $T/err $T/sim.err; do
-			[ -s $f ] && sed 's/^/# /' $f | tail -20
-		done
-	fi
-}
-
-# wait_for CMD...: retry for up to 10 s.
-wait_for() {
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge 100 ] && return 1
-		sleep 0.1
-	done
-}
-
 driver_of() {
 	basename "$(readlink -f /sys/class/tty/$1/device/driver)"
 }
@@ -109,34 +86,7 @@ counter() {
 	atmqtt -j list | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" | head -n1
 }
 
-# The payload: all 256 byte values, four times.
-i=0
-while [ $i -lt 256 ]; do printf "\\$(printf %03o $i)"; i=$((i + 1)); done >$T/b256
-cat $T/b256 $T/b256 $T/b256 $T/b256 >$T/bin
-
-sim= relay_in= relay_out= att=
-# sim_start FAR RATE: atmqtt-sim paced at RATE, its pty relayed to FAR.
-# A rate the FAR port's UART cannot take (a PCI 16550's clock gives it
-# 115200 at most) leaves it at the one it has: the wire does not care, the
-# simulator paces its side at RATE all the same.
-sim_start() {
-	stty -F /dev/$1 raw -echo -crtscts clocal "$2" 2>/dev/null ||
-		echo "# $1 cannot run at $2 baud: the simulator paces it"
-	: >$T/sim.out
-	atmqtt-sim -B "$2" -l $T/simlog >$T/sim.out 2>$T/sim.err &
-	sim=$!
-	wait_for test -s $T/sim.out || return 1
-	pty=$(head -n 1 $T/sim.out)
-	cat /dev/$1 >"$pty" &
-	relay_in=$!
-	cat "$pty" >/dev/$1 &
-	relay_out=$!
-}
-sim_stop() {
-	kill $relay_in $relay_out $sim 2>/dev/null
-	wait $relay_in $relay_out $sim 2>/dev/null
-	sim= relay_in= relay_out=
-}
+att=
 # attach NEAR RATE
 attach() {
 	atmqtt attach -f -b "$2" /dev/$1 >$T/att.out 2>$T/err &
