@@ -48,6 +48,7 @@ struct atmqtt_modem *atmqtt_modem_create(const char *name, dev_t dev,
 	init_waitqueue_head(&m->xq);
 	INIT_DELAYED_WORK(&m->x.work, atmqtt_xact_work);
 	mutex_init(&m->tx_mutex);
+	m->tx_done_at = jiffies;
 	mutex_init(&m->state_mutex);
 	INIT_WORK(&m->tx_work, atmqtt_modem_tx_work);
 	m->mode = -1;
@@ -260,7 +261,9 @@ void atmqtt_tx_push(struct atmqtt_modem *m)
 		if (n <= 0)
 			break;
 		m->tx_off += n;
-		if (m->tx_off < m->tx_len)
+		if (m->tx_off >= m->tx_len)
+			m->tx_done_at = jiffies;
+		else
 			atomic_inc(&atmqtt_tx_short_writes);
 		/* The cap's FIFO is full: the rest at write_wakeup. */
 		if (len == max)

@@ -17,10 +17,12 @@
  * result is awaited, and a modem silent for twice the command's timeout
  * is resynchronised ("AT" probes until one is answered, then a quiet time
  * that any later final result restarts) before the next command may
- * start.  So nothing of one command can reach the modem as another
- * command's bytes, nor can its results be taken for another's.  What comes
- * for an exchange whose requester left is counted (rx_stray), never sent
- * to a listener.
+ * start.  Silent counts from the last byte of ours the tty took: while
+ * the line does not take them (a modem that stopped reading, CTS), the
+ * exchange waits for the line, not for the modem.  So nothing of one
+ * command can reach the modem as another command's bytes, nor can its
+ * results be taken for another's.  What comes for an exchange whose
+ * requester left is counted (rx_stray), never sent to a listener.
  *
  *   IDLE --claim--> LINE --'>'--> DATA --final--> IDLE
  *                    |--final--> IDLE
@@ -264,10 +266,11 @@ struct atmqtt_modem {
 
 	struct mutex state_mutex;	/* clients' parameters and subs */
 
-	struct mutex tx_mutex;		/* tx_buf, tx_len, tx_off */
+	struct mutex tx_mutex;		/* tx_buf, tx_len, tx_off, tx_done_at */
 	struct work_struct tx_work;
 	size_t tx_len;
 	size_t tx_off;
+	unsigned long tx_done_at;	/* jiffies: the tty took tx_buf's last */
 	u8 tx_buf[ATMQTT_TX_MAX];
 
 	struct work_struct init_work;	/* AT+MQTTCONF=1 after attach */

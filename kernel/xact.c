@@ -356,6 +356,18 @@ void atmqtt_xact_work(struct work_struct *work)
 	switch (x->state) {
 	case ATMQTT_X_LINE:
 	case ATMQTT_X_DATA:
+		/* The modem's time runs from the last byte of ours the
+		 * tty took: while the line does not take them (a modem
+		 * that stopped reading, a full FIFO), it is not silent.
+		 */
+		if (m->tx_off < m->tx_len) {
+			atmqtt_xact_arm(m, x->timeout);
+			break;
+		}
+		if (time_before(jiffies, m->tx_done_at + x->timeout)) {
+			atmqtt_xact_arm(m, m->tx_done_at + x->timeout - jiffies);
+			break;
+		}
 		/* Silent past its time: no final result will be believed
 		 * for it, nor a URC expected.
 		 */
