@@ -90,7 +90,7 @@ static void scale_run(struct sim *sims, int n, double secs,
 void bench_scale(struct atmqtt_nl *nl, int modems)
 {
 	static const char *const opts[] = { "-B", "115200", NULL };
-	struct sim sims[64];
+	struct sim sims[64] = {};
 	char topic[TOPIC_LEN];
 	int i;
 
