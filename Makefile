@@ -37,7 +37,8 @@ VM_FILES = tools/atmqtt/atmqtt tools/sim/atmqtt-sim tools/bridge/atmqtt-bridge \
 	   selftests/atmqtt/bounds_test selftests/atmqtt/cli_test.sh \
 	   selftests/atmqtt/stress_test selftests/atmqtt/fault_test \
 	   selftests/atmqtt/bridge_test.sh \
-	   build/ynl/atmqtt-ynl-test selftests/ynl/ynl_test.sh \
+	   build/ynl/atmqtt-ynl-test build/ynl/atmqtt-policy-test \
+	   selftests/ynl/ynl_test.sh \
 	   selftests/serial/wire_lib.sh selftests/serial/serial_test.sh \
 	   selftests/serial/serdev_test.sh
 

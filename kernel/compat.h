@@ -50,4 +50,31 @@
 #define ATMQTT_MCGRPS	{ }
 #endif
 
+/* nla_policy::range points to const since 6.2 (a const table is .rodata). */
+#ifdef ATMQTT_HAVE_CONST_RANGE
+#define atmqtt_range_t	const struct netlink_range_validation
+#else
+#define atmqtt_range_t	struct netlink_range_validation
+#endif
+
+/*
+ * An extack message that is not a literal (the modem's error texts, taken
+ * from tables): NL_SET_ERR_MSG_FMT(), since 6.2, copies it (80 bytes at
+ * most).  6.1 has no helper that takes one: the static string is set as
+ * its NL_SET_ERR_MSG() does.  Everything else uses the NL_SET_ERR_MSG*()
+ * helpers with literals.
+ */
+#ifdef ATMQTT_HAVE_ERR_MSG_FMT
+#define atmqtt_set_err_msg(extack, msg)	NL_SET_ERR_MSG_FMT(extack, "%s", msg)
+#else
+#define atmqtt_set_err_msg(extack, msg) do {			\
+	struct netlink_ext_ack *__extack = (extack);		\
+	const char *__msg = (msg);				\
+								\
+	do_trace_netlink_extack(__msg);				\
+	if (__extack)						\
+		__extack->_msg = __msg;				\
+} while (0)
+#endif
+
 #endif /* ATMQTT_COMPAT_H */

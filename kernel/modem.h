@@ -61,22 +61,21 @@
 #include <net/netlink.h>
 
 #include "atp.h"
+#include "compat.h"
 
 struct netlink_ext_ack;
 struct atmqtt_transport_ops;
 
 /*
- * NL_SET_ERR_MSG() wants a string literal; atmqtt's messages come from tables
- * of static strings that name the attribute and the rule.
+ * NL_SET_ERR_MSG() wants a string literal; the modem's error texts come from
+ * tables of static strings (see atmqtt_set_err_msg() in compat.h).
  */
 static inline void atmqtt_extack(struct netlink_ext_ack *extack,
 				 const struct nlattr *attr, const char *msg)
 {
-	if (!extack)
-		return;
-	extack->_msg = msg;
+	atmqtt_set_err_msg(extack, msg);
 	if (attr)
-		extack->bad_attr = attr;
+		NL_SET_BAD_ATTR(extack, attr);
 }
 
 /* Longest command: AT+MQTTPUB=2,"<255>",2,1,"<1024>"<CR> is 1300 bytes. */

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The family's policy: every attribute against the modem manual's ranges,
- * with an extended ack that names the attribute and the rule; and what
- * every request handler does first (the required attributes, its modem)
- * and last (its answer).  Nothing a user sends reaches the tty
- * unvalidated: integers are checked against the manual's ranges and every
- * string that ends up between quotes in an AT command must be printable
- * ASCII without '"', so neither a quote nor a CR/LF can end the string or
- * the command line early.
+ * which the policy itself carries (a policy dump shows them, and the core
+ * refuses a value outside them with the attribute's offset and its policy
+ * in the extended ack), plus the rules a policy cannot say, with a message
+ * that names the attribute and the rule; and what every request handler
+ * does first (the required attributes, its modem) and last (its answer).
+ * Nothing a user sends reaches the tty unvalidated: integers are checked
+ * against the manual's ranges and every string that ends up between quotes
+ * in an AT command must be printable ASCII without '"', so neither a quote
+ * nor a CR/LF can end the string or the command line early.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -19,52 +21,14 @@
 #include "modem.h"
 #include "nl.h"
 
-struct atmqtt_rule {
-	u32 min;
-	u32 max;
-	const char *bad;	/* names the attribute and the rule */
-	const char *missing;
-};
-
-#define ATMQTT_RULE(attr, lo, hi, text)					\
-	[attr] = { .min = (lo), .max = (hi), .bad = #attr ": " text,	\
-		   .missing = #attr ": required" }
-
-static const struct atmqtt_rule atmqtt_rules[ATMQTT_A_MAX + 1] = {
-	ATMQTT_RULE(ATMQTT_A_MODEM, 1, U32_MAX, "no such modem"),
-	ATMQTT_RULE(ATMQTT_A_CLIENT, ATMQTT_CLIENT_MIN, ATMQTT_CLIENT_MAX,
-		    "must be 1 or 2"),
-	ATMQTT_RULE(ATMQTT_A_HOST, 1, ATMQTT_HOST_MAX,
-		    "must be 1-255" ATMQTT_QUOTED),
-	ATMQTT_RULE(ATMQTT_A_PORT, 1, 65535, "must be 1-65535"),
-	ATMQTT_RULE(ATMQTT_A_CLEAN, 0, 1, "must be 0 or 1"),
-	ATMQTT_RULE(ATMQTT_A_KEEPALIVE, 1, ATMQTT_KEEPALIVE_MAX,
-		    "must be 1-300 seconds"),
-	ATMQTT_RULE(ATMQTT_A_TOPIC, 1, ATMQTT_TOPIC_MAX,
-		    "must be 1-255" ATMQTT_QUOTED),
-	ATMQTT_RULE(ATMQTT_A_QOS, 0, ATMQTT_QOS_MAX, "must be 0, 1 or 2"),
-	ATMQTT_RULE(ATMQTT_A_RETAIN, 0, 1, "must be 0 or 1"),
-	ATMQTT_RULE(ATMQTT_A_PAYLOAD, 0, ATMQTT_PAYLOAD_MAX,
-		    "must be 0-1024 bytes"),
-	ATMQTT_RULE(ATMQTT_A_USERNAME, 0, ATMQTT_USERNAME_MAX,
-		    "must be 0-128" ATMQTT_QUOTED),
-	ATMQTT_RULE(ATMQTT_A_PASSWORD, 0, ATMQTT_PASSWORD_MAX,
-		    "must be 0-128" ATMQTT_QUOTED),
-	ATMQTT_RULE(ATMQTT_A_CLIENT_ID, 1, ATMQTT_CLIENT_ID_MAX,
-		    "must be 1-23" ATMQTT_QUOTED),
-	ATMQTT_RULE(ATMQTT_A_MODE, 0, 1, "must be 0 or 1"),
-	ATMQTT_RULE(ATMQTT_A_AT_CMD, 1, ATMQTT_AT_MAX,
-		    "must be an enum atmqtt_at value (1-9)"),
-	ATMQTT_RULE(ATMQTT_A_LINE, 2, ATMQTT_RAW_MAX,
-		    "must be 2-512 printable ASCII characters, \"AT\" first, no \"+MQTT\""),
-	ATMQTT_RULE(ATMQTT_A_TIMEOUT_MS, 1, ATMQTT_RAW_TIMEOUT_MAX,
-		    "must be 1-600000 ms"),
-	ATMQTT_RULE(ATMQTT_A_DATASIZE, 0, 1, "must be 0 or 1"),
-	ATMQTT_RULE(ATMQTT_A_RECONNECT, 0, 1, "must be 0 or 1"),
-	ATMQTT_RULE(ATMQTT_A_RECONNECT_MIN_MS, ATMQTT_RECONNECT_MS_MIN,
-		    ATMQTT_RECONNECT_MS_MAX, "must be 100-3600000 ms"),
-	ATMQTT_RULE(ATMQTT_A_RECONNECT_MAX_MS, ATMQTT_RECONNECT_MS_MIN,
-		    ATMQTT_RECONNECT_MS_MAX, "must be 100-3600000 ms"),
+/* The lengths' lower bounds, which a policy with a validate function cannot
+ * carry (its upper bounds are the policy's .len).
+ */
+static const u8 atmqtt_min_len[ATMQTT_A_MAX + 1] = {
+	[ATMQTT_A_HOST] = 1,
+	[ATMQTT_A_TOPIC] = 1,
+	[ATMQTT_A_CLIENT_ID] = 1,
+	[ATMQTT_A_LINE] = 2,
 };
 
 static bool atmqtt_quotable(u8 c)
@@ -93,52 +57,50 @@ int atmqtt_nla_strlen(const struct nlattr *attr)
 	return len;
 }
 
+/*
+ * The refusal of a string the policy's type and length let through: a
+ * message naming the attribute and the rule.
+ */
 static int atmqtt_nla_bad(const struct nlattr *attr,
 			  struct netlink_ext_ack *extack)
 {
-	atmqtt_extack(extack, attr, atmqtt_rules[nla_type(attr)].bad);
+	switch (nla_type(attr)) {
+	case ATMQTT_A_HOST:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "ATMQTT_A_HOST: must be 1-255" ATMQTT_QUOTED);
+		break;
+	case ATMQTT_A_TOPIC:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "ATMQTT_A_TOPIC: must be 1-255" ATMQTT_QUOTED);
+		break;
+	case ATMQTT_A_USERNAME:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "ATMQTT_A_USERNAME: must be 0-128" ATMQTT_QUOTED);
+		break;
+	case ATMQTT_A_PASSWORD:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "ATMQTT_A_PASSWORD: must be 0-128" ATMQTT_QUOTED);
+		break;
+	case ATMQTT_A_CLIENT_ID:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "ATMQTT_A_CLIENT_ID: must be 1-23" ATMQTT_QUOTED);
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "ATMQTT_A_LINE: must be 2-512 printable ASCII characters, \"AT\" first, no \"+MQTT\"");
+		break;
+	}
 	return -EINVAL;
 }
 
-static int atmqtt_check_int(const struct nlattr *attr,
-			    struct netlink_ext_ack *extack)
-{
-	const struct atmqtt_rule *r = &atmqtt_rules[nla_type(attr)];
-	u32 v;
-
-	/* The core has checked the length against the policy's type. */
-	switch (nla_len(attr)) {
-	case sizeof(u8):
-		v = nla_get_u8(attr);
-		break;
-	case sizeof(u16):
-		v = nla_get_u16(attr);
-		break;
-	default:
-		v = nla_get_u32(attr);
-		break;
-	}
-	if (v < r->min || v > r->max)
-		return atmqtt_nla_bad(attr, extack);
-	return 0;
-}
-
+/* The policy has checked the type and the maximum length. */
 static int atmqtt_check_quoted(const struct nlattr *attr,
 			       struct netlink_ext_ack *extack)
 {
-	const struct atmqtt_rule *r = &atmqtt_rules[nla_type(attr)];
 	int len = atmqtt_nla_strlen(attr);
 
-	if (len < r->min || len > r->max ||
+	if (len < atmqtt_min_len[nla_type(attr)] ||
 	    !atmqtt_all_quotable(nla_data(attr), len))
-		return atmqtt_nla_bad(attr, extack);
-	return 0;
-}
-
-static int atmqtt_check_payload(const struct nlattr *attr,
-				struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) > ATMQTT_PAYLOAD_MAX)
 		return atmqtt_nla_bad(attr, extack);
 	return 0;
 }
@@ -152,7 +114,7 @@ static int atmqtt_check_raw(const struct nlattr *attr,
 	const char *s = nla_data(attr);
 	int len = atmqtt_nla_strlen(attr), i;
 
-	if (len < 2 || len > ATMQTT_RAW_MAX || strncasecmp(s, "AT", 2) ||
+	if (len < atmqtt_min_len[ATMQTT_A_LINE] || strncasecmp(s, "AT", 2) ||
 	    len != strnlen(s, len))
 		return atmqtt_nla_bad(attr, extack);
 	for (i = 0; i < len; i++) {
@@ -163,38 +125,116 @@ static int atmqtt_check_raw(const struct nlattr *attr,
 	return 0;
 }
 
-#define ATMQTT_INT(type)	NLA_POLICY_VALIDATE_FN(type, atmqtt_check_int)
-#define ATMQTT_QUOTED_STR	NLA_POLICY_VALIDATE_FN(NLA_STRING, \
-						       atmqtt_check_quoted)
+/* Ranges past the s16 of NLA_POLICY_RANGE(). */
+static atmqtt_range_t atmqtt_port_range = {
+	.min = 1,
+	.max = 65535,
+};
 
-/* Attributes that are only ever sent by the kernel are NLA_UNSPEC here,
- * which strict validation rejects in requests.
+static atmqtt_range_t atmqtt_timeout_range = {
+	.min = 1,
+	.max = ATMQTT_RAW_TIMEOUT_MAX,
+};
+
+static atmqtt_range_t atmqtt_reconnect_range = {
+	.min = ATMQTT_RECONNECT_MS_MIN,
+	.max = ATMQTT_RECONNECT_MS_MAX,
+};
+
+#define ATMQTT_FLAG		NLA_POLICY_MAX(NLA_U8, 1)
+#define ATMQTT_QUOTED_STR(max)	NLA_POLICY_VALIDATE_FN(NLA_STRING, \
+						       atmqtt_check_quoted, \
+						       (max))
+
+/*
+ * Every range is the policy's own, so that a policy dump (CTRL_CMD_GETPOLICY)
+ * shows it and the core refuses a value outside it with the attribute's
+ * offset and its policy (NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY).  The
+ * strings' other rules (their minimum length, the characters) are checked
+ * by a function, whose message names the attribute and the rule.
+ * Attributes that are only ever sent by the kernel are NLA_UNSPEC here,
+ * which strict validation rejects in requests.  Documentation/netlink/specs/
+ * atmqtt.yaml's checks must say the same (selftests/ynl/policy_test.c).
  */
 const struct nla_policy atmqtt_policy[ATMQTT_A_MAX + 1] = {
 	[ATMQTT_A_MODEM]	= { .type = NLA_U32 },
-	[ATMQTT_A_CLIENT]	= ATMQTT_INT(NLA_U8),
-	[ATMQTT_A_HOST]		= ATMQTT_QUOTED_STR,
-	[ATMQTT_A_PORT]		= ATMQTT_INT(NLA_U32),
-	[ATMQTT_A_CLEAN]	= ATMQTT_INT(NLA_U8),
-	[ATMQTT_A_KEEPALIVE]	= ATMQTT_INT(NLA_U16),
-	[ATMQTT_A_TOPIC]	= ATMQTT_QUOTED_STR,
-	[ATMQTT_A_QOS]		= ATMQTT_INT(NLA_U8),
-	[ATMQTT_A_RETAIN]	= ATMQTT_INT(NLA_U8),
-	[ATMQTT_A_PAYLOAD]	= NLA_POLICY_VALIDATE_FN(NLA_BINARY,
-							 atmqtt_check_payload),
-	[ATMQTT_A_USERNAME]	= ATMQTT_QUOTED_STR,
-	[ATMQTT_A_PASSWORD]	= ATMQTT_QUOTED_STR,
-	[ATMQTT_A_CLIENT_ID]	= ATMQTT_QUOTED_STR,
-	[ATMQTT_A_MODE]		= ATMQTT_INT(NLA_U8),
-	[ATMQTT_A_AT_CMD]	= ATMQTT_INT(NLA_U8),
+	[ATMQTT_A_CLIENT]	= NLA_POLICY_RANGE(NLA_U8, ATMQTT_CLIENT_MIN,
+						   ATMQTT_CLIENT_MAX),
+	[ATMQTT_A_HOST]		= ATMQTT_QUOTED_STR(ATMQTT_HOST_MAX),
+	[ATMQTT_A_PORT]		= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&atmqtt_port_range),
+	[ATMQTT_A_CLEAN]	= ATMQTT_FLAG,
+	[ATMQTT_A_KEEPALIVE]	= NLA_POLICY_RANGE(NLA_U16, 1,
+						   ATMQTT_KEEPALIVE_MAX),
+	[ATMQTT_A_TOPIC]	= ATMQTT_QUOTED_STR(ATMQTT_TOPIC_MAX),
+	[ATMQTT_A_QOS]		= NLA_POLICY_MAX(NLA_U8, ATMQTT_QOS_MAX),
+	[ATMQTT_A_RETAIN]	= ATMQTT_FLAG,
+	[ATMQTT_A_PAYLOAD]	= { .type = NLA_BINARY,
+				    .len = ATMQTT_PAYLOAD_MAX },
+	[ATMQTT_A_USERNAME]	= ATMQTT_QUOTED_STR(ATMQTT_USERNAME_MAX),
+	[ATMQTT_A_PASSWORD]	= ATMQTT_QUOTED_STR(ATMQTT_PASSWORD_MAX),
+	[ATMQTT_A_CLIENT_ID]	= ATMQTT_QUOTED_STR(ATMQTT_CLIENT_ID_MAX),
+	[ATMQTT_A_MODE]		= ATMQTT_FLAG,
+	[ATMQTT_A_AT_CMD]	= NLA_POLICY_RANGE(NLA_U8, 1, ATMQTT_AT_MAX),
 	[ATMQTT_A_LINE]		= NLA_POLICY_VALIDATE_FN(NLA_STRING,
-							 atmqtt_check_raw),
-	[ATMQTT_A_TIMEOUT_MS]	= ATMQTT_INT(NLA_U32),
-	[ATMQTT_A_DATASIZE]	= ATMQTT_INT(NLA_U8),
-	[ATMQTT_A_RECONNECT]	= ATMQTT_INT(NLA_U8),
-	[ATMQTT_A_RECONNECT_MIN_MS] = ATMQTT_INT(NLA_U32),
-	[ATMQTT_A_RECONNECT_MAX_MS] = ATMQTT_INT(NLA_U32),
+							 atmqtt_check_raw,
+							 ATMQTT_RAW_MAX),
+	[ATMQTT_A_TIMEOUT_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&atmqtt_timeout_range),
+	[ATMQTT_A_DATASIZE]	= ATMQTT_FLAG,
+	[ATMQTT_A_RECONNECT]	= ATMQTT_FLAG,
+	[ATMQTT_A_RECONNECT_MIN_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &atmqtt_reconnect_range),
+	[ATMQTT_A_RECONNECT_MAX_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &atmqtt_reconnect_range),
 };
+
+/*
+ * A missing attribute: its type (NLMSGERR_ATTR_MISS_TYPE) and a message
+ * naming it, for every attribute a request can require.
+ */
+static void atmqtt_missing(struct netlink_ext_ack *extack, int type)
+{
+	switch (type) {
+	case ATMQTT_A_MODEM:
+		NL_SET_ERR_MSG(extack, "ATMQTT_A_MODEM: required");
+		break;
+	case ATMQTT_A_CLIENT:
+		NL_SET_ERR_MSG(extack, "ATMQTT_A_CLIENT: required");
+		break;
+	case ATMQTT_A_HOST:
+		NL_SET_ERR_MSG(extack, "ATMQTT_A_HOST: required");
+		break;
+	case ATMQTT_A_PORT:
+		NL_SET_ERR_MSG(extack, "ATMQTT_A_PORT: required");
+		break;
+	case ATMQTT_A_TOPIC:
+		NL_SET_ERR_MSG(extack, "ATMQTT_A_TOPIC: required");
+		break;
+	case ATMQTT_A_PAYLOAD:
+		NL_SET_ERR_MSG(extack, "ATMQTT_A_PAYLOAD: required");
+		break;
+	case ATMQTT_A_MODE:
+		NL_SET_ERR_MSG(extack, "ATMQTT_A_MODE: required");
+		break;
+	case ATMQTT_A_AT_CMD:
+		NL_SET_ERR_MSG(extack, "ATMQTT_A_AT_CMD: required");
+		break;
+	case ATMQTT_A_LINE:
+		NL_SET_ERR_MSG(extack, "ATMQTT_A_LINE: required");
+		break;
+	case ATMQTT_A_RECONNECT_MIN_MS:
+		NL_SET_ERR_MSG(extack, "ATMQTT_A_RECONNECT_MIN_MS: required");
+		break;
+	case ATMQTT_A_RECONNECT_MAX_MS:
+		NL_SET_ERR_MSG(extack, "ATMQTT_A_RECONNECT_MAX_MS: required");
+		break;
+	default:
+		NL_SET_ERR_MSG(extack, "a required attribute is missing");
+		break;
+	}
+	NL_SET_ERR_ATTR_MISS(extack, NULL, type);
+}
 
 int atmqtt_require(struct genl_info *info, const u16 *types, int n)
 {
@@ -202,9 +242,7 @@ int atmqtt_require(struct genl_info *info, const u16 *types, int n)
 
 	for (i = 0; i < n; i++) {
 		if (!info->attrs[types[i]]) {
-			atmqtt_extack(info->extack, NULL,
-				      atmqtt_rules[types[i]].missing);
-			NL_SET_ERR_ATTR_MISS(info->extack, NULL, types[i]);
+			atmqtt_missing(info->extack, types[i]);
 			return -EINVAL;
 		}
 	}
@@ -226,8 +264,8 @@ struct atmqtt_modem *atmqtt_nl_modem(struct genl_info *info)
 
 	m = atmqtt_modem_get(nla_get_u32(attr));
 	if (!m)
-		atmqtt_extack(info->extack, attr,
-			      atmqtt_rules[ATMQTT_A_MODEM].bad);
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "ATMQTT_A_MODEM: no such modem");
 	return m;
 }
 

@@ -278,6 +278,7 @@ int atmqtt_nl_raw(struct sk_buff *skb, struct genl_info *info)
 	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_LINE };
 	struct nlattr *attr = info->attrs[ATMQTT_A_LINE];
 	struct atmqtt_req c = { .keep_all = true };
+	struct netlink_ext_ack ext = {};
 	struct atmqtt_modem *m;
 	char *line;
 	int err;
@@ -297,12 +298,15 @@ int atmqtt_nl_raw(struct sk_buff *skb, struct genl_info *info)
 	c.len = strlen(line);
 	if (info->attrs[ATMQTT_A_TIMEOUT_MS])
 		c.timeout_ms = nla_get_u32(info->attrs[ATMQTT_A_TIMEOUT_MS]);
-	err = atmqtt_modem_exec(m, &c, info->extack);
-	/* A final result, even an error, is the answer itself. */
+	/* A final result, even an error, is the answer itself: the extack
+	 * only says why there was none.
+	 */
+	err = atmqtt_modem_exec(m, &c, &ext);
 	if (c.done) {
 		err = 0;
 		c.has_code = false;
-		info->extack->_msg = NULL;
+	} else if (ext._msg) {
+		atmqtt_extack(info->extack, NULL, ext._msg);
 	}
 	err = atmqtt_nl_answer(info, m, 0, &c, err,
 			       c.lines_len + c.nlines * (NLA_HDRLEN + NLA_ALIGNTO) + 128,

@@ -21,10 +21,14 @@
  * a system call per request.
  * Messages of an earlier request (another sequence number) are skipped.
  *
- * Ranges are the kernel's business: it answers with -EINVAL and a message
- * naming the attribute and the rule.  The only values refused here are
- * those the attribute's type cannot carry (a qos of 256 in a u8), with
- * -EINVAL and a message in the same style, rather than sent truncated.
+ * Ranges are the kernel's business.  A value outside a range of the
+ * family's policy is refused by the netlink core (-ERANGE) with the
+ * attribute's offset and its policy, from which atmqtt_ext_error() is
+ * composed: "ATMQTT_A_QOS: must be 0-2"; the family's other refusals
+ * (-EINVAL) carry a message naming the attribute and the rule.  The only
+ * values refused here are those the attribute's type cannot carry (a qos
+ * of 256 in a u8), with -EINVAL and a message in the same style, rather
+ * than sent truncated.
  */
 #include <errno.h>
 #include <limits.h>
@@ -118,12 +122,91 @@ uint32_t atmqtt_modem_error(const struct atmqtt_nl *nl)
 
 /* ---- the answer ---- */
 
+static const char *const attr_names[ATMQTT_A_MAX + 1] = {
+	[ATMQTT_A_MODEM]		= "ATMQTT_A_MODEM",
+	[ATMQTT_A_CLIENT]		= "ATMQTT_A_CLIENT",
+	[ATMQTT_A_HOST]			= "ATMQTT_A_HOST",
+	[ATMQTT_A_PORT]			= "ATMQTT_A_PORT",
+	[ATMQTT_A_CLEAN]		= "ATMQTT_A_CLEAN",
+	[ATMQTT_A_KEEPALIVE]		= "ATMQTT_A_KEEPALIVE",
+	[ATMQTT_A_TOPIC]		= "ATMQTT_A_TOPIC",
+	[ATMQTT_A_QOS]			= "ATMQTT_A_QOS",
+	[ATMQTT_A_RETAIN]		= "ATMQTT_A_RETAIN",
+	[ATMQTT_A_PAYLOAD]		= "ATMQTT_A_PAYLOAD",
+	[ATMQTT_A_USERNAME]		= "ATMQTT_A_USERNAME",
+	[ATMQTT_A_PASSWORD]		= "ATMQTT_A_PASSWORD",
+	[ATMQTT_A_CLIENT_ID]		= "ATMQTT_A_CLIENT_ID",
+	[ATMQTT_A_MODE]			= "ATMQTT_A_MODE",
+	[ATMQTT_A_AT_CMD]		= "ATMQTT_A_AT_CMD",
+	[ATMQTT_A_LINE]			= "ATMQTT_A_LINE",
+	[ATMQTT_A_TIMEOUT_MS]		= "ATMQTT_A_TIMEOUT_MS",
+	[ATMQTT_A_DATASIZE]		= "ATMQTT_A_DATASIZE",
+	[ATMQTT_A_RECONNECT]		= "ATMQTT_A_RECONNECT",
+	[ATMQTT_A_RECONNECT_MIN_MS]	= "ATMQTT_A_RECONNECT_MIN_MS",
+	[ATMQTT_A_RECONNECT_MAX_MS]	= "ATMQTT_A_RECONNECT_MAX_MS",
+};
+
+/*
+ * The rule a value was refused by in the netlink core: the attribute's
+ * policy (NLMSGERR_ATTR_POLICY, the form of a policy dump) with its
+ * bounds, put in the message with the attribute's name as the kernel's own
+ * messages have it ("ATMQTT_A_QOS: must be 0-2"); the core's own text
+ * ("integer out of range") names neither.
+ */
+static void atmqtt_policy_msg(struct atmqtt_nl *nl, struct nlattr *pol)
+{
+	static struct nla_policy p[NL_POLICY_TYPE_ATTR_MAX + 1] = {
+		[NL_POLICY_TYPE_ATTR_MIN_VALUE_S]	= { .type = NLA_U64 },
+		[NL_POLICY_TYPE_ATTR_MAX_VALUE_S]	= { .type = NLA_U64 },
+		[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]	= { .type = NLA_U64 },
+		[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]	= { .type = NLA_U64 },
+		[NL_POLICY_TYPE_ATTR_MIN_LENGTH]	= { .type = NLA_U32 },
+		[NL_POLICY_TYPE_ATTR_MAX_LENGTH]	= { .type = NLA_U32 },
+	};
+	struct nlattr *tb[NL_POLICY_TYPE_ATTR_MAX + 1];
+	unsigned long long lo, hi;
+	char rule[64];
+
+	if (nl->bad_attr <= 0 || nl->bad_attr > ATMQTT_A_MAX ||
+	    !attr_names[nl->bad_attr] ||
+	    nla_parse_nested(tb, NL_POLICY_TYPE_ATTR_MAX, pol, p))
+		return;
+#define T(x)	tb[NL_POLICY_TYPE_ATTR_##x]
+	if (T(MIN_VALUE_U) && T(MAX_VALUE_U)) {
+		lo = nla_get_u64(T(MIN_VALUE_U));
+		hi = nla_get_u64(T(MAX_VALUE_U));
+		snprintf(rule, sizeof(rule), "must be %llu-%llu", lo, hi);
+	} else if (T(MIN_VALUE_S) && T(MAX_VALUE_S)) {
+		snprintf(rule, sizeof(rule), "must be %lld-%lld",
+			 (long long)nla_get_u64(T(MIN_VALUE_S)),
+			 (long long)nla_get_u64(T(MAX_VALUE_S)));
+	} else if (T(MAX_LENGTH)) {
+		lo = T(MIN_LENGTH) ? nla_get_u32(T(MIN_LENGTH)) : 0;
+		hi = nla_get_u32(T(MAX_LENGTH));
+		if (lo)
+			snprintf(rule, sizeof(rule), "must be %llu-%llu bytes",
+				 lo, hi);
+		else
+			snprintf(rule, sizeof(rule),
+				 "must be at most %llu bytes", hi);
+	} else if (T(MIN_LENGTH)) {
+		snprintf(rule, sizeof(rule), "must be at least %u bytes",
+			 nla_get_u32(T(MIN_LENGTH)));
+	} else {
+		return;
+	}
+#undef T
+	snprintf(nl->ext_msg, sizeof(nl->ext_msg), "%s: %s",
+		 attr_names[nl->bad_attr], rule);
+}
+
 /* Extended ack TLVs (of an NLMSG_ERROR or an NLMSG_DONE). */
 static void atmqtt_parse_tlvs(struct atmqtt_nl *nl, void *data, int len)
 {
 	static struct nla_policy pol[NLMSGERR_ATTR_MAX + 1] = {
 		[NLMSGERR_ATTR_OFFS]		= { .type = NLA_U32 },
 		[NLMSGERR_ATTR_MISS_TYPE]	= { .type = NLA_U32 },
+		[NLMSGERR_ATTR_POLICY]		= { .type = NLA_NESTED },
 	};
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	uint32_t off;
@@ -142,6 +225,8 @@ static void atmqtt_parse_tlvs(struct atmqtt_nl *nl, void *data, int len)
 	}
 	if (tb[NLMSGERR_ATTR_MISS_TYPE] && !nl->bad_attr)
 		nl->bad_attr = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+	if (tb[NLMSGERR_ATTR_POLICY] && tb[NLMSGERR_ATTR_OFFS])
+		atmqtt_policy_msg(nl, tb[NLMSGERR_ATTR_POLICY]);
 }
 
 static void atmqtt_parse_ack(struct atmqtt_nl *nl, struct nlmsghdr *nlh)
@@ -236,29 +321,6 @@ static int atmqtt_answer_msg(struct nlmsghdr *nlh, void *arg)
 
 /* ---- the request ---- */
 
-static const char *const attr_names[ATMQTT_A_MAX + 1] = {
-	[ATMQTT_A_MODEM]		= "ATMQTT_A_MODEM",
-	[ATMQTT_A_CLIENT]		= "ATMQTT_A_CLIENT",
-	[ATMQTT_A_HOST]			= "ATMQTT_A_HOST",
-	[ATMQTT_A_PORT]			= "ATMQTT_A_PORT",
-	[ATMQTT_A_CLEAN]		= "ATMQTT_A_CLEAN",
-	[ATMQTT_A_KEEPALIVE]		= "ATMQTT_A_KEEPALIVE",
-	[ATMQTT_A_TOPIC]		= "ATMQTT_A_TOPIC",
-	[ATMQTT_A_QOS]			= "ATMQTT_A_QOS",
-	[ATMQTT_A_RETAIN]		= "ATMQTT_A_RETAIN",
-	[ATMQTT_A_PAYLOAD]		= "ATMQTT_A_PAYLOAD",
-	[ATMQTT_A_USERNAME]		= "ATMQTT_A_USERNAME",
-	[ATMQTT_A_PASSWORD]		= "ATMQTT_A_PASSWORD",
-	[ATMQTT_A_CLIENT_ID]		= "ATMQTT_A_CLIENT_ID",
-	[ATMQTT_A_MODE]			= "ATMQTT_A_MODE",
-	[ATMQTT_A_AT_CMD]		= "ATMQTT_A_AT_CMD",
-	[ATMQTT_A_LINE]			= "ATMQTT_A_LINE",
-	[ATMQTT_A_TIMEOUT_MS]		= "ATMQTT_A_TIMEOUT_MS",
-	[ATMQTT_A_DATASIZE]		= "ATMQTT_A_DATASIZE",
-	[ATMQTT_A_RECONNECT]		= "ATMQTT_A_RECONNECT",
-	[ATMQTT_A_RECONNECT_MIN_MS]	= "ATMQTT_A_RECONNECT_MIN_MS",
-	[ATMQTT_A_RECONNECT_MAX_MS]	= "ATMQTT_A_RECONNECT_MAX_MS",
-};
 
 /* A refusal made here, reported like the kernel's. */
 int aqi_req_refuse(struct aqi_req *r, int type, int err, const char *why)

@@ -55,6 +55,10 @@ $cc -O2 -Wall -Wextra -Werror -I"$ynl/inc" -I"$lib" -I"$ynl" \
 	-c selftests/ynl/ynl_test.c -o "$out/build/ynl/ynl_test.o"
 $cc -o "$out/build/ynl/atmqtt-ynl-test" "$out/build/ynl/ynl_test.o" \
 	"$out/build/ynl/atmqtt-user.o" "$out/build/ynl/ynl.o"
+pc="env PKG_CONFIG_LIBDIR=/usr/lib/${cross%-}/pkgconfig:/usr/share/pkgconfig pkg-config"
+$cc -O2 -Wall -Wextra -Werror -Iinclude/uapi -I"$ynl" \
+	$($pc --cflags libnl-genl-3.0) selftests/ynl/policy_test.c \
+	-o "$out/build/ynl/atmqtt-policy-test" $($pc --libs libnl-genl-3.0)
 
 for f in "$@"; do
 	[ -e "$out/$f" ] || { echo "cross-build.sh: no $out/$f" >&2; exit 1; }

@@ -8,7 +8,11 @@
 #      (scripts/ynl/compare.py);
 #   3. the user-space C code it generates builds, with tools/net/ynl/lib,
 #      into build/ynl/atmqtt-ynl-test (selftests/ynl/ynl_test.c), which the
-#      VM runs (selftests/ynl/ynl_test.sh).
+#      VM runs (selftests/ynl/ynl_test.sh);
+#   4. the policy the spec's checks describe (scripts/ynl/policy-expect.py)
+#      builds, with libnl, into build/ynl/atmqtt-policy-test
+#      (selftests/ynl/policy_test.c), which compares it with the family's
+#      policy dump in the VM (ynl_test.sh).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -18,12 +22,13 @@ out=build/ynl
 PY=/usr/bin/python3
 mkdir -p "$out"
 echo "TAP version 13"
-echo "1..3"
+echo "1..4"
 if [ ! -f "$src/tools/net/ynl/ynl-gen-c.py" ]; then
 	if [ -z "$tarball" ]; then
 		echo "not ok 1 spec_validates # no linux-source-6.12"
 		echo "not ok 2 uapi_matches_spec"
 		echo "not ok 3 ynl_user_code_builds"
+		echo "not ok 4 policy_test_builds"
 		exit 1
 	fi
 	mkdir -p build/ynl-src
@@ -78,6 +83,18 @@ if gen --mode user --header -o "$top/$out/atmqtt-user.h" >>"$out/gen.log" 2>&1 &
 else
 	tail -10 "$out/cc.log" "$out/gen.log" 2>/dev/null | sed 's/^/# /'
 	echo "not ok 3 ynl_user_code_builds"
+	fails=1
+fi
+if $PY scripts/ynl/policy-expect.py Documentation/netlink/specs/atmqtt.yaml \
+	"$out/atmqtt-policy-expect.h" >"$out/policy.log" 2>&1 &&
+   cc -O2 -Wall -Wextra -Werror -Iinclude/uapi -I"$out" \
+	$(pkg-config --cflags libnl-genl-3.0) selftests/ynl/policy_test.c \
+	-o "$out/atmqtt-policy-test" $(pkg-config --libs libnl-genl-3.0) \
+	>>"$out/policy.log" 2>&1; then
+	echo "ok 4 policy_test_builds"
+else
+	tail -10 "$out/policy.log" | sed 's/^/# /'
+	echo "not ok 4 policy_test_builds"
 	fails=1
 fi
 exit $fails

@@ -3,10 +3,15 @@
  * Both sides of every bound of the manual, and the bytes that could inject
  * an AT command, attribute by attribute.  Requests are built here with
  * libnl directly (not libatmqtt, whose types would clip some values), so
- * what is tested is the kernel's contract: a value outside the manual's
- * range is refused with -EINVAL and an extended ack that names the attribute
- * and points at it; a value inside it reaches the modem.  The simulator's
- * log then shows that no byte of a refused request reached the tty.
+ * what is tested is the kernel's contract: a value outside a range of the
+ * family's policy (an integer's bounds, a string's or the payload's
+ * maximum length) is refused by the netlink core with -ERANGE, the
+ * attribute's offset and its policy (NLMSGERR_ATTR_POLICY), whose bounds
+ * must be the manual's and exclude the value; a value that breaks a rule no
+ * policy can say (a string's minimum length or characters) with -EINVAL,
+ * the offset and a message that names the attribute and the rule; a value
+ * inside it reaches the modem.  The simulator's log then shows that no
+ * byte of a refused request reached the tty.
  */
 #define _GNU_SOURCE
 #include <netlink/genl/genl.h>
@@ -29,7 +34,37 @@ struct reply {
 	int err;
 	char msg[256];
 	int has_offs;
+	uint32_t offs;
+	int bad_type;		/* the attribute at offs in the request */
+	int has_policy;		/* NLMSGERR_ATTR_POLICY, and what it had: */
+	int has_range;		/* MIN_VALUE_U and MAX_VALUE_U */
+	uint64_t min, max;
+	uint32_t max_len;	/* MAX_LENGTH, 0 without */
 };
+
+static void on_policy(struct nlattr *pol, struct reply *r)
+{
+	struct nlattr *a;
+	int rem;
+
+	r->has_policy = 1;
+	nla_for_each_nested(a, pol, rem) {
+		switch (nla_type(a)) {
+		case NL_POLICY_TYPE_ATTR_MIN_VALUE_U:
+			r->min = nla_get_u64(a);
+			r->has_range |= 1;
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_VALUE_U:
+			r->max = nla_get_u64(a);
+			r->has_range |= 2;
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_LENGTH:
+			r->max_len = nla_get_u32(a);
+			break;
+		}
+	}
+	r->has_range = r->has_range == 3;
+}
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
@@ -51,8 +86,12 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 		if (nla_type(a) == NLMSGERR_ATTR_MSG)
 			snprintf(r->msg, sizeof(r->msg), "%s",
 				 (char *)nla_data(a));
-		if (nla_type(a) == NLMSGERR_ATTR_OFFS)
+		if (nla_type(a) == NLMSGERR_ATTR_OFFS) {
 			r->has_offs = 1;
+			r->offs = nla_get_u32(a);
+		}
+		if (nla_type(a) == NLMSGERR_ATTR_POLICY)
+			on_policy(a, r);
 	}
 	return NL_STOP;
 }
@@ -117,6 +156,16 @@ static void request(int cmd, const struct attr *a, int n, struct reply *r)
 		goto out;
 	while (r->err == 1 && nl_recvmsgs(sk, cb) >= 0)
 		;
+	if (r->has_offs) {
+		struct nlmsghdr *nlh = nlmsg_hdr(msg);
+		struct nlattr *x;
+		int rem;
+
+		nla_for_each_attr(x, genlmsg_attrdata(nlmsg_data(nlh), 0),
+				  genlmsg_attrlen(nlmsg_data(nlh), 0), rem)
+			if ((char *)x - (char *)nlh == (long)r->offs)
+				r->bad_type = nla_type(x);
+	}
 out:
 	nlmsg_free(msg);
 	nl_cb_put(cb);
@@ -231,6 +280,61 @@ static const struct bound bounds[] = {
 	BAD(ATMQTT_CMD_SET_CLIENT, I(ATMQTT_A_RECONNECT_MAX_MS, U32, 3600001)),
 };
 
+/*
+ * The manual's bounds, as the policy must carry them: an integer's minimum
+ * and maximum, a string's or the payload's maximum length.
+ */
+static const struct {
+	uint64_t min, max;
+	uint32_t max_len;
+} policy[ATMQTT_A_MAX + 1] = {
+#define R(lo, hi)	{ .min = (lo), .max = (hi) }
+#define L(len)		{ .max_len = (len) }
+	[ATMQTT_A_CLIENT] = R(ATMQTT_CLIENT_MIN, ATMQTT_CLIENT_MAX),
+	[ATMQTT_A_PORT] = R(1, 65535),
+	[ATMQTT_A_CLEAN] = R(0, 1),
+	[ATMQTT_A_KEEPALIVE] = R(1, ATMQTT_KEEPALIVE_MAX),
+	[ATMQTT_A_QOS] = R(0, ATMQTT_QOS_MAX),
+	[ATMQTT_A_RETAIN] = R(0, 1),
+	[ATMQTT_A_MODE] = R(0, 1),
+	[ATMQTT_A_AT_CMD] = R(1, ATMQTT_AT_MAX),
+	[ATMQTT_A_TIMEOUT_MS] = R(1, ATMQTT_RAW_TIMEOUT_MAX),
+	[ATMQTT_A_DATASIZE] = R(0, 1),
+	[ATMQTT_A_RECONNECT] = R(0, 1),
+	[ATMQTT_A_RECONNECT_MIN_MS] = R(ATMQTT_RECONNECT_MS_MIN,
+					ATMQTT_RECONNECT_MS_MAX),
+	[ATMQTT_A_RECONNECT_MAX_MS] = R(ATMQTT_RECONNECT_MS_MIN,
+					ATMQTT_RECONNECT_MS_MAX),
+	[ATMQTT_A_HOST] = L(ATMQTT_HOST_MAX),
+	[ATMQTT_A_TOPIC] = L(ATMQTT_TOPIC_MAX),
+	[ATMQTT_A_PAYLOAD] = L(ATMQTT_PAYLOAD_MAX),
+	[ATMQTT_A_USERNAME] = L(ATMQTT_USERNAME_MAX),
+	[ATMQTT_A_PASSWORD] = L(ATMQTT_PASSWORD_MAX),
+	[ATMQTT_A_CLIENT_ID] = L(ATMQTT_CLIENT_ID_MAX),
+	[ATMQTT_A_LINE] = L(ATMQTT_RAW_MAX),
+};
+
+#undef R
+#undef L
+
+/* Whether the policy's own bounds refuse the value (else a function). */
+static int policy_refuses(const struct attr *a)
+{
+	int len;
+
+	switch (a->kind) {
+	case U8:
+	case U16:
+	case U32:
+		return a->v < policy[a->type].min || a->v > policy[a->type].max;
+	case STR:
+		len = a->len < 0 ? (int)strlen(a->s) : a->len;
+		return (uint32_t)len > policy[a->type].max_len;
+	default:
+		return (uint32_t)a->len > policy[a->type].max_len;
+	}
+}
+
 /* The valid request of each command, before the value under test. */
 static int base(int cmd, uint32_t h, struct attr *a)
 {
@@ -314,19 +418,38 @@ TEST_F(modem, every_bound_both_sides)
 		request(b->cmd, a, n, &r);
 		if (b->ok) {
 			EXPECT_NE(-EINVAL, r.err);
+			EXPECT_NE(-ERANGE, r.err);
 		} else {
-			EXPECT_EQ(-EINVAL, r.err);
+			/* Refused, pointing at the value under test. */
 			EXPECT_TRUE(r.has_offs);
+			EXPECT_EQ(b->a.type, r.bad_type);
 		}
-		if (!b->ok || r.err == -EINVAL) {
-			/* "ATMQTT_A_TOPIC: must be ..." */
+		if (!b->ok && policy_refuses(&b->a)) {
+			/* The policy's rule, with the manual's bounds. */
+			EXPECT_EQ(-ERANGE, r.err);
+			EXPECT_TRUE(r.has_policy);
+			if (b->a.kind == U8 || b->a.kind == U16 ||
+			    b->a.kind == U32) {
+				EXPECT_TRUE(r.has_range);
+				EXPECT_EQ(policy[b->a.type].min, r.min);
+				EXPECT_EQ(policy[b->a.type].max, r.max);
+			} else {
+				EXPECT_EQ(policy[b->a.type].max_len, r.max_len);
+			}
+		} else if (!b->ok || r.err == -EINVAL) {
+			/* A function's rule: "ATMQTT_A_TOPIC: must be ..." */
 			char attr[48];
 
+			EXPECT_EQ(-EINVAL, r.err);
+			EXPECT_FALSE(r.has_policy);
 			snprintf(attr, sizeof(attr), "%.*s:",
 				 (int)strcspn(b->name + 2, ","), b->name + 2);
 			EXPECT_NE(NULL, strstr(r.msg, attr));
 		}
-		TH_LOG("%s cmd %d: %d %s", b->name, b->cmd, r.err, r.msg);
+		TH_LOG("%s cmd %d: %d %s%s [%llu, %llu] len %u", b->name,
+		       b->cmd, r.err, r.msg, r.has_policy ? " policy" : "",
+		       (unsigned long long)r.min, (unsigned long long)r.max,
+		       r.max_len);
 	}
 	/* Not one byte of a refused value reached the modem. */
 	EXPECT_FALSE(sim_log_has(&self->sim, "INJ", 3));

@@ -121,6 +121,14 @@ r=$?
 [ $u = 2 ] && [ $r = 1 ] && grep -q "ATMQTT_A_TOPIC" $T/err
 result $? exit_codes
 
+# A range of the policy: the core's -ERANGE, and the attribute and the rule
+# libatmqtt composes from the policy the kernel sends.
+atmqtt sub -t cli/range -q 3 --no-wait >$T/out 2>$T/err
+r=$?
+[ $r = 1 ] &&
+	grep -q "^atmqtt: subscribe: Numerical result out of range: ATMQTT_A_QOS: must be 0-2$" $T/err
+result $? range_names_attribute_and_rule
+
 check close_detach sh -c "atmqtt close && atmqtt detach '$tty'"
 sleep 0.5
 kill $mon $mone 2>/dev/null

@@ -738,6 +738,37 @@ TEST_F(modem, raw_at_refused)
 	EXPECT_FALSE(sim_log_has(&self->sim, "\x1b", 1));
 }
 
+/*
+ * A range of the policy is refused by the netlink core, whose text names
+ * neither the attribute nor the rule: libatmqtt composes them from the
+ * offset and the policy (NLMSGERR_ATTR_POLICY) the kernel sends.
+ */
+TEST_F(modem, policy_range_named)
+{
+	char host[ATMQTT_HOST_MAX + 2];
+
+	EXPECT_EQ(-ERANGE, atmqtt_subscribe(NL, H, 1, "policy", 3));
+	EXPECT_EQ(ATMQTT_A_QOS, atmqtt_ext_error_attr(NL));
+	EXPECT_STREQ("ATMQTT_A_QOS: must be 0-2", atmqtt_ext_error(NL));
+	EXPECT_EQ(-ERANGE, atmqtt_client_open(NL, H, 1, "b", 1883, 1, 301));
+	EXPECT_EQ(ATMQTT_A_KEEPALIVE, atmqtt_ext_error_attr(NL));
+	EXPECT_STREQ("ATMQTT_A_KEEPALIVE: must be 1-300", atmqtt_ext_error(NL));
+	EXPECT_EQ(-ERANGE, atmqtt_client_open(NL, H, 1, "b", 65536, 1, 60));
+	EXPECT_STREQ("ATMQTT_A_PORT: must be 1-65535", atmqtt_ext_error(NL));
+	memset(host, 'h', sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	EXPECT_EQ(-ERANGE, atmqtt_client_open(NL, H, 1, host, 1883, 1, 60));
+	EXPECT_EQ(ATMQTT_A_HOST, atmqtt_ext_error_attr(NL));
+	EXPECT_STREQ("ATMQTT_A_HOST: must be at most 255 bytes",
+		     atmqtt_ext_error(NL));
+	/* A rule of the family's own keeps its message. */
+	EXPECT_EQ(-EINVAL, atmqtt_client_open(NL, H, 1, "b\"", 1883, 1, 60));
+	EXPECT_EQ(ATMQTT_A_HOST, atmqtt_ext_error_attr(NL));
+	EXPECT_NE(NULL, strstr(atmqtt_ext_error(NL), "ATMQTT_A_HOST: must be 1-255"));
+	EXPECT_FALSE(sim_log_has(&self->sim, "policy", 6));
+	EXPECT_FALSE(sim_log_has(&self->sim, "hhhh", 4));
+}
+
 /* ---- several modems and clients ------------------------------------------ */
 
 TEST_F(modem, two_modems_talk)

@@ -1,6 +1,8 @@
 #!/bin/sh
 # In the VM: attach one simulated modem and drive the family with the C code
-# YNL generates from the spec (atmqtt-ynl-test, built by scripts/ynl/check.sh).
+# YNL generates from the spec (atmqtt-ynl-test, built by scripts/ynl/check.sh);
+# then compare the family's policy dump with the spec's checks
+# (atmqtt-policy-test, the same).
 T=/tmp/ynl.$$
 mkdir -p $T
 atmqtt-sim -c $T/ctl >$T/sim.out 2>$T/sim.err &
@@ -16,6 +18,7 @@ until atmqtt list 2>/dev/null | grep -q ready || [ $i -ge 100 ]; do
 done
 atmqtt-ynl-test
 rc=$?
+atmqtt-policy-test || rc=1
 atmqtt detach "$tty" >/dev/null 2>&1
 wait $att 2>/dev/null
 kill $sim 2>/dev/null

@@ -83,7 +83,8 @@ static void out_message(struct mosquitto *m, void *arg,
 	 * queue behind it for good.  Any other failure is the link's.
 	 */
 	h = msg_hash(msg->topic, msg->payload, msg->payloadlen);
-	if (!broke && (err == -EIO || err == -EREMOTEIO || err == -EINVAL) &&
+	if (!broke && (err == -EIO || err == -EREMOTEIO || err == -EINVAL ||
+		       err == -ERANGE) &&
 	    client_state(b) == ATMQTT_CLIENT_OPEN) {
 		b->fail_count = b->fail_hash == h ? b->fail_count + 1 : 1;
 		b->fail_hash = h;

@@ -46,12 +46,23 @@
  * ATMQTT_A_MODEM_ERROR (u32, <n>) comes before the error ack.  Errors are
  * negative errno values in the ack, with an extended ack message that names
  * the attribute and the rule, or quotes the manual's text for the modem's
- * error:
+ * error; except a range refusal, which the netlink core makes with its own
+ * text and the attribute's offset and policy, from which libatmqtt names
+ * them (-ERANGE below):
  *   -EPERM        the request needs CAP_NET_ADMIN (marked "admin" below).
- *   -EINVAL       an attribute is missing or outside the manual's range,
- *                 or is one no request takes (the kernel's own, listed
- *                 for replies and events) or, past ATMQTT_A_DATASIZE, not
- *                 this command's (the RECONNECT ones outside SET_CLIENT):
+ *   -ERANGE       an attribute is outside a range the family's policy
+ *                 carries (an integer's bounds, a string's or the
+ *                 payload's maximum length; a policy dump,
+ *                 CTRL_CMD_GETPOLICY, shows them): NLMSGERR_ATTR_OFFS is
+ *                 the attribute's offset and NLMSGERR_ATTR_POLICY its
+ *                 policy (NL_POLICY_TYPE_ATTR_MIN_VALUE_U and _MAX_VALUE_U,
+ *                 or _MAX_LENGTH).
+ *   -EINVAL       an attribute is missing, or breaks a rule of the
+ *                 family's own (a string's minimum length or characters,
+ *                 a RAW line's form), or is one no request takes (the
+ *                 kernel's own, listed for replies and events) or, past
+ *                 ATMQTT_A_DATASIZE, not this command's (the RECONNECT
+ *                 ones outside SET_CLIENT):
  *                 the message is then the generic "Unsupported attribute"
  *                 or "Unknown attribute type", with the attribute's offset.
  *   -ENODEV       no modem with that handle, or the tty hung up or the line

@@ -16,7 +16,13 @@
  *     0x21-0x7e and '%' as %XX; a string's terminating NUL left out);
  *   - the answer comes from $FAKENL_SCRIPT, lines of
  *       CMD reply ATTR=value ...      a reply message
- *       CMD ack ERRNO [msg=TEXT] [attr=ATTR] [miss=ATTR]
+ *       CMD ack ERRNO [msg=TEXT] [attr=ATTR] [miss=ATTR] [pol=ATTR:[LO-]HI]
+ *                                     (pol: the attribute's policy, as
+ *                                     the kernel's core sends it with a
+ *                                     range refusal: an integer's
+ *                                     MIN/MAX_VALUE_U, LO-HI; a string's
+ *                                     or a binary's MIN_LENGTH (LO, when
+ *                                     given) and MAX_LENGTH (HI))
  *                                     (a success is acked only when the
  *                                     request asked, NLM_F_ACK; without,
  *                                     a bare reply stands for it unless
@@ -475,6 +481,52 @@ static uint32_t attr_offset(struct nlmsghdr *req, int type)
 	return 0;
 }
 
+/* NLMSGERR_ATTR_POLICY for "ATTR:[LO-]HI", as the kernel writes it. */
+static void put_policy(struct nl_msg *msg, char *spec)
+{
+	char *colon = strchr(spec, ':'), *dash;
+	unsigned long long lo = 0, hi;
+	struct nlattr *nest;
+	int i, has_lo;
+
+	if (!colon)
+		die("bad pol %s", spec);
+	*colon++ = '\0';
+	i = attr_by_name(spec);
+	dash = strchr(colon, '-');
+	has_lo = dash != NULL;
+	if (dash)
+		lo = strtoull(colon, NULL, 0);
+	hi = strtoull(dash ? dash + 1 : colon, NULL, 0);
+	nest = nla_nest_start(msg, NLMSGERR_ATTR_POLICY);
+	switch (attrs[i].kind) {
+	case K_U8:
+	case K_U16:
+	case K_U32:
+	case K_U64:
+		nla_put_u32(msg, NL_POLICY_TYPE_ATTR_TYPE,
+			    attrs[i].kind == K_U8 ? NL_ATTR_TYPE_U8 :
+			    attrs[i].kind == K_U16 ? NL_ATTR_TYPE_U16 :
+			    attrs[i].kind == K_U32 ? NL_ATTR_TYPE_U32 :
+			    NL_ATTR_TYPE_U64);
+		nla_put_u64(msg, NL_POLICY_TYPE_ATTR_MIN_VALUE_U, lo);
+		nla_put_u64(msg, NL_POLICY_TYPE_ATTR_MAX_VALUE_U, hi);
+		break;
+	case K_STR:
+	case K_BIN:
+		nla_put_u32(msg, NL_POLICY_TYPE_ATTR_TYPE,
+			    attrs[i].kind == K_STR ? NL_ATTR_TYPE_STRING :
+			    NL_ATTR_TYPE_BINARY);
+		if (has_lo && lo)
+			nla_put_u32(msg, NL_POLICY_TYPE_ATTR_MIN_LENGTH, lo);
+		nla_put_u32(msg, NL_POLICY_TYPE_ATTR_MAX_LENGTH, hi);
+		break;
+	default:
+		die("no policy for %s", spec);
+	}
+	nla_nest_end(msg, nest);
+}
+
 /* An NLMSG_ERROR (done == 0) or NLMSG_DONE answer, with TLVs. */
 static void push_answer(struct fsock *fs, struct nlmsghdr *req, uint32_t seq,
 			int done, char *text)
@@ -511,6 +563,8 @@ static void push_answer(struct fsock *fs, struct nlmsghdr *req, uint32_t seq,
 			nla_put_u32(msg, NLMSGERR_ATTR_OFFS,
 				    attr_offset(req,
 						attrs[attr_by_name(eq)].type));
+		} else if (!strcmp(tok, "pol")) {
+			put_policy(msg, eq);
 		} else if (!strcmp(tok, "miss")) {
 			nla_put_u32(msg, NLMSGERR_ATTR_MISS_TYPE,
 				    attrs[attr_by_name(eq)].type);

@@ -403,10 +403,32 @@ expect "$T/err" "atmqtt: open: Connection refused: Server unavailable (modem err
 CASE="fails without extack"; script 'CLOSE ack -19'; run 1 close -M 1
 expect "$T/err" "atmqtt: close: No such device"
 CASE="stale ack"; script 'CLOSE stale' 'CLOSE ack 0'; run 0 close -M 1
-CASE="kernel range message"
-script 'OPEN ack -22 msg=ATMQTT_A_KEEPALIVE:%20must%20be%201-300 attr=KEEPALIVE'
+CASE="kernel rule message"
+script 'OPEN ack -22 msg=ATMQTT_A_HOST:%20must%20be%201-255%20printable attr=HOST'
+run 1 open -M 1 -h 'b"'
+expect "$T/err" "atmqtt: open: Invalid argument: ATMQTT_A_HOST: must be 1-255 printable"
+# A range of the policy: the core's text, the offset and the policy; the
+# message names the attribute and the rule all the same.
+CASE="kernel range, from the policy"
+script 'OPEN ack -34 msg=integer%20out%20of%20range attr=KEEPALIVE pol=KEEPALIVE:1-300'
 run 1 open -M 1 -h b -k 301
-expect "$T/err" "atmqtt: open: Invalid argument: ATMQTT_A_KEEPALIVE: must be 1-300"
+expect "$T/err" "atmqtt: open: Numerical result out of range: ATMQTT_A_KEEPALIVE: must be 1-300"
+CASE="kernel range of a u8, from the policy"
+script 'SUBSCRIBE ack -34 msg=integer%20out%20of%20range attr=QOS pol=QOS:0-2'
+run 1 sub -M 1 -t a -q 3
+expect "$T/err" "atmqtt: subscribe: Numerical result out of range: ATMQTT_A_QOS: must be 0-2"
+CASE="kernel string length, from the policy"
+script 'OPEN ack -34 msg=Attribute%20failed%20policy%20validation attr=HOST pol=HOST:255'
+run 1 open -M 1 -h b
+expect "$T/err" "atmqtt: open: Numerical result out of range: ATMQTT_A_HOST: must be at most 255 bytes"
+CASE="kernel payload length, from the policy"
+script 'PUBLISH ack -34 msg=Attribute%20failed%20policy%20validation attr=PAYLOAD pol=PAYLOAD:1024'
+run 1 pub -M 1 -t a -m x
+expect "$T/err" "atmqtt: publish: Numerical result out of range: ATMQTT_A_PAYLOAD: must be at most 1024 bytes"
+CASE="policy without the offset: the kernel's text"
+script 'OPEN ack -34 msg=integer%20out%20of%20range pol=KEEPALIVE:1-300'
+run 1 open -M 1 -h b -k 301
+expect "$T/err" "atmqtt: open: Numerical result out of range: integer out of range"
 CASE="library range refusal"; script; run 1 pub -M 1 -t a -m x -q 300
 expect "$T/err" "atmqtt: publish: Invalid argument: ATMQTT_A_QOS: value out of range (u8)"
 empty "$T/log"
