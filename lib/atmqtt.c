@@ -321,7 +321,6 @@ static int atmqtt_answer_msg(struct nlmsghdr *nlh, void *arg)
 
 /* ---- the request ---- */
 
-
 /* A refusal made here, reported like the kernel's. */
 int aqi_req_refuse(struct aqi_req *r, int type, int err, const char *why)
 {
