@@ -18,15 +18,17 @@
 
 /* ---- command path ------------------------------------------------------ */
 
-static const struct {
-	int err;
-	const char *msg;
-} atmqtt_mqtt_errors[] = {
-	{ -EPROTONOSUPPORT, "modem: ERROR: 700 Unacceptable protocol version" },
-	{ -ENOTUNIQ, "modem: ERROR: 701 Identifier rejected" },
-	{ -ECONNREFUSED, "modem: ERROR: 702 Server unavailable" },
-	{ -EKEYREJECTED, "modem: ERROR: 703 Bad user name or password" },
-	{ -EACCES, "modem: ERROR: 704 Not authorized" },
+/*
+ * The manual's MQTT errors, the broker's refusals of the connection (its
+ * CONNACK codes 1-5): one errno, -ECONNREFUSED; the code itself goes to the
+ * requester in ATMQTT_A_MODEM_ERROR, and its text in the extended ack.
+ */
+static const char * const atmqtt_mqtt_errors[] = {
+	"modem: ERROR: 700 Unacceptable protocol version",
+	"modem: ERROR: 701 Identifier rejected",
+	"modem: ERROR: 702 Server unavailable",
+	"modem: ERROR: 703 Bad user name or password",
+	"modem: ERROR: 704 Not authorized",
 };
 
 static int atmqtt_final_errno(const struct atmqtt_req *c,
@@ -38,8 +40,8 @@ static int atmqtt_final_errno(const struct atmqtt_req *c,
 	case ATP_ERROR_CODE:
 		if (c->code >= 700 && c->code <= 704) {
 			atmqtt_extack(extack, NULL,
-				      atmqtt_mqtt_errors[c->code - 700].msg);
-			return atmqtt_mqtt_errors[c->code - 700].err;
+				      atmqtt_mqtt_errors[c->code - 700]);
+			return -ECONNREFUSED;
 		}
 		NL_SET_ERR_MSG(extack, "modem: ERROR: <err> with a code the manual does not list");
 		return -EREMOTEIO;

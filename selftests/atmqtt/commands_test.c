@@ -138,11 +138,11 @@ TEST_F(modem, mqtt_error_codes)
 		int err;
 		const char *text;
 	} t[] = {
-		{ 700, -EPROTONOSUPPORT, "Unacceptable protocol version" },
-		{ 701, -ENOTUNIQ, "Identifier rejected" },
+		{ 700, -ECONNREFUSED, "Unacceptable protocol version" },
+		{ 701, -ECONNREFUSED, "Identifier rejected" },
 		{ 702, -ECONNREFUSED, "Server unavailable" },
-		{ 703, -EKEYREJECTED, "Bad user name or password" },
-		{ 704, -EACCES, "Not authorized" },
+		{ 703, -ECONNREFUSED, "Bad user name or password" },
+		{ 704, -ECONNREFUSED, "Not authorized" },
 	};
 	char cmd[32];
 	size_t i;

@@ -78,11 +78,12 @@
  *   -ECOMM        the result URC came with status 0 (the broker exchange
  *                 failed).
  *   -ENOSPC       SUBSCRIBE: the client tracks ATMQTT_SUBS_MAX topics.
- *   "ERROR: 700"  -EPROTONOSUPPORT  Unacceptable protocol version
- *   "ERROR: 701"  -ENOTUNIQ         Identifier rejected
- *   "ERROR: 702"  -ECONNREFUSED     Server unavailable
- *   "ERROR: 703"  -EKEYREJECTED     Bad user name or password
- *   "ERROR: 704"  -EACCES           Not authorized
+ *   -ECONNREFUSED "ERROR: 700" to "ERROR: 704", the broker's refusals of
+ *                 the connection (Unacceptable protocol version,
+ *                 Identifier rejected, Server unavailable, Bad user name
+ *                 or password, Not authorized): the errno is coarse, the
+ *                 code exact, in ATMQTT_A_MODEM_ERROR, and the manual's
+ *                 text in the extended ack.
  *
  * Strings that go between quotes in an AT command (HOST, TOPIC, USERNAME,
  * PASSWORD, CLIENT_ID, a quoted PAYLOAD) must be printable ASCII (0x20-0x7e)
