@@ -8,7 +8,7 @@ T=/tmp/cli.$$
 mkdir -p $T
 n=0
 fails=0
-cases=30
+cases=31
 
 echo "TAP version 13"
 echo "1..$cases"
