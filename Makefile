@@ -39,7 +39,8 @@ VM_FILES = tools/atmqtt/atmqtt tools/sim/atmqtt-sim tools/bridge/atmqtt-bridge \
 	   selftests/atmqtt/bridge_test.sh \
 	   build/ynl/atmqtt-ynl-test build/ynl/atmqtt-policy-test \
 	   selftests/ynl/ynl_test.sh \
-	   selftests/serial/wire_lib.sh selftests/serial/serial_test.sh \
+	   scripts/ktap.sh selftests/serial/wire_lib.sh \
+	   selftests/serial/serial_test.sh \
 	   selftests/serial/serdev_test.sh
 
 all: module lib tools selftests ynl

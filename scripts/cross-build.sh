@@ -24,6 +24,7 @@ rm -rf "$out"
 mkdir -p "$out"
 # The sources, without what a native build left in them.
 cp -r Makefile Kbuild VERSION kernel include lib tools selftests mk "$out/"
+mkdir -p "$out/scripts" && cp scripts/ktap.sh "$out/scripts/"
 (cd "$out" && rm -f kernel/*.o kernel/.*.cmd kernel/*.ko *.ko *.mod* \
 	modules.order Module.symvers .*.cmd)
 make -s -C "$out/lib" clean >/dev/null

@@ -169,6 +169,7 @@ for t in ${ATMQTT_ARM_TARGETS:-}; do
 			vm_suite "$arch-serdev" "$image" "build/$arch/atmqtt.ko" \
 				"build/$arch/tools/atmqtt/atmqtt" \
 				"build/$arch/tools/sim/atmqtt-sim" \
+				"build/$arch/scripts/ktap.sh" \
 				"build/$arch/selftests/serial/wire_lib.sh" \
 				"build/$arch/selftests/serial/serdev_test.sh"
 			vm_serdev=

@@ -159,8 +159,10 @@ done
 for f in "$@"; do
 	case "$f" in
 	*.ko) cp "$f" "$root/" ;;
-	# A test's sourced helpers (*_lib.sh) go beside it, not in the list.
+	# A test's sourced helpers (*_lib.sh, and scripts/ktap.sh) go
+	# beside it, not in the list.
 	selftests/*_lib.sh|*/selftests/*_lib.sh) cp "$f" "$root/selftests/" ;;
+	scripts/ktap.sh|*/scripts/ktap.sh) cp "$f" "$root/selftests/ktap.sh" ;;
 	selftests/*|*/selftests/*) cp "$f" "$root/selftests/"; copy_libs "$f"
 		       basename "$f" >>"$root/selftests.list" ;;
 	*) add_bin "$f" ;;

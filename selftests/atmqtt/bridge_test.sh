@@ -16,26 +16,17 @@ T=/tmp/bridge.$$
 PW=s3cret-Pw-4711
 mkdir -p $T/cloud
 t_start=$(date +%s)
-n=0
-fails=0
 cases=16
 pids=
 
-echo "TAP version 13"
-echo "1..$cases"
-result() {	# result STATUS NAME
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fails=$((fails + 1))
-		for f in $T/out $T/err $T/status; do
-			[ -s $f ] && sed 's/^/# /' $f | tail -20
-		done
-		[ -s $T/bridge.log ] && tail -15 $T/bridge.log | sed 's/^/# log: /'
-	fi
+# result, ktap_plan, ktap_totals, wait_for (scripts/ktap.sh)
+. "$(dirname "$0")/ktap.sh"
+KTAP_SHOW="$T/out $T/err $T/status"
+ktap_on_fail() {
+	[ -s $T/bridge.log ] && tail -15 $T/bridge.log | sed 's/^/# log: /'
+	return 0
 }
+ktap_plan $cases
 # st KEY: a value of the bridge's status file
 st() {
 	sed -n "s/^$1=//p" $T/status 2>/dev/null
@@ -367,5 +358,4 @@ kill $sim 2>/dev/null
 wait 2>/dev/null
 rm -rf $T
 echo "# bridge_test.sh took $(($(date +%s) - t_start)) s"
-echo "# Totals: pass:$((n - fails)) fail:$fails skip:0"
-[ $fails = 0 ] && [ $n = $cases ]
+ktap_totals $cases

@@ -6,24 +6,11 @@ set -u
 B=127.0.0.1
 T=/tmp/cli.$$
 mkdir -p $T
-n=0
-fails=0
 cases=31
-
-echo "TAP version 13"
-echo "1..$cases"
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fails=$((fails + 1))
-		for f in $T/out $T/err; do
-			[ -s $f ] && sed 's/^/# /' $f | head -20
-		done
-	fi
-}
+# result, ktap_plan, ktap_totals, wait_for (scripts/ktap.sh)
+. "$(dirname "$0")/ktap.sh"
+KTAP_SHOW="$T/out $T/err"
+ktap_plan $cases
 # check NAME CMD...: the command succeeds
 check() {
 	name=$1
@@ -209,5 +196,4 @@ result $? version_names_the_library
 kill $sim 2>/dev/null
 wait $sim 2>/dev/null
 rm -rf $T
-echo "# Totals: pass:$((n - fails)) fail:$fails skip:0"
-[ $fails = 0 ] && [ $n = $cases ]
+ktap_totals $cases

@@ -2,36 +2,15 @@
 # What serial_test.sh and serdev_test.sh share, sourced by both (in the VM
 # image beside them, not a test of its own: build-initramfs.sh lists no
 # *_lib.sh).  The caller sets T, its scratch directory, first.
-#   result STATUS NAME   KTAP "ok N NAME", or "not ok" with the tails of
-#                        $T/out, $T/err and $T/sim.err
-#   wait_for CMD...      retry CMD for up to 10 s
+#   result, wait_for     scripts/ktap.sh's, showing the tails of $T/out,
+#                        $T/err and $T/sim.err on a failure
 #   sim_start FAR [RATE] atmqtt-sim, paced at RATE (-B) if given, its pty
 #                        relayed to the tty FAR (at RATE, else 115200)
 #                        both ways by two cats; sim_stop
 # and $T/bin: all 256 byte values, four times (1024 bytes).
-n=0
-fails=0
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fails=$((fails + 1))
-		for f in $T/out $T/err $T/sim.err; do
-			[ -s $f ] && sed 's/^/# /' $f | tail -20
-		done
-	fi
-}
-
-wait_for() {
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge 100 ] && return 1
-		sleep 0.1
-	done
-}
+# result, wait_for (scripts/ktap.sh, beside the tests in the image)
+. "$(dirname "$0")/ktap.sh"
+KTAP_SHOW="$T/out $T/err $T/sim.err"
 
 i=0
 while [ $i -lt 256 ]; do printf "\\$(printf %03o $i)"; i=$((i + 1)); done >$T/b256

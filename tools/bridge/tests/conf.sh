@@ -9,19 +9,9 @@ bin=${1:?usage: conf.sh ATMQTT_BRIDGE}
 dir=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d /tmp/bridge-conf.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-
-result() {	# result STATUS NAME
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fails=$((fails + 1))
-		sed 's/^/# /' "$T/out" "$T/err" 2>/dev/null | head -20
-	fi
-}
+# result, ktap_totals (scripts/ktap.sh)
+. "$dir/../../../scripts/ktap.sh"
+KTAP_SHOW="$T/out $T/err"
 
 # base: a valid configuration; bad NAME LINE MESSAGE KEYLINE...: base plus
 # the lines given, refused at LINE with MESSAGE (a grep -F pattern).
@@ -139,5 +129,4 @@ bad will_and_notifications 0 "both want the modem's one will" \
 [ $? = 2 ] && grep -qF "$T/missing.conf: No such file" "$T/err"
 result $? missing_file
 
-echo "# Totals: pass:$((n - fails)) fail:$fails skip:0"
-[ $fails = 0 ]
+ktap_totals
