@@ -2,12 +2,18 @@
 # The two kernels atmqtt supports: Debian's 6.1 and 6.12 from bookworm-backports
 # (scripts/deps.sh installs both).  KVER is the one `make module` builds for;
 # `make check` builds for every kernel in KVERS and runs the VM tests on each.
-kver_of = $(patsubst /usr/src/linux-headers-%,%,$(lastword $(sort $(wildcard /usr/src/linux-headers-$(1)-amd64))))
+# A kernel's version from its headers: installed (6.1's) or unpacked into
+# the cache (6.12's, whose package would install its image: deps.sh).
+ATMQTT_CACHE ?= /var/cache/atmqtt
+kver_of = $(lastword $(sort \
+	$(patsubst /usr/src/linux-headers-%,%,$(wildcard /usr/src/linux-headers-$(1)-amd64)) \
+	$(patsubst $(ATMQTT_CACHE)/linux-headers-%,%,$(wildcard $(ATMQTT_CACHE)/linux-headers-$(1)-amd64))))
 KVER_61 := $(call kver_of,6.1.0-*)
 KVER_612 := $(call kver_of,6.12.*)
 KVER ?= $(KVER_61)
 KVERS ?= $(strip $(KVER_61) $(KVER_612))
-KDIR ?= /lib/modules/$(KVER)/build
+# scripts/kernel-headers.sh: the build directory of KVER's headers.
+KDIR ?= $(or $(shell sh scripts/kernel-headers.sh $(KVER) 2>/dev/null),/lib/modules/$(KVER)/build)
 KSRC ?= /usr/src/linux-source-6.1
 
 # Cross-building the user-space code (lib, tools, selftests) for a board:
@@ -67,7 +73,8 @@ modules:
 		echo "==> building atmqtt.ko against $$k"; \
 		mkdir -p build/ko-$$k && \
 		cp -r Kbuild VERSION kernel include build/ko-$$k/ && \
-		$(MAKE) -s -C /lib/modules/$$k/build M=$(CURDIR)/build/ko-$$k \
+		kdir=$$(sh scripts/kernel-headers.sh $$k) && \
+		$(MAKE) -s -C $$kdir M=$(CURDIR)/build/ko-$$k \
 			modules || exit 1; \
 	done
 

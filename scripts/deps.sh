@@ -7,9 +7,14 @@
 # The images the VMs boot are fetched with `apt-get download` and unpacked
 # with `dpkg-deb -x` into $ATMQTT_CACHE (default /var/cache/atmqtt), beside
 # the host's packages, never into /boot.  Installed: build tools, qemu, the
-# libraries, mosquitto, and the kernel *headers* the module builds against
-# (Debian's 6.1, and 6.12 from bookworm-backports, whose apt source this
-# script adds).  scripts/kernel-image.sh KVER prints an unpacked image.
+# libraries, mosquitto, and Debian's 6.1 kernel headers.  6.12's come from
+# bookworm-backports (whose apt source this script adds), where
+# linux-headers-6.12.* depends on its linux-image: installing them would
+# install a kernel the host's boot loader then offers first.  So they are
+# fetched and unpacked into the cache like the ARM ones, with only their
+# linux-kbuild (which depends on no image) installed.
+# scripts/kernel-image.sh KVER prints an unpacked image,
+# scripts/kernel-headers.sh KVER the headers of KVER, installed or unpacked.
 #
 # The ARM targets (arm64, and armhf: 32-bit ARM) are cross-built here and
 # run in qemu-system-aarch64/-arm: installed are the cross compilers, qemu,
@@ -90,6 +95,47 @@ if [ -n "$missing" ]; then
 	apt_install $missing
 fi
 
+# fetch_unpack DIR PKG...: apt-get download each PKG (exact names, with
+# :ARCH for a foreign one) and unpack them all into DIR, built aside and
+# renamed into place so that an interrupted run leaves no half tree.
+fetch_unpack() {
+	dir=$1
+	shift
+	[ "$updated" = 1 ] || $SUDO apt-get update -qq
+	updated=1
+	echo "deps: fetching into $dir (not installed):" "$@"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q "$@" >/dev/null 2>"$tmp/err") ||
+		{ cat "$tmp/err"; rm -rf "$tmp"; return 1; }
+	$SUDO rm -rf "$dir.tmp"
+	$SUDO mkdir -p "$dir.tmp"
+	for deb in "$tmp"/*.deb; do
+		$SUDO dpkg-deb -x "$deb" "$dir.tmp"
+	done
+	rm -rf "$tmp"
+}
+
+# unpack_headers KVER PKG COMMON KBUILD: Debian's headers PKG of KVER, and
+# their common half COMMON, fetched and unpacked (never installed) into
+# $cache/linux-headers-KVER, their build directory at usr/src/
+# linux-headers-KVER in it (scripts/kernel-headers.sh KVER).  Debian's
+# headers name their common half and kbuild by absolute or /usr-relative
+# paths: those lead to the unpacked common half and to the host's
+# installed kbuild KBUILD (/usr/lib/linux-kbuild-*, Multi-Arch: foreign).
+unpack_headers() {
+	hdir=$cache/linux-headers-$1
+	[ -r "$hdir/usr/src/linux-headers-$1/.config" ] && return 0
+	fetch_unpack "$hdir" "$2" "$3"
+	$SUDO sed -i "s|^include /usr/src/|include $hdir/usr/src/|" \
+		"$hdir.tmp/usr/src/linux-headers-$1/Makefile"
+	$SUDO mkdir -p "$hdir.tmp/usr/lib"
+	$SUDO ln -sfn "$4" "$hdir.tmp$4"
+	[ -x "$4/scripts/basic/fixdep" ] ||
+		{ echo "deps: no $4 on the host"; exit 1; }
+	$SUDO rm -rf "$hdir"
+	$SUDO mv "$hdir.tmp" "$hdir"
+}
+
 # Kernel 6.12, the second supported kernel, comes from bookworm-backports:
 # add that suite on the mirror of the machine's existing Debian entry.  Its
 # packages are taken by exact name only (the metapackages' candidates stay
@@ -116,18 +162,24 @@ kver61=$(dpkg-query -W -f='${Depends}\n' linux-headers-amd64 |
 [ -n "$kver61" ] || { echo "deps: cannot tell the 6.1 kernel version"; exit 1; }
 
 # The 6.12 kernel: the newest one linux-image-amd64 names in backports.
-kver612=$(ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V |
-	  tail -n1 | sed 's|/usr/src/linux-headers-||')
-if [ -z "$kver612" ] || ! ls /usr/src/linux-source-6.12.tar.* >/dev/null 2>&1; then
+# Installed: its kbuild and linux-source-6.12 (YNL's generator); its
+# headers unpacked into the cache (see the top).
+kver612=$(ls -d "$cache"/linux-headers-6.12.*-amd64 2>/dev/null | sort -V |
+	  tail -n1 | sed 's|.*/linux-headers-||')
+if [ -z "$kver612" ] || ! installed "linux-kbuild-${kver612%-amd64}" ||
+   ! ls /usr/src/linux-source-6.12.tar.* >/dev/null 2>&1; then
 	[ "$updated" = 1 ] || $SUDO apt-get update -qq
 	updated=1
 	kver612=$(apt-cache show linux-image-amd64 2>/dev/null |
 		  sed -n 's/^Depends:.*linux-image-\(6\.12\.[0-9.+~a-z-]*-amd64\).*/\1/p' |
 		  sort -V | tail -n1)
 	[ -n "$kver612" ] || { echo "deps: no 6.12 kernel in bookworm-backports"; exit 1; }
-	echo "deps: installing linux-headers-$kver612 linux-source-6.12"
-	apt_install "linux-headers-$kver612" linux-source-6.12
+	echo "deps: installing linux-kbuild-${kver612%-amd64} linux-source-6.12"
+	apt_install "linux-kbuild-${kver612%-amd64}" linux-source-6.12
 fi
+unpack_headers "$kver612" "linux-headers-$kver612" \
+	"linux-headers-${kver612%-amd64}-common" \
+	"/usr/lib/linux-kbuild-${kver612%-amd64}"
 
 # The VMs' kernel images, unpacked (not installed) into the cache:
 # $cache/linux-image-KVER/boot/vmlinuz-KVER.
@@ -148,26 +200,6 @@ for k in $kver61 $kver612; do
 	$SUDO rm -rf "$dir"
 	$SUDO mv "$dir.tmp" "$dir"
 done
-
-# fetch_unpack DIR PKG...: apt-get download each PKG (exact names, with
-# :ARCH for a foreign one) and unpack them all into DIR, built aside and
-# renamed into place so that an interrupted run leaves no half tree.
-fetch_unpack() {
-	dir=$1
-	shift
-	[ "$updated" = 1 ] || $SUDO apt-get update -qq
-	updated=1
-	echo "deps: fetching into $dir (not installed):" "$@"
-	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -q "$@" >/dev/null 2>"$tmp/err") ||
-		{ cat "$tmp/err"; rm -rf "$tmp"; return 1; }
-	$SUDO rm -rf "$dir.tmp"
-	$SUDO mkdir -p "$dir.tmp"
-	for deb in "$tmp"/*.deb; do
-		$SUDO dpkg-deb -x "$deb" "$dir.tmp"
-	done
-	rm -rf "$tmp"
-}
 
 # The ARM kernels: Debian's 6.1 of the same ABI as the amd64 one, flavour
 # arm64 and (armhf) armmp.  Images as for x86; the headers, with the
@@ -191,22 +223,10 @@ for a in $arm_archs; do
 		$SUDO rm -rf "$dir"
 		$SUDO mv "$dir.tmp" "$dir"
 	fi
-	dir=$cache/linux-headers-$k
-	if [ ! -r "$dir/usr/src/linux-headers-$k/.config" ]; then
-		fetch_unpack "$dir" "linux-headers-$k:$a" "linux-headers-$abi-common"
-		# Debian's headers name their common half and kbuild by absolute
-		# or /usr-relative paths: point them at the unpacked common
-		# headers and at the host's kbuild (the x86 binaries of the
-		# same version, which linux-headers-$abi-amd64 installed).
-		$SUDO sed -i "s|^include /usr/src/|include $dir/usr/src/|" \
-			"$dir.tmp/usr/src/linux-headers-$k/Makefile"
-		$SUDO mkdir -p "$dir.tmp/usr/lib"
-		$SUDO ln -sfn "$kbuild" "$dir.tmp$kbuild"
-		[ -x "$kbuild/scripts/basic/fixdep" ] ||
-			{ echo "deps: no $kbuild on the host"; exit 1; }
-		$SUDO rm -rf "$dir"
-		$SUDO mv "$dir.tmp" "$dir"
-	fi
+	# The host's kbuild: the x86 binaries of the same version, which
+	# linux-headers-$abi-amd64 installed.
+	unpack_headers "$k" "linux-headers-$k:$a" "linux-headers-$abi-common" \
+		"$kbuild"
 	# The VM's user land; the list of packages it holds is kept in it, and
 	# a different list fetches it anew.
 	dir=$cache/sysroot-$a
