@@ -63,33 +63,34 @@ else
 	echo "not ok 1 lib_and_cli_host_checks" | tee -a "$log"
 fi
 
+# host_ktap OUT NAME CMD...: a host check that prints KTAP, its output in
+# build/OUT; its results join the log, and a run that ends without its
+# "# Totals" line counts as the failing test NAME.
+host_ktap() {
+	out=build/$1 name=$2
+	shift 2
+	"$@" >"$out" 2>&1
+	grep -E "^(not )?ok |^# Totals" "$out"
+	grep -E "^(not )?ok [0-9]+ " "$out" >>"$log"
+	grep -qE "^# Totals: " "$out" ||
+		{ tail -5 "$out"; echo "not ok 1 $name" | tee -a "$log"; }
+}
+
 # libatmqtt's ABI: the version script, the header's functions and the
 # library's exports agree, and abidiff finds no incompatible change from
 # lib/abi/libatmqtt.so.0.xml (scripts/abi/check.sh, also make abi-check).
 echo "==> libatmqtt's ABI (symbols, abidiff against the baseline)"
-sh scripts/abi/check.sh >build/abi.out 2>&1
-grep -E "^(not )?ok |^# Totals" build/abi.out
-grep -E "^(not )?ok [0-9]+ " build/abi.out >>"$log"
-grep -qE "^# Totals: " build/abi.out ||
-	{ tail -5 build/abi.out; echo "not ok 1 abi_check" | tee -a "$log"; }
+host_ktap abi.out abi_check sh scripts/abi/check.sh
 
 # atmqtt-bridge's configuration parser: every refusal names its line
 # (tools/bridge/tests/conf.sh, KTAP).
 echo "==> host tests of atmqtt-bridge's configuration"
-make -s -C tools/bridge check >build/bridge-conf.out 2>&1
-grep -E "^(not )?ok |^# Totals" build/bridge-conf.out
-grep -E "^(not )?ok [0-9]+ " build/bridge-conf.out >>"$log"
-grep -qE "^# Totals: " build/bridge-conf.out ||
-	{ tail -5 build/bridge-conf.out; echo "not ok 1 bridge_conf_host_checks" | tee -a "$log"; }
+host_ktap bridge-conf.out bridge_conf_host_checks make -s -C tools/bridge check
 
 # atmqtt-sim's own faults on a pty, from the host (tools/sim/tests/faults.py,
 # KTAP): what the kselftests rely on the simulator to do.
 echo "==> host tests of atmqtt-sim"
-make -s -C tools/sim check >build/sim-faults.out 2>&1
-grep -E "^(not )?ok |^# Totals" build/sim-faults.out
-grep -E "^(not )?ok [0-9]+ " build/sim-faults.out >>"$log"
-grep -qE "^# Totals: " build/sim-faults.out ||
-	{ tail -5 build/sim-faults.out; echo "not ok 1 sim_host_checks" | tee -a "$log"; }
+host_ktap sim-faults.out sim_host_checks make -s -C tools/sim check
 
 # vm_suite NAME IMAGE KO FILE...: the kselftests in a VM booting IMAGE with
 # the module KO; a VM that fails without a failing test counts as one.
