@@ -62,6 +62,8 @@ const char *atmqtt_ext_error_attr(const struct atmqtt_nl *nl);
  */
 uint32_t atmqtt_modem_error(const struct atmqtt_nl *nl);
 int atmqtt_modem_error_kind(const struct atmqtt_nl *nl);
+/* The manual's text for that code when the kernel knows it, else "". */
+const char *atmqtt_modem_error_text(const struct atmqtt_nl *nl);
 
 /* What a modem takes (ATMQTT_A_MODEM_LIMITS). */
 struct atmqtt_limits {
@@ -221,7 +223,8 @@ struct atmqtt_message {
 	int truncated;
 };
 /* AT+MQTTREAD=<client>: 1 and *msg set (free it with
- * atmqtt_message_free()), 0 and *msg NULL when the modem had none.
+ * atmqtt_message_free()), 0 and *msg NULL when the modem had none; *msg is
+ * NULL after a failure too.
  */
 int atmqtt_read(struct atmqtt_nl *nl, uint32_t modem, uint32_t client,
 		struct atmqtt_message **msg);
@@ -235,7 +238,8 @@ int atmqtt_test(struct atmqtt_nl *nl, uint32_t modem, int at, char *line,
 		size_t size);
 
 /* One raw AT command line (CAP_NET_ADMIN).  timeout_ms 0: the default.
- * *reply is allocated by the library; free it with atmqtt_raw_free().
+ * *reply is allocated by the library; free it with atmqtt_raw_free().  It
+ * is NULL after a failure.
  */
 struct atmqtt_raw_reply {
 	size_t size;
