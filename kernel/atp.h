@@ -85,6 +85,11 @@ struct atp_item {
 	const u8 *payload;	/* ATP_MSG */
 	size_t payload_len;	/* ATP_MSG; ATP_MSGI/READ: <plen> */
 	bool from_read;		/* ATP_MSG: the data of a +MQTTREAD */
+	/* ATP_MSG: the modem's payload was longer than what payload points
+	 * to, which is its start (see "Truncation" above).
+	 */
+	bool truncated;
+	size_t read_plen;	/* ATP_MSG from_read: the header's <plen> */
 };
 
 /* One comma-separated field of an information line (atp_fields()). */
