@@ -159,9 +159,9 @@ struct atmqtt_req {
 	unsigned int nlines;
 	bool truncated;
 	bool got_msg;
-	bool got_truncated;		/* its payload was cut: see atp.h */
 	u8 got_qos;			/* of the message read: its header */
-	u16 got_tlen, got_plen;
+	u16 got_tlen;
+	u32 got_plen;			/* the header's, even when cut */
 	struct atmqtt_urc_wait uw;
 };
 

@@ -830,7 +830,6 @@ void atmqtt_xact_message(struct atmqtt_modem *m,
 		c->got_tlen = it->topic_len;
 		/* The header's length, not what the parser kept of it. */
 		c->got_plen = it->truncated ? it->read_plen : it->payload_len;
-		c->got_truncated = it->truncated;
 		msg = c->msg;
 		if (msg) {
 			msg->client = it->client;
