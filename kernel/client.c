@@ -537,6 +537,8 @@ int atmqtt_clients_mask(struct atmqtt_modem *m, const char *lines,
 	const char *colon;
 	int i, n, id, mask = 0;
 
+	/* Bit id of an int for each client id. */
+	BUILD_BUG_ON(ATMQTT_MAX_CLIENTS > 30);
 	if (nlines != 1)
 		return -EPROTO;
 	colon = strchr(lines, ':');
