@@ -223,6 +223,8 @@ static size_t atmqtt_pub_write(u8 *buf, size_t size, const void *arg)
 	const struct atmqtt_pub *pub = arg;
 	char *line = (char *)buf, *p = line;
 
+	/* The longest line of every dialect fits the tx buffer. */
+	BUILD_BUG_ON(32 + ATMQTT_MAX_TOPIC + ATMQTT_MAX_PAYLOAD > ATMQTT_TX_MAX);
 	if (WARN_ON_ONCE(pub->len < 0 || pub->len > ATMQTT_MAX_PAYLOAD) ||
 	    32 + pub->tlen + (pub->raw ? 0 : pub->len) > size)
 		return 0;
