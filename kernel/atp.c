@@ -32,7 +32,8 @@ static void atp_set_fast(struct atp_parser *p)
 	    (p->data_need && !p->data_started)) {
 		p->fast_end = 0;
 	} else if (p->data_need) {
-		p->fast_end = p->data_need - 1;
+		/* Stored up to the cap; the last byte ends the data. */
+		p->fast_end = p->data_cut ? p->data_need : p->data_need - 1;
 		p->fast_min = 0;
 	} else {
 		p->fast_end = ATP_LINE_MAX;
@@ -47,6 +48,8 @@ void atp_reset(struct atp_parser *p)
 	p->overflow = false;
 	p->skip_line = false;
 	p->data_need = 0;
+	p->data_drop = 0;
+	p->data_cut = false;
 	p->data_started = false;
 }
 
@@ -148,9 +151,11 @@ static const struct {
  * The topic cannot contain '"'; the payload runs to the last byte of the
  * line, which must be '"', so payloads with commas and quotes come through.
  * A payload with CR or LF cannot be represented in this form: the line ends
- * there and the message is reported malformed.
+ * there and the message is reported malformed.  cut: the line is the
+ * start of one too long for the buffer; the payload runs to its end.
  */
-static bool atp_msg(const char *s, const char *end, struct atp_item *it)
+static bool atp_msg(const char *s, const char *end, struct atp_item *it,
+		    bool cut)
 {
 	const char *t;
 
@@ -168,6 +173,12 @@ static bool atp_msg(const char *s, const char *end, struct atp_item *it)
 	s++;
 	if (!atp_char(&s, end, ',') || !atp_char(&s, end, '"'))
 		return false;
+	if (cut) {
+		it->payload = (const u8 *)s;
+		it->payload_len = end - s;
+		it->truncated = true;
+		return true;
+	}
 	if (s >= end || end[-1] != '"')
 		return false;
 	it->payload = (const u8 *)s;
@@ -186,14 +197,30 @@ static enum atp_kind atp_lengths(struct atp_parser *p, const char *s,
 	int v[4];
 
 	if (!atp_quad(s, end, v) || v[2] > ATP_TOPIC_MAX ||
-	    v[3] > ATP_PAYLOAD_MAX || (kind == ATP_MSGI && !v[2]))
+	    v[3] > (kind == ATP_READ ? ATP_READ_PLEN_MAX : ATP_PAYLOAD_MAX) ||
+	    (kind == ATP_MSGI && !v[2]))
 		return ATP_MALFORMED;
 	it->client = v[0];
 	it->qos = v[1];
 	it->topic_len = v[2];
 	it->payload_len = v[3];
+	if (v[3] > ATP_PAYLOAD_MAX) {
+		it->payload_len = ATP_PAYLOAD_MAX;
+		it->truncated = true;
+	}
+	it->read_plen = v[3];
 	if (kind == ATP_READ && v[2]) {
 		p->data_need = v[2] + v[3] + 5;
+		p->data_drop = 0;
+		p->data_cut = v[3] > ATP_PAYLOAD_MAX;
+		/* Kept: the topic whole, the payload's first ATP_PAYLOAD_MAX;
+		 * read and dropped: the rest, its closing quote included.
+		 */
+		if (p->data_cut) {
+			p->data_need = v[2] + 4 + ATP_PAYLOAD_MAX;
+			p->data_drop = v[3] - ATP_PAYLOAD_MAX + 1;
+		}
+		p->data_plen = v[3];
 		p->data_tlen = v[2];
 		p->data_client = v[0];
 		p->data_qos = v[1];
@@ -217,7 +244,8 @@ static void atp_classify_mqtt(struct atp_parser *p, const char *line,
 	case 'M':
 		if (atp_prefix(line, len, "+MQTTMSG:", 9)) {
 			s = atp_skip_spaces(line + 9, end);
-			it->kind = atp_msg(s, end, it) ? ATP_MSG : ATP_MALFORMED;
+			it->kind = atp_msg(s, end, it, false) ? ATP_MSG :
+				   ATP_MALFORMED;
 		} else if (atp_prefix(line, len, "+MQTTMSGI:", 10)) {
 			s = atp_skip_spaces(line + 10, end);
 			it->kind = atp_lengths(p, s, end, it, ATP_MSGI);
@@ -301,6 +329,29 @@ static void atp_classify(struct atp_parser *p, const char *line, size_t len)
 	atp_emit(p, &it);
 }
 
+/*
+ * A +MQTTMSG line too long for the buffer, which holds its first
+ * ATP_LINE_MAX bytes: when its header and topic are whole, the message is
+ * delivered with the start of its payload, flagged truncated, rather than
+ * dropped as an overflow; a listener learns it came and what it was about,
+ * and can tell it is not whole.  Anything else is reported as ATP_OVERFLOW.
+ */
+static bool atp_msg_cut(struct atp_parser *p, struct atp_item *it)
+{
+	const char *end = p->line + p->len;
+	const char *s;
+
+	if (!atp_prefix(p->line, p->len, "+MQTTMSG:", 9))
+		return false;
+	s = atp_skip_spaces(p->line + 9, end);
+	if (!atp_msg(s, end, it, true))
+		return false;
+	it->kind = ATP_MSG;
+	it->line = p->line;
+	it->line_len = p->len;
+	return true;
+}
+
 /* Report the line that a CR or LF ended: its item, or its overflow. */
 static noinline void atp_emit_line(struct atp_parser *p)
 {
@@ -309,8 +360,11 @@ static noinline void atp_emit_line(struct atp_parser *p)
 	p->stats.lines++;
 	if (p->overflow) {
 		memset(&it, 0, sizeof(it));
-		it.kind = ATP_OVERFLOW;
 		p->stats.overflows++;
+		if (!atp_msg_cut(p, &it)) {
+			memset(&it, 0, sizeof(it));
+			it.kind = ATP_OVERFLOW;
+		}
 		atp_emit(p, &it);
 	} else {
 		atp_classify(p, p->line, p->len);
@@ -338,18 +392,28 @@ static noinline void atp_prompt(struct atp_parser *p)
 	p->skip_line = true;
 }
 
-/* The data line of +MQTTREAD is complete in line[]: check its frame. */
+/*
+ * The data line of +MQTTREAD is complete: in line[], or, for a payload
+ * longer than ATP_PAYLOAD_MAX, its first data_need bytes in line[] (the
+ * quoted topic whole and the payload's start) and its last in data_last.
+ * Check its frame.  A cut payload is delivered with what was kept of it,
+ * flagged truncated: its topic is whole, and the bytes that follow it were
+ * read by length, so nothing of it is parsed as lines.
+ */
 static void atp_end_data(struct atp_parser *p)
 {
 	size_t t = p->data_tlen, n = p->len;
+	bool cut = p->data_cut;
 	const char *d = p->line;
 	struct atp_item it;
+	char last;
 
+	last = cut ? p->data_last : d[n - 1];
 	memset(&it, 0, sizeof(it));
 	it.line = d;
 	it.line_len = n;
 	if (d[0] == '"' && d[t + 1] == '"' && d[t + 2] == ',' &&
-	    d[t + 3] == '"' && d[n - 1] == '"') {
+	    d[t + 3] == '"' && last == '"') {
 		it.kind = ATP_MSG;
 		it.from_read = true;
 		it.client = p->data_client;
@@ -357,7 +421,9 @@ static void atp_end_data(struct atp_parser *p)
 		it.topic = d + 1;
 		it.topic_len = t;
 		it.payload = (const u8 *)d + t + 4;
-		it.payload_len = n - t - 5;
+		it.payload_len = cut ? n - t - 4 : n - t - 5;
+		it.truncated = cut;
+		it.read_plen = p->data_plen;
 	} else {
 		it.kind = ATP_MALFORMED;
 		p->stats.malformed++;
@@ -365,6 +431,7 @@ static void atp_end_data(struct atp_parser *p)
 	p->stats.lines++;
 	p->len = 0;
 	p->data_need = 0;
+	p->data_cut = false;
 	p->data_started = false;
 	atp_emit(p, &it);
 }
@@ -387,7 +454,16 @@ static size_t atp_feed_data(struct atp_parser *p, const u8 *buf, size_t len)
 	memcpy(p->line + p->len, buf + used, run);
 	p->len += run;
 	used += run;
-	if (p->len == p->data_need)
+	/* Past what is kept of a cut payload: read, and the last byte kept. */
+	run = len - used;
+	if (run > p->data_drop)
+		run = p->data_drop;
+	if (run) {
+		p->data_drop -= run;
+		used += run;
+		p->data_last = buf[used - 1];
+	}
+	if (p->len == p->data_need && !p->data_drop)
 		atp_end_data(p);
 	return used;
 }
@@ -418,6 +494,10 @@ static noinline void atp_feed_lines(struct atp_parser *p, const u8 *buf,
 		run = q - buf;
 		if (run && !p->skip_line && !p->overflow) {
 			if (run > ATP_LINE_MAX - p->len) {
+				/* The start is kept: see atp_msg_cut(). */
+				memcpy(p->line + p->len, buf,
+				       ATP_LINE_MAX - p->len);
+				p->len = ATP_LINE_MAX;
 				p->overflow = true;
 			} else if (run == 1) {
 				p->line[p->len++] = *buf;
@@ -456,8 +536,13 @@ static noinline void atp_feed_byte(struct atp_parser *p, u8 c)
 		if (!p->data_started && (c == '\r' || c == '\n'))
 			return;		/* before the data: skipped */
 		p->data_started = true;
-		p->line[p->len++] = c;
-		if (p->len == p->data_need)
+		if (p->len < p->data_need) {
+			p->line[p->len++] = c;
+		} else {
+			p->data_drop--;
+			p->data_last = c;
+		}
+		if (p->len == p->data_need && !p->data_drop)
 			atp_end_data(p);
 	} else if (c == '\r' || c == '\n') {
 		atp_end_line(p);

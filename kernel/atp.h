@@ -24,6 +24,18 @@
  * are skipped; the bytes are taken as they are (CR, LF, '"', NUL included)
  * and reported as one ATP_MSG with .from_read set, or as ATP_MALFORMED when
  * the quotes and comma are not where the lengths put them.
+ *
+ * Truncation.  Two messages can be longer than what the parser keeps; each
+ * is delivered as an ATP_MSG with .truncated set and the start of its
+ * payload, instead of being dropped, as long as its topic is whole:
+ *  - "+MQTTREAD: <client>,<qos>,<tlen>,<plen>" with plen past
+ *    ATP_PAYLOAD_MAX (up to ATP_READ_PLEN_MAX): the data is still read by
+ *    length, its first ATP_PAYLOAD_MAX payload bytes are kept;
+ *  - a +MQTTMSG line longer than ATP_LINE_MAX (mode 0) whose header and
+ *    topic are within its first ATP_LINE_MAX bytes: the payload is the rest
+ *    of those bytes.  It still counts as an overflow (stats.overflows).
+ * A +MQTTMSGI announcing more than ATP_PAYLOAD_MAX is malformed: the reader
+ * then drains the client, and the +MQTTREAD brings the message, cut.
  */
 #ifndef ATMQTT_ATP_H
 #define ATMQTT_ATP_H
@@ -56,6 +68,8 @@ enum atp_kind {
 /* Bounds of the lengths in +MQTTMSGI and +MQTTREAD. */
 #define ATP_TOPIC_MAX	255
 #define ATP_PAYLOAD_MAX	1024
+/* What a +MQTTREAD header may announce: MQTT's largest message. */
+#define ATP_READ_PLEN_MAX	268435455
 
 /* Which command a result URC (ATP_RESULT) answers. */
 enum atp_result {
@@ -83,8 +97,17 @@ struct atp_item {
 	const char *topic;	/* ATP_MSG */
 	size_t topic_len;	/* ATP_MSG; ATP_MSGI/READ: <tlen> */
 	const u8 *payload;	/* ATP_MSG */
-	size_t payload_len;	/* ATP_MSG; ATP_MSGI/READ: <plen> */
+	/* ATP_MSG; ATP_MSGI/READ: <plen>, at most ATP_PAYLOAD_MAX (a READ's
+	 * larger one is in read_plen, with truncated set)
+	 */
+	size_t payload_len;
 	bool from_read;		/* ATP_MSG: the data of a +MQTTREAD */
+	/* ATP_MSG: the modem's payload was longer than what payload points
+	 * to, which is its start (see "Truncation" above).  ATP_READ: its
+	 * <plen> is past ATP_PAYLOAD_MAX.
+	 */
+	bool truncated;
+	size_t read_plen;	/* ATP_MSG from_read, ATP_READ: <plen> */
 };
 
 /* One comma-separated field of an information line (atp_fields()). */
@@ -115,7 +138,8 @@ struct atp_parser {
 	 * byte >= fast_min fed next only goes to line[len++].  In a line:
 	 * ATP_LINE_MAX and '\r' + 1 (CR, LF and the other control bytes
 	 * take the general code).  In +MQTTREAD data: data_need - 1 (the
-	 * last byte ends the data) and 0.  fast_end is 0 at the start of a
+	 * last byte ends the data), or data_need when the payload is cut (the
+	 * rest is read, not kept: data_drop), and 0.  fast_end is 0 at the start of a
 	 * line (a '>' there is the prompt), while a line is dropped or
 	 * skipped, and before the first data byte.
 	 */
@@ -124,7 +148,11 @@ struct atp_parser {
 	bool overflow;		/* current line is being dropped */
 	bool skip_line;		/* rest of line after a '>' prompt */
 	bool data_started;	/* reading +MQTTREAD data: first byte seen */
-	size_t data_need;	/* bytes of +MQTTREAD data still to read */
+	size_t data_need;	/* bytes of +MQTTREAD data line[] keeps */
+	size_t data_drop;	/* bytes after those still to read, not kept */
+	bool data_cut;		/* the payload is longer than what is kept */
+	size_t data_plen;	/* the header's <plen> */
+	u8 data_last;		/* the last byte dropped */
 	size_t data_tlen;
 	int data_client;
 	int data_qos;

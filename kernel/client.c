@@ -29,7 +29,7 @@ void atmqtt_clients_init(struct atmqtt_modem *m)
 {
 	int i;
 
-	for (i = 0; i < ATMQTT_CLIENT_MAX; i++) {
+	for (i = 0; i < m->limits->clients; i++) {
 		struct atmqtt_client *cl = &m->clients[i];
 
 		cl->modem = m;
@@ -51,7 +51,7 @@ void atmqtt_clients_stop(struct atmqtt_modem *m)
 
 	cancel_work_sync(&m->init_work);
 	cancel_delayed_work_sync(&m->read_work);
-	for (i = 0; i < ATMQTT_CLIENT_MAX; i++)
+	for (i = 0; i < m->limits->clients; i++)
 		cancel_delayed_work_sync(&m->clients[i].reconnect_work);
 }
 
@@ -83,7 +83,7 @@ void atmqtt_clients_free(struct atmqtt_modem *m)
 {
 	int i;
 
-	for (i = 0; i < ATMQTT_CLIENT_MAX; i++)
+	for (i = 0; i < m->limits->clients; i++)
 		atmqtt_subs_clear(&m->clients[i]);
 }
 
@@ -300,11 +300,11 @@ int atmqtt_client_sub(struct atmqtt_modem *m, int id, const char *topic,
 		return -ENOMEM;
 
 	mutex_lock(&m->state_mutex);
-	if (cl->nsubs >= ATMQTT_SUBS_MAX && !atmqtt_sub_find(cl, topic, len)) {
+	if (cl->nsubs >= m->limits->subs && !atmqtt_sub_find(cl, topic, len)) {
 		mutex_unlock(&m->state_mutex);
 		kfree(new);
 		NL_SET_ERR_MSG(extack,
-			       "ATMQTT_A_TOPIC: the client tracks ATMQTT_SUBS_MAX topics");
+			       "ATMQTT_A_MSG_TOPIC: the client tracks ATMQTT_A_LIMITS_SUBS topics");
 		return -ENOSPC;
 	}
 	mutex_unlock(&m->state_mutex);
@@ -320,7 +320,7 @@ int atmqtt_client_sub(struct atmqtt_modem *m, int id, const char *topic,
 	if (sub) {
 		sub->qos = qos;
 		kfree(new);
-	} else if (cl->nsubs < ATMQTT_SUBS_MAX) {
+	} else if (cl->nsubs < m->limits->subs) {
 		new->qos = qos;
 		new->len = len;
 		memcpy(new->topic, topic, len);
@@ -393,7 +393,7 @@ static bool atmqtt_reconnect_stopped(struct atmqtt_client *cl)
 struct atmqtt_sub_copy {
 	u8 qos;
 	u16 len;
-	char topic[ATMQTT_TOPIC_MAX];
+	char topic[ATMQTT_MAX_TOPIC];	/* the dialects fit: dialect.c */
 };
 
 static void atmqtt_resubscribe(struct atmqtt_client *cl, u32 attempt)
@@ -436,7 +436,7 @@ static void atmqtt_resubscribe(struct atmqtt_client *cl, u32 attempt)
 static void atmqtt_reconnect_run(struct atmqtt_client *cl, u32 attempt)
 {
 	struct atmqtt_modem *m = cl->modem;
-	char host[ATMQTT_HOST_MAX + 1];
+	char host[ATMQTT_MAX_HOST + 1];
 	u16 port = 0, keepalive = 0;
 	struct atmqtt_req c = { .stop = &cl->rc_stop };
 	bool params;
@@ -530,12 +530,15 @@ static void atmqtt_reconnect_work(struct work_struct *work)
 /* ---- attach and mode 1 reading ----------------------------------------- */
 
 /* The clients listed by "+MQTTOPEN: 1,2" or "+MQTTCLOSE: 0", as a mask. */
-int atmqtt_clients_mask(const char *lines, unsigned int nlines)
+int atmqtt_clients_mask(struct atmqtt_modem *m, const char *lines,
+			unsigned int nlines)
 {
-	struct atp_field f[ATMQTT_CLIENT_MAX + 1];
+	struct atp_field f[ATMQTT_MAX_CLIENTS + 1];
 	const char *colon;
 	int i, n, id, mask = 0;
 
+	/* Bit id of an int for each client id. */
+	BUILD_BUG_ON(ATMQTT_MAX_CLIENTS > 30);
 	if (nlines != 1)
 		return -EPROTO;
 	colon = strchr(lines, ':');
@@ -546,7 +549,7 @@ int atmqtt_clients_mask(const char *lines, unsigned int nlines)
 		id = atp_field_int(&f[i]);
 		if (id == 0 && n == 1)
 			return 0;
-		if (id < ATMQTT_CLIENT_MIN || id > ATMQTT_CLIENT_MAX)
+		if (id < ATMQTT_CLIENT_MIN || id > m->limits->clients)
 			return -EPROTO;
 		mask |= 1 << id;
 	}
@@ -577,9 +580,9 @@ static void atmqtt_init_work(struct work_struct *work)
 	c.lines = lines;
 	c.lines_size = sizeof(lines);
 	mask = atmqtt_modem_exec(m, &c, NULL) ? 0 :
-	       atmqtt_clients_mask(lines, c.nlines);
+	       atmqtt_clients_mask(m, lines, c.nlines);
 	spin_lock(&m->lock);
-	for (i = ATMQTT_CLIENT_MIN; i <= ATMQTT_CLIENT_MAX; i++)
+	for (i = ATMQTT_CLIENT_MIN; i <= m->limits->clients; i++)
 		if (mask > 0 && (mask & (1 << i)) &&
 		    atmqtt_client(m, i)->state == ATMQTT_CLIENT_CLOSED)
 			atmqtt_client(m, i)->state = ATMQTT_CLIENT_OPEN;
@@ -630,7 +633,7 @@ void atmqtt_clients_drain(struct atmqtt_modem *m, int id)
 	if (READ_ONCE(m->mode) == 0)
 		return;
 	spin_lock(&m->lock);
-	for (i = ATMQTT_CLIENT_MIN; i <= ATMQTT_CLIENT_MAX; i++) {
+	for (i = ATMQTT_CLIENT_MIN; i <= m->limits->clients; i++) {
 		struct atmqtt_client *cl = atmqtt_client(m, i);
 
 		if (id ? i == id : cl->state == ATMQTT_CLIENT_OPEN) {
@@ -708,7 +711,7 @@ static void atmqtt_read_work(struct work_struct *work)
 	char line[32];
 	int i, n, what;
 
-	for (i = 0; i < ATMQTT_CLIENT_MAX; i++) {
+	for (i = 0; i < m->limits->clients; i++) {
 		struct atmqtt_client *cl = &m->clients[i];
 
 		for (n = 0; n < ATMQTT_READS_PER_RUN; n++) {

@@ -13,12 +13,38 @@
 #include "modem.h"
 #include "nl.h"
 
-/* The modem a dump's request names (MODEM), 0 for all. */
+/* The modem a dump's request names (MODEM_ID), 0 for all. */
 static u32 atmqtt_dump_only(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = atmqtt_dumpit_attrs(cb);
 
-	return attrs[ATMQTT_A_MODEM] ? nla_get_u32(attrs[ATMQTT_A_MODEM]) : 0;
+	return attrs[ATMQTT_A_MODEM_ID] ?
+	       nla_get_u32(attrs[ATMQTT_A_MODEM_ID]) : 0;
+}
+
+/* GET_MODEM's do: MODEM_ID required, the modem as the dump has it. */
+int atmqtt_nl_get_modem(struct sk_buff *skb, struct genl_info *info)
+{
+	struct atmqtt_modem *m;
+	struct sk_buff *msg;
+	int err;
+
+	m = atmqtt_nl_begin(info, false, &err);
+	if (!m)
+		return err;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		atmqtt_modem_put(m);
+		return -ENOMEM;
+	}
+	err = atmqtt_fill_modem(msg, m, info->snd_portid, info->snd_seq, 0,
+				ATMQTT_CMD_GET_MODEM);
+	atmqtt_modem_put(m);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
 }
 
 int atmqtt_nl_dump_modems(struct sk_buff *skb,
@@ -52,6 +78,7 @@ static int atmqtt_nl_fill_client(struct sk_buff *skb,
 {
 	/* Where the client connects is for those who could change it. */
 	bool admin = netlink_capable(cb->skb, CAP_NET_ADMIN);
+	struct nlattr *nest;
 	u32 min, max;
 	u8 state, reconnect;
 	void *hdr;
@@ -68,20 +95,24 @@ static int atmqtt_nl_fill_client(struct sk_buff *skb,
 			  &atmqtt_family, NLM_F_MULTI, ATMQTT_CMD_GET_CLIENT);
 	if (!hdr)
 		return -EMSGSIZE;
+	err = nla_put_u32(skb, ATMQTT_A_MODEM_ID, m->handle) ||
+	      nla_put_u32(skb, ATMQTT_A_CLIENT_ID, cl->id);
+	nest = err ? NULL : nla_nest_start(skb, ATMQTT_A_CLIENT);
 	mutex_lock(&m->state_mutex);
-	err = nla_put_u32(skb, ATMQTT_A_MODEM, m->handle) ||
-	      nla_put_u8(skb, ATMQTT_A_CLIENT, cl->id) ||
-	      nla_put_u8(skb, ATMQTT_A_CLIENT_STATE, state) ||
-	      nla_put_u32(skb, ATMQTT_A_SUB_COUNT, cl->nsubs) ||
-	      nla_put_u8(skb, ATMQTT_A_RECONNECT, reconnect) ||
-	      nla_put_u32(skb, ATMQTT_A_RECONNECT_MIN_MS, min) ||
-	      nla_put_u32(skb, ATMQTT_A_RECONNECT_MAX_MS, max) ||
+	err = !nest ||
+	      nla_put_u32(skb, ATMQTT_A_CLIENT_STATE, state) ||
+	      nla_put_u32(skb, ATMQTT_A_CLIENT_SUB_COUNT, cl->nsubs) ||
+	      nla_put_u32(skb, ATMQTT_A_CLIENT_RECONNECT, reconnect) ||
+	      nla_put_u32(skb, ATMQTT_A_CLIENT_RECONNECT_MIN_MS, min) ||
+	      nla_put_u32(skb, ATMQTT_A_CLIENT_RECONNECT_MAX_MS, max) ||
 	      (admin && cl->has_params &&
-	       (nla_put_string(skb, ATMQTT_A_HOST, cl->host) ||
-		nla_put_u32(skb, ATMQTT_A_PORT, cl->port) ||
-		nla_put_u8(skb, ATMQTT_A_CLEAN, cl->clean) ||
-		nla_put_u16(skb, ATMQTT_A_KEEPALIVE, cl->keepalive)));
+	       (nla_put_string(skb, ATMQTT_A_CLIENT_HOST, cl->host) ||
+		nla_put_u32(skb, ATMQTT_A_CLIENT_PORT, cl->port) ||
+		nla_put_u32(skb, ATMQTT_A_CLIENT_CLEAN, cl->clean) ||
+		nla_put_u32(skb, ATMQTT_A_CLIENT_KEEPALIVE, cl->keepalive)));
 	mutex_unlock(&m->state_mutex);
+	if (!err)
+		nla_nest_end(skb, nest);
 	if (err) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -94,24 +125,27 @@ static int atmqtt_nl_fill_sub(struct sk_buff *skb, struct netlink_callback *cb,
 			      struct atmqtt_modem *m, int client,
 			      const struct atmqtt_sub *sub)
 {
-	struct nlattr *topic;
+	struct nlattr *nest;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &atmqtt_family, NLM_F_MULTI, ATMQTT_CMD_GET_SUB);
 	if (!hdr)
 		return -EMSGSIZE;
-	topic = nla_reserve(skb, ATMQTT_A_TOPIC, sub->len + 1);
-	if (!topic || nla_put_u32(skb, ATMQTT_A_MODEM, m->handle) ||
-	    nla_put_u8(skb, ATMQTT_A_CLIENT, client) ||
-	    nla_put_u8(skb, ATMQTT_A_QOS, sub->qos)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	memcpy(nla_data(topic), sub->topic, sub->len);
-	((char *)nla_data(topic))[sub->len] = '\0';
+	if (nla_put_u32(skb, ATMQTT_A_MODEM_ID, m->handle) ||
+	    nla_put_u32(skb, ATMQTT_A_CLIENT_ID, client))
+		goto fail;
+	nest = nla_nest_start(skb, ATMQTT_A_MSG);
+	if (!nest ||
+	    atmqtt_put_strn(skb, ATMQTT_A_MSG_TOPIC, sub->topic, sub->len) ||
+	    nla_put_u32(skb, ATMQTT_A_MSG_QOS, sub->qos))
+		goto fail;
+	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 	return 0;
+fail:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
 }
 
 /*
@@ -160,8 +194,8 @@ static int atmqtt_nl_dump_clients(struct sk_buff *skb,
 
 	while ((m = atmqtt_modem_get_next(&index))) {
 		if (only && m->handle != only)
-			cb->args[1] = ATMQTT_CLIENT_MAX;
-		for (; cb->args[1] < ATMQTT_CLIENT_MAX; cb->args[1]++) {
+			cb->args[1] = m->limits->clients;
+		for (; cb->args[1] < m->limits->clients; cb->args[1]++) {
 			err = atmqtt_nl_dump_client(skb, cb, m,
 						    &m->clients[cb->args[1]],
 						    subs, &cb->args[2]);

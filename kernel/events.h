@@ -21,6 +21,8 @@ extern const struct genl_multicast_group atmqtt_mcgrps[];
 
 int atmqtt_fill_modem(struct sk_buff *skb, struct atmqtt_modem *m, u32 portid,
 		      u32 seq, int flags, u8 cmd);
+/* A string of len bytes (no NUL) as a NUL-terminated attribute. */
+int atmqtt_put_strn(struct sk_buff *skb, int type, const char *s, size_t len);
 
 void atmqtt_event_modem(struct atmqtt_modem *m);
 void atmqtt_event_result(struct atmqtt_modem *m, const struct atp_item *it);

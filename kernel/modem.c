@@ -42,6 +42,8 @@ struct atmqtt_modem *atmqtt_modem_create(const char *name, dev_t dev,
 	m->tpriv = priv;
 	strscpy(m->tty_name, name, sizeof(m->tty_name));
 	m->tty_dev = dev;
+	m->dialect = atmqtt_dialect_default();
+	m->limits = &m->dialect->limits;
 	spin_lock_init(&m->lock);
 	INIT_LIST_HEAD(&m->urc_waiters);
 	init_waitqueue_head(&m->wq);
@@ -291,7 +293,7 @@ void atmqtt_modem_tx_work(struct work_struct *work)
 
 static bool atmqtt_client_ok(struct atmqtt_modem *m, int client)
 {
-	if (client >= ATMQTT_CLIENT_MIN && client <= ATMQTT_CLIENT_MAX)
+	if (client >= ATMQTT_CLIENT_MIN && client <= m->limits->clients)
 		return true;
 	atomic64_inc(&m->rx_bad);
 	return false;

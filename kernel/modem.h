@@ -62,6 +62,7 @@
 
 #include "atp.h"
 #include "compat.h"
+#include "limits.h"
 
 struct netlink_ext_ack;
 struct atmqtt_transport_ops;
@@ -93,6 +94,7 @@ struct atmqtt_msg {
 	u8 client;
 	u8 qos;
 	u64 seq;
+	bool truncated;			/* the modem's payload was longer */
 	size_t topic_len;
 	size_t payload_len;
 	char topic[ATP_TOPIC_MAX];
@@ -158,7 +160,8 @@ struct atmqtt_req {
 	bool truncated;
 	bool got_msg;
 	u8 got_qos;			/* of the message read: its header */
-	u16 got_tlen, got_plen;
+	u16 got_tlen;
+	u32 got_plen;			/* the header's, even when cut */
 	struct atmqtt_urc_wait uw;
 };
 
@@ -191,7 +194,7 @@ struct atmqtt_xact {
 	unsigned int probes;		/* RESYNC: "AT" written */
 	struct delayed_work work;	/* the deadline, probes, settling */
 	size_t data_len;
-	u8 data[ATMQTT_PAYLOAD_MAX];	/* wiped once written */
+	u8 data[ATMQTT_MAX_PAYLOAD];	/* wiped once written */
 };
 
 struct atmqtt_sub {
@@ -237,7 +240,7 @@ struct atmqtt_client {
 	u16 port;
 	u8 clean;
 	u16 keepalive;
-	char host[ATMQTT_HOST_MAX + 1];
+	char host[ATMQTT_MAX_HOST + 1];
 	struct list_head subs;
 	u32 nsubs;
 
@@ -247,6 +250,9 @@ struct atmqtt_client {
 struct atmqtt_modem {
 	struct kref ref;
 	u32 handle;
+	/* What the modem takes (limits.h): set at attach, never changed. */
+	const struct atmqtt_dialect *dialect;
+	const struct atmqtt_limits *limits;
 	char tty_name[ATMQTT_TTY_NAME];	/* the tty's or serdev device's */
 	const struct atmqtt_transport_ops *tops;	/* transport.h */
 	void *tpriv;			/* the tty, or the serdev device */
@@ -275,7 +281,7 @@ struct atmqtt_modem {
 	struct work_struct init_work;	/* AT+MQTTCONF=1 after attach */
 	struct delayed_work read_work;	/* AT+MQTTREAD after +MQTTMSGI */
 	unsigned int read_tries;	/* lock: reads that failed in a row */
-	struct atmqtt_client clients[ATMQTT_CLIENT_MAX];
+	struct atmqtt_client clients[ATMQTT_MAX_CLIENTS];	/* limits->clients */
 
 	/* Receive side: only the ldisc's receive_buf touches the parser. */
 	struct atp_parser parser;
@@ -327,6 +333,8 @@ void atmqtt_modem_exit(void);
  */
 int atmqtt_modem_exec(struct atmqtt_modem *m, struct atmqtt_req *c,
 		      struct netlink_ext_ack *extack);
+/* The manual's text for the modem's error code of c, or NULL. */
+const char *atmqtt_error_text(const struct atmqtt_req *c);
 
 /* client.c */
 struct atmqtt_client *atmqtt_client(struct atmqtt_modem *m, int id);
@@ -351,6 +359,7 @@ int atmqtt_client_unsub(struct atmqtt_modem *m, int id, const char *topic,
 			struct netlink_ext_ack *extack);
 int atmqtt_client_policy(struct atmqtt_client *cl, int reconnect,
 			 u32 min_ms, u32 max_ms);
-int atmqtt_clients_mask(const char *lines, unsigned int nlines);
+int atmqtt_clients_mask(struct atmqtt_modem *m, const char *lines,
+			unsigned int nlines);
 
 #endif /* ATMQTT_MODEM_H */

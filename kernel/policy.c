@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The family's policy: every attribute against the modem manual's ranges,
- * which the policy itself carries (a policy dump shows them, and the core
- * refuses a value outside them with the attribute's offset and its policy
- * in the extended ack), plus the rules a policy cannot say, with a message
- * that names the attribute and the rule; and what every request handler
- * does first (the required attributes, its modem) and last (its answer).
- * Nothing a user sends reaches the tty unvalidated: integers are checked
- * against the manual's ranges and every string that ends up between quotes
- * in an AT command must be printable ASCII without '"', so neither a quote
- * nor a CR/LF can end the string or the command line early.
+ * The family's policy: every attribute against the family's bounds, which
+ * the policy itself carries (a policy dump shows them, and the core refuses
+ * a value outside them with the attribute's offset and its policy in the
+ * extended ack), plus the rules a policy cannot say, with a message that
+ * names the attribute and the rule; then, once the request's modem is
+ * known, its values against that modem's limits (limits.h); and what every
+ * request handler does first (the required attributes, its modem) and last
+ * (its answer).  Nothing a user sends reaches the tty unvalidated:
+ * integers are checked against the bounds and every string that ends up
+ * between quotes in an AT command must be printable ASCII without '"', so
+ * neither a quote nor a CR/LF can end the string or the command line early.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -20,16 +21,6 @@
 #include "events.h"
 #include "modem.h"
 #include "nl.h"
-
-/* The lengths' lower bounds, which a policy with a validate function cannot
- * carry (its upper bounds are the policy's .len).
- */
-static const u8 atmqtt_min_len[ATMQTT_A_MAX + 1] = {
-	[ATMQTT_A_HOST] = 1,
-	[ATMQTT_A_TOPIC] = 1,
-	[ATMQTT_A_CLIENT_ID] = 1,
-	[ATMQTT_A_LINE] = 2,
-};
 
 static bool atmqtt_quotable(u8 c)
 {
@@ -58,51 +49,67 @@ int atmqtt_nla_strlen(const struct nlattr *attr)
 }
 
 /*
- * The refusal of a string the policy's type and length let through: a
- * message naming the attribute and the rule.
+ * The quoted strings: the policy has checked the type and the family's
+ * maximum length; here their minimum length and their characters.  The
+ * modem is not known yet: the range a message names is the family's (the
+ * modem's limit is checked after, atmqtt_nl_str()).  Each nest's types
+ * start at 1, so each attribute has a function of its own.
  */
-static int atmqtt_nla_bad(const struct nlattr *attr,
-			  struct netlink_ext_ack *extack)
-{
-	switch (nla_type(attr)) {
-	case ATMQTT_A_HOST:
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "ATMQTT_A_HOST: must be 1-255" ATMQTT_QUOTED);
-		break;
-	case ATMQTT_A_TOPIC:
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "ATMQTT_A_TOPIC: must be 1-255" ATMQTT_QUOTED);
-		break;
-	case ATMQTT_A_USERNAME:
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "ATMQTT_A_USERNAME: must be 0-128" ATMQTT_QUOTED);
-		break;
-	case ATMQTT_A_PASSWORD:
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "ATMQTT_A_PASSWORD: must be 0-128" ATMQTT_QUOTED);
-		break;
-	case ATMQTT_A_CLIENT_ID:
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "ATMQTT_A_CLIENT_ID: must be 1-23" ATMQTT_QUOTED);
-		break;
-	default:
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "ATMQTT_A_LINE: must be 2-512 printable ASCII characters, \"AT\" first, no \"+MQTT\"");
-		break;
-	}
-	return -EINVAL;
-}
-
-/* The policy has checked the type and the maximum length. */
-static int atmqtt_check_quoted(const struct nlattr *attr,
-			       struct netlink_ext_ack *extack)
+static bool atmqtt_quoted_ok(const struct nlattr *attr, int min)
 {
 	int len = atmqtt_nla_strlen(attr);
 
-	if (len < atmqtt_min_len[nla_type(attr)] ||
-	    !atmqtt_all_quotable(nla_data(attr), len))
-		return atmqtt_nla_bad(attr, extack);
-	return 0;
+	return len >= min && atmqtt_all_quotable(nla_data(attr), len);
+}
+
+static int atmqtt_check_host(const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	if (atmqtt_quoted_ok(attr, 1))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "ATMQTT_A_CLIENT_HOST: must be 1-255" ATMQTT_QUOTED);
+	return -EINVAL;
+}
+
+static int atmqtt_check_topic(const struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	if (atmqtt_quoted_ok(attr, 1))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "ATMQTT_A_MSG_TOPIC: must be 1-65535" ATMQTT_QUOTED);
+	return -EINVAL;
+}
+
+static int atmqtt_check_user_name(const struct nlattr *attr,
+				  struct netlink_ext_ack *extack)
+{
+	if (atmqtt_quoted_ok(attr, 0))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "ATMQTT_A_USER_NAME: must be 0-65535" ATMQTT_QUOTED);
+	return -EINVAL;
+}
+
+static int atmqtt_check_password(const struct nlattr *attr,
+				 struct netlink_ext_ack *extack)
+{
+	if (atmqtt_quoted_ok(attr, 0))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "ATMQTT_A_USER_PASSWORD: must be 0-65535" ATMQTT_QUOTED);
+	return -EINVAL;
+}
+
+static int atmqtt_check_ident(const struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	if (atmqtt_quoted_ok(attr, 1))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "ATMQTT_A_USER_CLIENT_ID: must be 1-65535" ATMQTT_QUOTED);
+	return -EINVAL;
 }
 
 /* A raw AT line: one printable line, and none of the MQTT commands, whose
@@ -114,21 +121,24 @@ static int atmqtt_check_raw(const struct nlattr *attr,
 	const char *s = nla_data(attr);
 	int len = atmqtt_nla_strlen(attr), i;
 
-	if (len < atmqtt_min_len[ATMQTT_A_LINE] || strncasecmp(s, "AT", 2) ||
-	    len != strnlen(s, len))
-		return atmqtt_nla_bad(attr, extack);
+	if (len < 2 || strncasecmp(s, "AT", 2) || len != strnlen(s, len))
+		goto bad;
 	for (i = 0; i < len; i++) {
 		if (s[i] < 0x20 || s[i] > 0x7e ||
 		    (len - i >= 5 && !strncasecmp(s + i, "+MQTT", 5)))
-			return atmqtt_nla_bad(attr, extack);
+			goto bad;
 	}
 	return 0;
+bad:
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "ATMQTT_A_LINE: must be 2-512 printable ASCII characters, \"AT\" first, no \"+MQTT\"");
+	return -EINVAL;
 }
 
 /* Ranges past the s16 of NLA_POLICY_RANGE(). */
-static atmqtt_range_t atmqtt_port_range = {
+static atmqtt_range_t atmqtt_u16_range = {
 	.min = 1,
-	.max = 65535,
+	.max = ATMQTT_FAM_U16_MAX,
 };
 
 static atmqtt_range_t atmqtt_timeout_range = {
@@ -141,142 +151,186 @@ static atmqtt_range_t atmqtt_reconnect_range = {
 	.max = ATMQTT_RECONNECT_MS_MAX,
 };
 
-#define ATMQTT_FLAG		NLA_POLICY_MAX(NLA_U8, 1)
-#define ATMQTT_QUOTED_STR(max)	NLA_POLICY_VALIDATE_FN(NLA_STRING, \
-						       atmqtt_check_quoted, \
-						       (max))
+#define ATMQTT_BOOL		NLA_POLICY_MAX(NLA_U32, 1)
+#define ATMQTT_QUOTED_STR(fn, max) NLA_POLICY_VALIDATE_FN(NLA_STRING, fn, (max))
 
 /*
- * Every range is the policy's own, so that a policy dump (CTRL_CMD_GETPOLICY)
+ * Every bound is the policy's own, so that a policy dump (CTRL_CMD_GETPOLICY)
  * shows it and the core refuses a value outside it with the attribute's
  * offset and its policy (NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY).  The
  * strings' other rules (their minimum length, the characters) are checked
  * by a function, whose message names the attribute and the rule.
- * Attributes that are only ever sent by the kernel are NLA_UNSPEC here,
- * which strict validation rejects in requests.  Documentation/netlink/specs/
- * atmqtt.yaml's checks must say the same (selftests/ynl/policy_test.c).
+ * Attributes that are only ever sent by the kernel are NLA_UNSPEC (left
+ * out), which strict validation rejects in requests.  Documentation/
+ * netlink/specs/atmqtt.yaml's checks must say the same
+ * (selftests/ynl/policy_test.c).
  */
+const struct nla_policy atmqtt_client_nl_policy[ATMQTT_A_CLIENT_MAX + 1] = {
+	[ATMQTT_A_CLIENT_HOST]	= ATMQTT_QUOTED_STR(atmqtt_check_host,
+						    ATMQTT_FAM_HOST_MAX),
+	[ATMQTT_A_CLIENT_PORT]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&atmqtt_u16_range),
+	[ATMQTT_A_CLIENT_CLEAN]	= ATMQTT_BOOL,
+	[ATMQTT_A_CLIENT_KEEPALIVE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &atmqtt_u16_range),
+	[ATMQTT_A_CLIENT_RECONNECT] = ATMQTT_BOOL,
+	[ATMQTT_A_CLIENT_RECONNECT_MIN_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &atmqtt_reconnect_range),
+	[ATMQTT_A_CLIENT_RECONNECT_MAX_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &atmqtt_reconnect_range),
+};
+
+const struct nla_policy atmqtt_user_nl_policy[ATMQTT_A_USER_MAX + 1] = {
+	[ATMQTT_A_USER_NAME]	= ATMQTT_QUOTED_STR(atmqtt_check_user_name,
+						    ATMQTT_FAM_STR_MAX),
+	[ATMQTT_A_USER_PASSWORD] = ATMQTT_QUOTED_STR(atmqtt_check_password,
+						     ATMQTT_FAM_STR_MAX),
+	[ATMQTT_A_USER_CLIENT_ID] = ATMQTT_QUOTED_STR(atmqtt_check_ident,
+						      ATMQTT_FAM_STR_MAX),
+};
+
+const struct nla_policy atmqtt_msg_nl_policy[ATMQTT_A_MSG_MAX + 1] = {
+	[ATMQTT_A_MSG_TOPIC]	= ATMQTT_QUOTED_STR(atmqtt_check_topic,
+						    ATMQTT_FAM_STR_MAX),
+	[ATMQTT_A_MSG_QOS]	= NLA_POLICY_MAX(NLA_U32, ATMQTT_FAM_QOS_MAX),
+	[ATMQTT_A_MSG_RETAIN]	= ATMQTT_BOOL,
+	[ATMQTT_A_MSG_PAYLOAD]	= { .type = NLA_BINARY,
+				    .len = ATMQTT_FAM_PAYLOAD_MAX },
+	[ATMQTT_A_MSG_DATASIZE]	= ATMQTT_BOOL,
+};
+
 const struct nla_policy atmqtt_policy[ATMQTT_A_MAX + 1] = {
-	[ATMQTT_A_MODEM]	= { .type = NLA_U32 },
-	[ATMQTT_A_CLIENT]	= NLA_POLICY_RANGE(NLA_U8, ATMQTT_CLIENT_MIN,
-						   ATMQTT_CLIENT_MAX),
-	[ATMQTT_A_HOST]		= ATMQTT_QUOTED_STR(ATMQTT_HOST_MAX),
-	[ATMQTT_A_PORT]		= NLA_POLICY_FULL_RANGE(NLA_U32,
-							&atmqtt_port_range),
-	[ATMQTT_A_CLEAN]	= ATMQTT_FLAG,
-	[ATMQTT_A_KEEPALIVE]	= NLA_POLICY_RANGE(NLA_U16, 1,
-						   ATMQTT_KEEPALIVE_MAX),
-	[ATMQTT_A_TOPIC]	= ATMQTT_QUOTED_STR(ATMQTT_TOPIC_MAX),
-	[ATMQTT_A_QOS]		= NLA_POLICY_MAX(NLA_U8, ATMQTT_QOS_MAX),
-	[ATMQTT_A_RETAIN]	= ATMQTT_FLAG,
-	[ATMQTT_A_PAYLOAD]	= { .type = NLA_BINARY,
-				    .len = ATMQTT_PAYLOAD_MAX },
-	[ATMQTT_A_USERNAME]	= ATMQTT_QUOTED_STR(ATMQTT_USERNAME_MAX),
-	[ATMQTT_A_PASSWORD]	= ATMQTT_QUOTED_STR(ATMQTT_PASSWORD_MAX),
-	[ATMQTT_A_CLIENT_ID]	= ATMQTT_QUOTED_STR(ATMQTT_CLIENT_ID_MAX),
-	[ATMQTT_A_MODE]		= ATMQTT_FLAG,
-	[ATMQTT_A_AT_CMD]	= NLA_POLICY_RANGE(NLA_U8, 1, ATMQTT_AT_MAX),
+	[ATMQTT_A_MODEM_ID]	= { .type = NLA_U32 },
+	[ATMQTT_A_CLIENT_ID]	= NLA_POLICY_RANGE(NLA_U32, ATMQTT_CLIENT_MIN,
+						   ATMQTT_FAM_CLIENT_ID_MAX),
+	[ATMQTT_A_CLIENT]	= NLA_POLICY_NESTED(atmqtt_client_nl_policy),
+	[ATMQTT_A_USER]		= NLA_POLICY_NESTED(atmqtt_user_nl_policy),
+	[ATMQTT_A_MSG]		= NLA_POLICY_NESTED(atmqtt_msg_nl_policy),
+	[ATMQTT_A_MODE]		= ATMQTT_BOOL,
+	[ATMQTT_A_AT_CMD]	= NLA_POLICY_RANGE(NLA_U32, 1, ATMQTT_AT_LAST),
 	[ATMQTT_A_LINE]		= NLA_POLICY_VALIDATE_FN(NLA_STRING,
 							 atmqtt_check_raw,
 							 ATMQTT_RAW_MAX),
 	[ATMQTT_A_TIMEOUT_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
 							&atmqtt_timeout_range),
-	[ATMQTT_A_DATASIZE]	= ATMQTT_FLAG,
-	[ATMQTT_A_RECONNECT]	= ATMQTT_FLAG,
-	[ATMQTT_A_RECONNECT_MIN_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
-							    &atmqtt_reconnect_range),
-	[ATMQTT_A_RECONNECT_MAX_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
-							    &atmqtt_reconnect_range),
 };
-
-/*
- * A missing attribute: its type (NLMSGERR_ATTR_MISS_TYPE) and a message
- * naming it, for every attribute a request can require.
- */
-static void atmqtt_missing(struct netlink_ext_ack *extack, int type)
-{
-	switch (type) {
-	case ATMQTT_A_MODEM:
-		NL_SET_ERR_MSG(extack, "ATMQTT_A_MODEM: required");
-		break;
-	case ATMQTT_A_CLIENT:
-		NL_SET_ERR_MSG(extack, "ATMQTT_A_CLIENT: required");
-		break;
-	case ATMQTT_A_HOST:
-		NL_SET_ERR_MSG(extack, "ATMQTT_A_HOST: required");
-		break;
-	case ATMQTT_A_PORT:
-		NL_SET_ERR_MSG(extack, "ATMQTT_A_PORT: required");
-		break;
-	case ATMQTT_A_TOPIC:
-		NL_SET_ERR_MSG(extack, "ATMQTT_A_TOPIC: required");
-		break;
-	case ATMQTT_A_PAYLOAD:
-		NL_SET_ERR_MSG(extack, "ATMQTT_A_PAYLOAD: required");
-		break;
-	case ATMQTT_A_MODE:
-		NL_SET_ERR_MSG(extack, "ATMQTT_A_MODE: required");
-		break;
-	case ATMQTT_A_AT_CMD:
-		NL_SET_ERR_MSG(extack, "ATMQTT_A_AT_CMD: required");
-		break;
-	case ATMQTT_A_LINE:
-		NL_SET_ERR_MSG(extack, "ATMQTT_A_LINE: required");
-		break;
-	case ATMQTT_A_RECONNECT_MIN_MS:
-		NL_SET_ERR_MSG(extack, "ATMQTT_A_RECONNECT_MIN_MS: required");
-		break;
-	case ATMQTT_A_RECONNECT_MAX_MS:
-		NL_SET_ERR_MSG(extack, "ATMQTT_A_RECONNECT_MAX_MS: required");
-		break;
-	default:
-		NL_SET_ERR_MSG(extack, "a required attribute is missing");
-		break;
-	}
-	NL_SET_ERR_ATTR_MISS(extack, NULL, type);
-}
-
-int atmqtt_require(struct genl_info *info, const u16 *types, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (!info->attrs[types[i]]) {
-			atmqtt_missing(info->extack, types[i]);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-u8 atmqtt_get_u8(struct genl_info *info, int type, u8 def)
-{
-	return info->attrs[type] ? nla_get_u8(info->attrs[type]) : def;
-}
 
 /* ---- what every request does -------------------------------------------- */
 
-/* The request's modem, referenced, or NULL with the error in the extack. */
-struct atmqtt_modem *atmqtt_nl_modem(struct genl_info *info)
+u32 atmqtt_get_u32(const struct nlattr *attr, u32 def)
 {
-	struct nlattr *attr = info->attrs[ATMQTT_A_MODEM];
+	return attr ? nla_get_u32(attr) : def;
+}
+
+const char *atmqtt_nla_str(const struct nlattr *attr, int *len)
+{
+	*len = attr ? atmqtt_nla_strlen(attr) : 0;
+	return attr ? nla_data(attr) : "";
+}
+
+/*
+ * A nest of the request (ATMQTT_A_CLIENT, _USER, _MSG) into tb: the policy
+ * has validated it already; tb is all NULL when it is absent.
+ */
+int atmqtt_nl_nest(struct genl_info *info, int type, struct nlattr **tb,
+		   int maxtype, const struct nla_policy *policy)
+{
+	struct nlattr *nest = info->attrs[type];
+
+	if (!nest) {
+		memset(tb, 0, (maxtype + 1) * sizeof(*tb));
+		return 0;
+	}
+	return nla_parse_nested(tb, maxtype, nest, policy, info->extack);
+}
+
+/*
+ * A value inside the family's bounds but past its modem's: -ERANGE, with
+ * the dialect's message naming the attribute and the modem's limit.
+ */
+int atmqtt_limit(struct netlink_ext_ack *extack, const struct nlattr *attr,
+		 u32 v, u32 lo, u32 hi, const char *msg)
+{
+	if (v >= lo && v <= hi)
+		return 0;
+	atmqtt_extack(extack, attr, msg);
+	return -ERANGE;
+}
+
+/* A quoted string's length against its modem's limit. */
+int atmqtt_nl_str(struct netlink_ext_ack *extack, const struct nlattr *attr,
+		  u32 lo, u32 hi, const char *msg)
+{
+	return attr ? atmqtt_limit(extack, attr, atmqtt_nla_strlen(attr), lo,
+				   hi, msg) : 0;
+}
+
+/*
+ * The request's modem (MODEM_ID, required), referenced, and, when @client
+ * is set, its client (CLIENT_ID, required, within the modem's count).
+ * NULL with *err and the extack set otherwise.
+ */
+struct atmqtt_modem *atmqtt_nl_begin(struct genl_info *info, bool client,
+				     int *err)
+{
+	struct nlattr *id = info->attrs[ATMQTT_A_CLIENT_ID];
+	struct nlattr *attr = info->attrs[ATMQTT_A_MODEM_ID];
 	struct atmqtt_modem *m;
 
+	if (!attr) {
+		*err = ATMQTT_MISSING(info->extack, NULL, ATMQTT_A_MODEM_ID);
+		return NULL;
+	}
+	if (client && !id) {
+		*err = ATMQTT_MISSING(info->extack, NULL, ATMQTT_A_CLIENT_ID);
+		return NULL;
+	}
 	m = atmqtt_modem_get(nla_get_u32(attr));
-	if (!m)
+	if (!m) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "ATMQTT_A_MODEM: no such modem");
+				    "ATMQTT_A_MODEM_ID: no such modem");
+		*err = -ENODEV;
+		return NULL;
+	}
+	*err = 0;
+	if (client)
+		*err = atmqtt_limit(info->extack, id, nla_get_u32(id),
+				    ATMQTT_CLIENT_MIN, m->limits->clients,
+				    m->dialect->msgs.client_id);
+	if (*err) {
+		atmqtt_modem_put(m);
+		return NULL;
+	}
 	return m;
+}
+
+/* ATMQTT_A_ERROR: the modem's error line, its kind, code and text. */
+static int atmqtt_put_error(struct sk_buff *skb, const struct atmqtt_req *c)
+{
+	const char *text = atmqtt_error_text(c);
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, ATMQTT_A_ERROR);
+	if (!nest ||
+	    nla_put_u32(skb, ATMQTT_A_ERROR_KIND,
+			c->final == ATP_CME_ERROR ? ATMQTT_ERROR_CME :
+						    ATMQTT_ERROR_MQTT) ||
+	    nla_put_u32(skb, ATMQTT_A_ERROR_CODE, c->code) ||
+	    (text && nla_put_string(skb, ATMQTT_A_ERROR_TEXT, text)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 /*
  * Answer a request that reached the modem: on success with a message of the
- * request's command (MODEM, CLIENT, then what @fill adds); on failure, when
- * the modem gave an error code, with a message carrying it before the ack.
+ * request's command (MODEM_ID, CLIENT_ID, then what @fill adds); on failure,
+ * when the modem gave an error code, with a message carrying it (ERROR)
+ * before the ack.
  */
 int atmqtt_nl_answer(struct genl_info *info, struct atmqtt_modem *m,
 		     int client, struct atmqtt_req *c, int err,
-			    size_t size, atmqtt_fill_t fill, void *arg)
+		     size_t size, atmqtt_fill_t fill, void *arg)
 {
 	struct sk_buff *skb;
 	void *hdr;
@@ -284,18 +338,18 @@ int atmqtt_nl_answer(struct genl_info *info, struct atmqtt_modem *m,
 
 	if (err && !c->has_code)
 		return err;
-	skb = genlmsg_new(size + 64, GFP_KERNEL);
+	skb = genlmsg_new(size + 128, GFP_KERNEL);
 	if (!skb)
 		return err ?: -ENOMEM;
 	hdr = genlmsg_put_reply(skb, info, &atmqtt_family, 0,
 				info->genlhdr->cmd);
 	ret = hdr ? 0 : -EMSGSIZE;
 	if (!ret)
-		ret = nla_put_u32(skb, ATMQTT_A_MODEM, m->handle);
+		ret = nla_put_u32(skb, ATMQTT_A_MODEM_ID, m->handle);
 	if (!ret && client)
-		ret = nla_put_u8(skb, ATMQTT_A_CLIENT, client);
+		ret = nla_put_u32(skb, ATMQTT_A_CLIENT_ID, client);
 	if (!ret && err)
-		ret = nla_put_u32(skb, ATMQTT_A_MODEM_ERROR, c->code);
+		ret = atmqtt_put_error(skb, c);
 	if (!ret && !err && fill)
 		ret = fill(skb, info, m, c, arg);
 	if (ret) {
@@ -305,35 +359,4 @@ int atmqtt_nl_answer(struct genl_info *info, struct atmqtt_modem *m,
 	genlmsg_end(skb, hdr);
 	ret = genlmsg_reply(skb, info);
 	return err ?: ret;
-}
-
-int atmqtt_fill_status(struct sk_buff *skb, struct genl_info *info,
-		       struct atmqtt_modem *m, struct atmqtt_req *c,
-			      void *arg)
-{
-	return nla_put_u8(skb, ATMQTT_A_STATUS, 1);
-}
-
-/* The client requests: required attributes, the modem, the client id. */
-struct atmqtt_modem *atmqtt_nl_begin(struct genl_info *info,
-				     const u16 *req, int n, int *err)
-{
-	struct atmqtt_modem *m;
-
-	*err = atmqtt_require(info, req, n);
-	if (*err)
-		return NULL;
-	m = atmqtt_nl_modem(info);
-	if (!m)
-		*err = -ENODEV;
-	return m;
-}
-
-const char *atmqtt_nla_str(struct genl_info *info, int type,
-			   int *len)
-{
-	struct nlattr *attr = info->attrs[type];
-
-	*len = attr ? atmqtt_nla_strlen(attr) : 0;
-	return attr ? nla_data(attr) : "";
 }

@@ -30,7 +30,8 @@ static int atmqtt_nl_query(struct genl_info *info, struct atmqtt_modem *m,
 	c->len = strlen(line);
 	c->prefix = prefix;
 	err = atmqtt_modem_exec(m, c, info->extack);
-	err = atmqtt_nl_answer(info, m, 0, c, err, c->lines_len + 512, fill,
+	err = atmqtt_nl_answer(info, m, 0, c, err,
+			       c->lines_len + c->nlines * 64 + 512, fill,
 			       arg);
 	kfree_sensitive(c->lines);
 	atmqtt_modem_put(m);
@@ -48,13 +49,7 @@ static int atmqtt_line_fields(const char *line, struct atp_field *f, int max)
 static int atmqtt_put_field(struct sk_buff *skb, int type,
 			    const struct atp_field *f)
 {
-	struct nlattr *attr = nla_reserve(skb, type, f->len + 1);
-
-	if (!attr)
-		return -EMSGSIZE;
-	memcpy(nla_data(attr), f->s, f->len);
-	((char *)nla_data(attr))[f->len] = '\0';
-	return 0;
+	return atmqtt_put_strn(skb, type, f->s, f->len);
 }
 
 static int atmqtt_bad_line(struct genl_info *info)
@@ -71,34 +66,38 @@ struct atmqtt_field_fmt {
 	u8 kind;
 };
 
+/* After <client>, the fields go into the nest ENTRY's @nest. */
 struct atmqtt_entry_fmt {
-	int min, max;	/* number of fields */
+	int min, max;	/* number of fields, <client> included */
+	u16 nest;
 	const struct atmqtt_field_fmt *f;
 };
 
 /* +MQTTUSER: <client>,"<user>","<pass>"[,"<id>"] */
 static const struct atmqtt_field_fmt atmqtt_user_fields[] = {
-	{ ATMQTT_A_CLIENT, ATMQTT_F_INT },
-	{ ATMQTT_A_USERNAME, ATMQTT_F_STR },
-	{ ATMQTT_A_PASSWORD, ATMQTT_F_STR },
-	{ ATMQTT_A_CLIENT_ID, ATMQTT_F_STR },
+	{ ATMQTT_A_ENTRY_CLIENT_ID, ATMQTT_F_INT },
+	{ ATMQTT_A_USER_NAME, ATMQTT_F_STR },
+	{ ATMQTT_A_USER_PASSWORD, ATMQTT_F_STR },
+	{ ATMQTT_A_USER_CLIENT_ID, ATMQTT_F_STR },
 };
 
 /* +MQTTWILL: <client>,"<topic>",<qos>,<retain>,"<payload>" */
 static const struct atmqtt_field_fmt atmqtt_will_fields[] = {
-	{ ATMQTT_A_CLIENT, ATMQTT_F_INT },
-	{ ATMQTT_A_TOPIC, ATMQTT_F_STR },
-	{ ATMQTT_A_QOS, ATMQTT_F_INT },
-	{ ATMQTT_A_RETAIN, ATMQTT_F_INT },
-	{ ATMQTT_A_PAYLOAD, ATMQTT_F_BIN },
+	{ ATMQTT_A_ENTRY_CLIENT_ID, ATMQTT_F_INT },
+	{ ATMQTT_A_MSG_TOPIC, ATMQTT_F_STR },
+	{ ATMQTT_A_MSG_QOS, ATMQTT_F_INT },
+	{ ATMQTT_A_MSG_RETAIN, ATMQTT_F_INT },
+	{ ATMQTT_A_MSG_PAYLOAD, ATMQTT_F_BIN },
 };
 
 static const struct atmqtt_entry_fmt atmqtt_user_fmt = {
-	3, ARRAY_SIZE(atmqtt_user_fields), atmqtt_user_fields
+	3, ARRAY_SIZE(atmqtt_user_fields), ATMQTT_A_ENTRY_USER,
+	atmqtt_user_fields
 };
 
 static const struct atmqtt_entry_fmt atmqtt_will_fmt = {
-	5, ARRAY_SIZE(atmqtt_will_fields), atmqtt_will_fields
+	5, ARRAY_SIZE(atmqtt_will_fields), ATMQTT_A_ENTRY_MSG,
+	atmqtt_will_fields
 };
 
 static int atmqtt_put_entry_field(struct sk_buff *skb,
@@ -109,8 +108,7 @@ static int atmqtt_put_entry_field(struct sk_buff *skb,
 
 	switch (fmt->kind) {
 	case ATMQTT_F_INT:
-		return v < 0 || v > U8_MAX ? -EPROTO :
-		       nla_put_u8(skb, fmt->type, v);
+		return v < 0 ? -EPROTO : nla_put_u32(skb, fmt->type, v);
 	case ATMQTT_F_STR:
 		return f->quoted ? atmqtt_put_field(skb, fmt->type, f) : -EPROTO;
 	default:
@@ -119,15 +117,19 @@ static int atmqtt_put_entry_field(struct sk_buff *skb,
 	}
 }
 
-/* One nested ENTRY per information line (GET_USER, GET_WILL). */
+/*
+ * One ENTRY per information line (GET_USER, GET_WILL): { CLIENT_ID,
+ * USER { NAME, PASSWORD[, CLIENT_ID] } } or { CLIENT_ID, MSG { TOPIC, QOS,
+ * RETAIN, PAYLOAD } }.
+ */
 static int atmqtt_fill_entries(struct sk_buff *skb, struct genl_info *info,
 			       struct atmqtt_modem *m, struct atmqtt_req *c,
 			       void *arg)
 {
 	const struct atmqtt_entry_fmt *fmt = arg;
+	struct nlattr *entry, *nest = NULL;
 	const char *line = c->lines;
 	struct atp_field f[6];
-	struct nlattr *nest;
 	unsigned int i;
 	int n, k, err;
 
@@ -135,10 +137,15 @@ static int atmqtt_fill_entries(struct sk_buff *skb, struct genl_info *info,
 		n = atmqtt_line_fields(line, f, fmt->max);
 		if (n < fmt->min)
 			return atmqtt_bad_line(info);
-		nest = nla_nest_start(skb, ATMQTT_A_ENTRY);
-		if (!nest)
+		entry = nla_nest_start(skb, ATMQTT_A_ENTRY);
+		if (!entry)
 			return -EMSGSIZE;
 		for (k = 0; k < n; k++) {
+			if (k == 1) {
+				nest = nla_nest_start(skb, fmt->nest);
+				if (!nest)
+					return -EMSGSIZE;
+			}
 			err = atmqtt_put_entry_field(skb, &fmt->f[k], &f[k]);
 			if (err == -EPROTO)
 				return atmqtt_bad_line(info);
@@ -146,6 +153,7 @@ static int atmqtt_fill_entries(struct sk_buff *skb, struct genl_info *info,
 				return -EMSGSIZE;
 		}
 		nla_nest_end(skb, nest);
+		nla_nest_end(skb, entry);
 	}
 	return 0;
 }
@@ -159,20 +167,26 @@ static int atmqtt_fill_conf(struct sk_buff *skb, struct genl_info *info,
 
 	if (c->nlines == 1 && atmqtt_line_fields(c->lines, f, 2) == 1)
 		mode = atp_field_int(&f[0]);
-	if (mode < 0 || mode > 255)
+	if (mode < 0)
 		return atmqtt_bad_line(info);
-	return nla_put_u8(skb, ATMQTT_A_MODE, mode);
+	return nla_put_u32(skb, ATMQTT_A_MODE, mode);
 }
 
+/* GET_OPENABLE, GET_CLOSABLE: one CLIENT_ID per client listed. */
 static int atmqtt_fill_clients(struct sk_buff *skb, struct genl_info *info,
 			       struct atmqtt_modem *m, struct atmqtt_req *c,
 			       void *arg)
 {
-	int mask = atmqtt_clients_mask(c->lines, c->nlines);
+	int mask = atmqtt_clients_mask(m, c->lines, c->nlines);
+	u32 id;
 
 	if (mask < 0)
 		return atmqtt_bad_line(info);
-	return nla_put_u8(skb, ATMQTT_A_CLIENTS, mask);
+	for (id = ATMQTT_CLIENT_MIN; id <= m->limits->clients; id++)
+		if ((mask & (1 << id)) &&
+		    nla_put_u32(skb, ATMQTT_A_CLIENT_ID, id))
+			return -EMSGSIZE;
+	return 0;
 }
 
 /* The queries of GET_USER, GET_WILL, GET_CONF, GET_OPENABLE, GET_CLOSABLE. */
@@ -197,7 +211,6 @@ static const struct {
 
 int atmqtt_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
-	static const u16 req[] = { ATMQTT_A_MODEM };
 	u8 cmd = info->genlhdr->cmd;
 	struct atmqtt_req c = {};
 	struct atmqtt_modem *m;
@@ -206,7 +219,7 @@ int atmqtt_nl_get(struct sk_buff *skb, struct genl_info *info)
 	if (WARN_ON_ONCE(cmd >= ARRAY_SIZE(atmqtt_queries) ||
 			 !atmqtt_queries[cmd].line))
 		return -EOPNOTSUPP;
-	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	m = atmqtt_nl_begin(info, false, &err);
 	if (!m)
 		return err;
 	return atmqtt_nl_query(info, m, &c, atmqtt_queries[cmd].line,
@@ -218,7 +231,7 @@ int atmqtt_nl_get(struct sk_buff *skb, struct genl_info *info)
 static const struct {
 	const char *line;
 	const char *prefix;
-} atmqtt_tests[ATMQTT_AT_MAX + 1] = {
+} atmqtt_tests[ATMQTT_AT_LAST + 1] = {
 	[ATMQTT_AT_USER] = { "AT+MQTTUSER=?\r", "+MQTTUSER:" },
 	[ATMQTT_AT_OPEN] = { "AT+MQTTOPEN=?\r", "+MQTTOPEN:" },
 	[ATMQTT_AT_CLOSE] = { "AT+MQTTCLOSE=?\r", "+MQTTCLOSE:" },
@@ -241,15 +254,18 @@ static int atmqtt_fill_test(struct sk_buff *skb, struct genl_info *info,
 
 int atmqtt_nl_test(struct sk_buff *skb, struct genl_info *info)
 {
-	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_AT_CMD };
 	struct atmqtt_req c = {};
 	struct atmqtt_modem *m;
 	int at, err;
 
-	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	m = atmqtt_nl_begin(info, false, &err);
 	if (!m)
 		return err;
-	at = nla_get_u8(info->attrs[ATMQTT_A_AT_CMD]);
+	if (!info->attrs[ATMQTT_A_AT_CMD]) {
+		atmqtt_modem_put(m);
+		return ATMQTT_MISSING(info->extack, NULL, ATMQTT_A_AT_CMD);
+	}
+	at = nla_get_u32(info->attrs[ATMQTT_A_AT_CMD]);
 	/* The manual prints the test response of +MQTTOPEN as +MPQTTOPEN. */
 	if (at == ATMQTT_AT_OPEN)
 		c.prefix2 = "+MPQTTOPEN:";
@@ -268,14 +284,13 @@ static int atmqtt_fill_raw(struct sk_buff *skb, struct genl_info *info,
 		if (nla_put_string(skb, ATMQTT_A_LINE, line))
 			return -EMSGSIZE;
 	if (nla_put_string(skb, ATMQTT_A_FINAL, c->final_line) ||
-	    (c->truncated && nla_put_u8(skb, ATMQTT_A_TRUNCATED, 1)))
+	    (c->truncated && nla_put_flag(skb, ATMQTT_A_TRUNCATED)))
 		return -EMSGSIZE;
 	return 0;
 }
 
 int atmqtt_nl_raw(struct sk_buff *skb, struct genl_info *info)
 {
-	static const u16 req[] = { ATMQTT_A_MODEM, ATMQTT_A_LINE };
 	struct nlattr *attr = info->attrs[ATMQTT_A_LINE];
 	struct atmqtt_req c = { .keep_all = true };
 	struct netlink_ext_ack ext = {};
@@ -283,9 +298,13 @@ int atmqtt_nl_raw(struct sk_buff *skb, struct genl_info *info)
 	char *line;
 	int err;
 
-	m = atmqtt_nl_begin(info, req, ARRAY_SIZE(req), &err);
+	m = atmqtt_nl_begin(info, false, &err);
 	if (!m)
 		return err;
+	if (!attr) {
+		atmqtt_modem_put(m);
+		return ATMQTT_MISSING(info->extack, NULL, ATMQTT_A_LINE);
+	}
 	c.lines = kmalloc(ATMQTT_LINES_MAX, GFP_KERNEL);
 	line = kasprintf(GFP_KERNEL, "%.*s\r", atmqtt_nla_strlen(attr),
 			 (char *)nla_data(attr));

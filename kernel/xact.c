@@ -21,8 +21,10 @@
 /*
  * The manual's MQTT errors, the broker's refusals of the connection (its
  * CONNACK codes 1-5): one errno, -ECONNREFUSED; the code itself goes to the
- * requester in ATMQTT_A_MODEM_ERROR, and its text in the extended ack.
+ * requester in ATMQTT_A_ERROR, with its text (ATMQTT_A_ERROR_TEXT), and
+ * the text in the extended ack too.
  */
+#define ATMQTT_MQTT_ERR_FIRST	700
 static const char * const atmqtt_mqtt_errors[] = {
 	"modem: ERROR: 700 Unacceptable protocol version",
 	"modem: ERROR: 701 Identifier rejected",
@@ -31,6 +33,28 @@ static const char * const atmqtt_mqtt_errors[] = {
 	"modem: ERROR: 704 Not authorized",
 };
 
+static const char * const atmqtt_mqtt_texts[] = {
+	"Unacceptable protocol version",
+	"Identifier rejected",
+	"Server unavailable",
+	"Bad user name or password",
+	"Not authorized",
+};
+
+static bool atmqtt_mqtt_known(const struct atmqtt_req *c)
+{
+	BUILD_BUG_ON(ARRAY_SIZE(atmqtt_mqtt_errors) !=
+		     ARRAY_SIZE(atmqtt_mqtt_texts));
+	return c->final == ATP_ERROR_CODE && c->code >= ATMQTT_MQTT_ERR_FIRST &&
+	       c->code < ATMQTT_MQTT_ERR_FIRST + ARRAY_SIZE(atmqtt_mqtt_texts);
+}
+
+const char *atmqtt_error_text(const struct atmqtt_req *c)
+{
+	return atmqtt_mqtt_known(c) ?
+	       atmqtt_mqtt_texts[c->code - ATMQTT_MQTT_ERR_FIRST] : NULL;
+}
+
 static int atmqtt_final_errno(const struct atmqtt_req *c,
 			      struct netlink_ext_ack *extack)
 {
@@ -38,9 +62,10 @@ static int atmqtt_final_errno(const struct atmqtt_req *c,
 	case ATP_OK:
 		return 0;
 	case ATP_ERROR_CODE:
-		if (c->code >= 700 && c->code <= 704) {
+		if (atmqtt_mqtt_known(c)) {
 			atmqtt_extack(extack, NULL,
-				      atmqtt_mqtt_errors[c->code - 700]);
+				      atmqtt_mqtt_errors[c->code -
+							 ATMQTT_MQTT_ERR_FIRST]);
 			return -ECONNREFUSED;
 		}
 		NL_SET_ERR_MSG(extack, "modem: ERROR: <err> with a code the manual does not list");
@@ -310,7 +335,7 @@ static void atmqtt_xact_leave(struct atmqtt_modem *m, struct atmqtt_req *c)
 	if (m->x.req == c)
 		m->x.req = NULL;
 	if (uw && !uw->done && !list_empty(&uw->node)) {
-		if (ghost && !m->dead && m->ghosts < 2 * ATMQTT_SUBS_MAX) {
+		if (ghost && !m->dead && m->ghosts < 2 * m->limits->subs) {
 			*ghost = *uw;
 			ghost->ghost = true;
 			ghost->expires = jiffies + life;
@@ -803,16 +828,25 @@ void atmqtt_xact_message(struct atmqtt_modem *m,
 	if (it->from_read && c && !c->done && !c->got_msg) {
 		c->got_qos = it->qos;
 		c->got_tlen = it->topic_len;
-		c->got_plen = it->payload_len;
+		/* The header's length, not what the parser kept of it. */
+		c->got_plen = it->truncated ? it->read_plen : it->payload_len;
 		msg = c->msg;
 		if (msg) {
 			msg->client = it->client;
 			msg->qos = it->qos;
 			msg->seq = seq;
-			msg->topic_len = it->topic_len;
-			memcpy(msg->topic, it->topic, it->topic_len);
-			msg->payload_len = it->payload_len;
-			memcpy(msg->payload, it->payload, it->payload_len);
+			/* The parser bounds both (atp.h); should a payload
+			 * ever be longer than the buffer, its start goes
+			 * with the flag rather than nothing.
+			 */
+			msg->topic_len = min_t(size_t, it->topic_len,
+					       sizeof(msg->topic));
+			memcpy(msg->topic, it->topic, msg->topic_len);
+			msg->payload_len = min_t(size_t, it->payload_len,
+						 sizeof(msg->payload));
+			memcpy(msg->payload, it->payload, msg->payload_len);
+			msg->truncated = it->truncated ||
+					 msg->payload_len < it->payload_len;
 		}
 		c->got_msg = true;
 	}
