@@ -42,7 +42,7 @@ struct policy_expect {
 
 #include "atmqtt-policy-expect.h"
 
-#define MAX_POLICIES	64
+#define MAX_POLICIES	256
 #define MAX_TYPE	63
 
 /* One attribute's rule in one policy of the dump. */
