@@ -2,7 +2,7 @@
 # check.sh: Documentation/netlink/specs/atmqtt.yaml against the schema and
 # generator of linux-source-6.12 (tools/net/ynl), as KTAP:
 #   1. the generator accepts the spec (it validates it against
-#      Documentation/netlink/genetlink-c.yaml with python3-jsonschema);
+#      Documentation/netlink/genetlink-legacy.yaml with python3-jsonschema);
 #   2. the UAPI header it generates has every constant of
 #      include/uapi/linux/atmqtt.h with the same value, and no other
 #      (scripts/ynl/compare.py);

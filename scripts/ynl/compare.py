@@ -10,10 +10,13 @@ import sys
 import tempfile
 import os
 
-# The hand-written header starts the attribute and command enums with an
-# UNSPEC entry of value 0; the generator leaves it out (its first value is
-# 1 all the same).
-ONLY_OURS = {"ATMQTT_CMD_UNSPEC", "ATMQTT_A_UNSPEC"}
+# The hand-written header starts every attribute enum, the command enum and
+# the event enum with an UNSPEC entry of value 0; the generator leaves it
+# out (its first value is 1 all the same).  Nothing else may be listed here.
+ONLY_OURS = {"ATMQTT_CMD_UNSPEC", "ATMQTT_EVT_UNSPEC", "ATMQTT_A_UNSPEC"} | {
+    "ATMQTT_A_%s_UNSPEC" % s for s in ("MODEM", "STATS", "LIMITS", "CLIENT",
+                                       "USER", "MSG", "ENTRY", "ERROR",
+                                       "RECONNECT")}
 
 
 def names(path):

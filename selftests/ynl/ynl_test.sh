@@ -1,8 +1,8 @@
 #!/bin/sh
 # In the VM: attach one simulated modem and drive the family with the C code
 # YNL generates from the spec (atmqtt-ynl-test, built by scripts/ynl/check.sh);
-# then compare the family's policy dump with the spec's checks
-# (atmqtt-policy-test, the same).
+# then compare the family's policy dump, nested policies included, with the
+# spec's checks (atmqtt-policy-test, the same).
 T=/tmp/ynl.$$
 mkdir -p $T
 atmqtt-sim -c $T/ctl >$T/sim.out 2>$T/sim.err &
