@@ -774,10 +774,22 @@ TEST_F(modem, every_bound_both_layers)
 			snprintf(want, sizeof(want), "%s: ", b->a.name);
 			EXPECT_EQ(0, strncmp(r.msg, want, strlen(want)));
 			if (b->hi) {
+				/* The range named: the modem's, or where the
+				 * modem is not known yet, the family's.
+				 */
+				char fam[192];
+
 				snprintf(want, sizeof(want),
 					 "%s: must be %u-%u printable ASCII characters without '\"'",
 					 b->a.name, b->lo, b->hi);
-				EXPECT_STREQ(want, r.msg);
+				snprintf(fam, sizeof(fam),
+					 "%s: must be %u-%u printable ASCII characters without '\"'",
+					 b->a.name, b->lo,
+					 p ? p->max_len : b->hi);
+				EXPECT_TRUE(!strcmp(want, r.msg) ||
+					    !strcmp(fam, r.msg))
+					TH_LOG("want \"%s\" or \"%s\"", want,
+					       fam);
 			}
 			break;
 		}
