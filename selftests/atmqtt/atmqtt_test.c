@@ -197,6 +197,10 @@ TEST_F(modem, open_opts_sizes_and_defaults)
 {
 	struct atmqtt_open_opts o = ATMQTT_OPEN_OPTS_INIT;
 	struct atmqtt_open_opts old = ATMQTT_OPEN_OPTS_INIT;
+	struct {
+		struct atmqtt_open_opts o;
+		uint64_t more;
+	} big = { .o = ATMQTT_OPEN_OPTS_INIT };
 	char line[128];
 
 	o.host = BROKER;
@@ -220,30 +224,20 @@ TEST_F(modem, open_opts_sizes_and_defaults)
 	EXPECT_EQ(0, atmqtt_client_close(self->nl, self->sim.handle, 2));
 
 	/* Larger than the library knows: refused unless the rest is 0. */
-	{
-		struct {
-			struct atmqtt_open_opts o;
-			uint64_t more;
-		} big = { .o = ATMQTT_OPEN_OPTS_INIT };
-
-		big.o.size = sizeof(big);
-		big.o.host = BROKER;
-		big.o.port = PORT;
-		big.o.keepalive = 99;
-		big.more = 1;
-		EXPECT_EQ(-E2BIG, atmqtt_client_open(self->nl,
-						     self->sim.handle, 1,
-						     &big.o));
-		EXPECT_FALSE(sim_log_has(&self->sim, ",99\r", 4));
-		big.more = 0;
-		EXPECT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1,
-						&big.o));
-		snprintf(line, sizeof(line),
-			 "AT+MQTTOPEN=1,\"%s\",%d,1,99\r", BROKER, PORT);
-		EXPECT_TRUE(sim_log_has(&self->sim, line, strlen(line)));
-		EXPECT_EQ(0, atmqtt_client_close(self->nl, self->sim.handle,
-						 1));
-	}
+	big.o.size = sizeof(big);
+	big.o.host = BROKER;
+	big.o.port = PORT;
+	big.o.keepalive = 99;
+	big.more = 1;
+	EXPECT_EQ(-E2BIG, atmqtt_client_open(self->nl, self->sim.handle, 1,
+					     &big.o));
+	EXPECT_FALSE(sim_log_has(&self->sim, ",99\r", 4));
+	big.more = 0;
+	EXPECT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, &big.o));
+	snprintf(line, sizeof(line), "AT+MQTTOPEN=1,\"%s\",%d,1,99\r", BROKER,
+		 PORT);
+	EXPECT_TRUE(sim_log_has(&self->sim, line, strlen(line)));
+	EXPECT_EQ(0, atmqtt_client_close(self->nl, self->sim.handle, 1));
 }
 
 TEST_F(modem, sub_receive)
