@@ -7,20 +7,39 @@
 #include "harness.h"
 
 #include <sched.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
+/* One modem's GET_MODEM entry, its strings and limits copied. */
 struct find_ctx {
 	uint32_t handle;
 	struct atmqtt_modem_info m;
+	struct atmqtt_limits lim;
+	char tty[64];
+	char dialect[32];
+	int has_limits;
 	int found;
+	int calls;
 };
 
 static int find_cb(const struct atmqtt_modem_info *m, void *arg)
 {
 	struct find_ctx *f = arg;
 
+	f->calls++;
 	if (m->handle == f->handle) {
-		f->m = *m;
-		f->found = 1;
+		LIB_COPY(&f->m, m);
+		snprintf(f->tty, sizeof(f->tty), "%s", m->tty ?: "(null)");
+		snprintf(f->dialect, sizeof(f->dialect), "%s",
+			 m->dialect ?: "(null)");
+		f->m.tty = f->tty;
+		f->m.dialect = f->dialect;
+		f->has_limits = ATMQTT_HAS(m, limits) && m->limits;
+		if (f->has_limits)
+			LIB_COPY(&f->lim, m->limits);
+		f->m.limits = f->has_limits ? &f->lim : NULL;
+		f->found++;
 	}
 	return 0;
 }
@@ -33,9 +52,11 @@ TEST_F(modem, list)
 
 	ASSERT_LE(1, atmqtt_modem_list(self->nl, 0, find_cb, &f));
 	ASSERT_EQ(1, f.found);
+	/* The count is the number of modems reported. */
+	EXPECT_EQ(f.calls, atmqtt_modem_list(self->nl, 0, NULL, NULL));
 	snprintf(want, sizeof(want), "pts%s", self->sim.tty + strlen("/dev/pts/"));
 	EXPECT_STREQ(want, f.m.tty);
-	EXPECT_EQ(ATMQTT_MODEM_READY, f.m.state);
+	EXPECT_EQ((uint32_t)ATMQTT_MODEM_READY, f.m.state);
 
 	ASSERT_EQ(0, sim_start(&second, 1));
 	ASSERT_EQ(0, sim_attach(&second, self->nl));
@@ -44,15 +65,179 @@ TEST_F(modem, list)
 	sim_stop(&second);
 }
 
+/*
+ * GET_MODEM of the simulated NL668: its limits and dialect, in the dump
+ * (modem_info->limits), by atmqtt_modem_limits(), whole and cut to an
+ * older structure's size; its tty's device number.
+ */
+TEST_F(modem, get_modem_limits)
+{
+	struct find_ctx f = { .handle = self->sim.handle };
+	struct atmqtt_limits l, cut;
+	struct stat st;
+
+	ASSERT_LE(1, atmqtt_modem_list(self->nl, self->sim.handle, find_cb,
+				       &f));
+	ASSERT_EQ(1, f.found);
+	EXPECT_STREQ(NL668_DIALECT, f.dialect);
+	ASSERT_TRUE(f.has_limits);
+	EXPECT_EQ((uint32_t)NL668_CLIENTS, f.lim.clients);
+	EXPECT_EQ((uint32_t)NL668_HOST, f.lim.host);
+	EXPECT_EQ((uint32_t)NL668_TOPIC, f.lim.topic);
+	EXPECT_EQ((uint32_t)NL668_PAYLOAD, f.lim.payload);
+	EXPECT_EQ((uint32_t)NL668_USER_NAME, f.lim.user_name);
+	EXPECT_EQ((uint32_t)NL668_PASSWORD, f.lim.password);
+	EXPECT_EQ((uint32_t)NL668_CLIENT_IDENT, f.lim.client_ident);
+	EXPECT_EQ((uint32_t)NL668_KEEPALIVE, f.lim.keepalive);
+	EXPECT_EQ((uint32_t)NL668_QOS, f.lim.qos);
+	EXPECT_EQ((uint32_t)NL668_SUBS, f.lim.subs);
+	EXPECT_EQ(NL668_BINARY, !!f.lim.binary);
+	EXPECT_EQ(NL668_TLS, !!f.lim.tls);
+	/* The tty's dev_t, as the kernel encodes it. */
+	ASSERT_EQ(0, stat(self->sim.tty, &st));
+	EXPECT_EQ(major(st.st_rdev), ATMQTT_TTY_MAJOR(f.m.tty_dev));
+	EXPECT_EQ(minor(st.st_rdev), ATMQTT_TTY_MINOR(f.m.tty_dev));
+	EXPECT_LT(0u, f.m.mem_bytes);
+
+	/* The same by atmqtt_modem_limits(). */
+	memset(&l, 0xa5, sizeof(l));
+	l.size = sizeof(l);
+	ASSERT_EQ(0, atmqtt_modem_limits(self->nl, self->sim.handle, &l));
+	EXPECT_EQ(f.lim.clients, l.clients);
+	EXPECT_EQ(f.lim.host, l.host);
+	EXPECT_EQ(f.lim.topic, l.topic);
+	EXPECT_EQ(f.lim.payload, l.payload);
+	EXPECT_EQ(f.lim.user_name, l.user_name);
+	EXPECT_EQ(f.lim.password, l.password);
+	EXPECT_EQ(f.lim.client_ident, l.client_ident);
+	EXPECT_EQ(f.lim.keepalive, l.keepalive);
+	EXPECT_EQ(f.lim.qos, l.qos);
+	EXPECT_EQ(f.lim.subs, l.subs);
+	EXPECT_EQ(!!f.lim.binary, !!l.binary);
+	EXPECT_EQ(!!f.lim.tls, !!l.tls);
+
+	/* A caller built when the structure ended at topic: the members
+	 * past its size are left alone.
+	 */
+	memset(&cut, 0xa5, sizeof(cut));
+	cut.size = offsetof(struct atmqtt_limits, topic) + sizeof(cut.topic);
+	ASSERT_EQ(0, atmqtt_modem_limits(self->nl, self->sim.handle, &cut));
+	EXPECT_EQ((uint32_t)NL668_CLIENTS, cut.clients);
+	EXPECT_EQ((uint32_t)NL668_TOPIC, cut.topic);
+	EXPECT_EQ(0xa5a5a5a5u, cut.payload);
+	EXPECT_EQ(0xa5a5a5a5u, cut.subs);
+
+	EXPECT_EQ(-ENODEV, atmqtt_modem_limits(self->nl,
+					       self->sim.handle + 1000, &l));
+}
+
+/*
+ * EVT_MODEM carries the modem as GET_MODEM does (modem_info): attached
+ * (INIT), ready, and gone (DEAD), each with its tty and limits.
+ */
+TEST_F(modem, modem_events_carry_modem_info)
+{
+	struct ev_want init = { .type = ATMQTT_EVT_MODEM,
+				.mstate = ATMQTT_MODEM_INIT + 1 };
+	struct ev_want ready = { .type = ATMQTT_EVT_MODEM,
+				 .mstate = ATMQTT_MODEM_READY + 1 };
+	struct ev_want dead = { .type = ATMQTT_EVT_MODEM,
+				.mstate = ATMQTT_MODEM_DEAD + 1 };
+	struct sim b = { .fd = -1 };
+	char want[64];
+
+	ASSERT_EQ(0, sim_start(&b, 1));
+	ASSERT_EQ(0, sim_attach(&b, self->nl));
+	snprintf(want, sizeof(want), "pts%.40s", b.tty + strlen("/dev/pts/"));
+	init.modem = ready.modem = dead.modem = b.handle;
+	/* Queued on the fixture's socket while sim_attach() waited. */
+	ASSERT_TRUE(ev_wait(self->ev, &init, 2000, NULL, NULL));
+	ASSERT_NE(NULL, init.got.modem_info);
+	EXPECT_EQ((uint32_t)ATMQTT_MODEM_INIT, init.mi.state);
+	EXPECT_EQ(b.handle, init.mi.handle);
+	EXPECT_STREQ(want, init.tty_buf);
+	ASSERT_NE(NULL, init.mi.limits);
+	EXPECT_EQ((uint32_t)NL668_CLIENTS, init.lim.clients);
+	EXPECT_EQ((uint32_t)NL668_PAYLOAD, init.lim.payload);
+	ASSERT_TRUE(ev_wait(self->ev, &ready, 2000, NULL, NULL));
+	ASSERT_NE(NULL, ready.got.modem_info);
+	EXPECT_STREQ(want, ready.tty_buf);
+	EXPECT_STREQ(NL668_DIALECT, ready.dialect_buf);
+	ASSERT_NE(NULL, ready.mi.limits);
+	EXPECT_EQ((uint32_t)NL668_TOPIC, ready.lim.topic);
+	EXPECT_EQ((uint32_t)NL668_CLIENT_IDENT, ready.lim.client_ident);
+	EXPECT_EQ(1u, ready.mi.mode);	/* the module's AT+MQTTCONF=1 */
+
+	ASSERT_EQ(0, atmqtt_ldisc_detach(b.fd));
+	ASSERT_TRUE(ev_wait(self->ev, &dead, 2000, NULL, NULL));
+	ASSERT_NE(NULL, dead.got.modem_info);
+	EXPECT_EQ((uint32_t)ATMQTT_MODEM_DEAD, dead.mi.state);
+	EXPECT_STREQ(want, dead.tty_buf);
+	sim_stop(&b);
+	unlink(b.log);
+	unlink(b.publog);
+}
+
 TEST_F(modem, open_close)
 {
-	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
-					PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(self->nl, self->sim.handle, 1));
 	EXPECT_EQ(0, atmqtt_client_close(self->nl, self->sim.handle, 1));
 	/* Nothing listens on port 1: the modem reports +MQTTOPEN: 1,0. */
-	EXPECT_EQ(-ECOMM, atmqtt_client_open(self->nl, self->sim.handle, 1,
-					   BROKER, 1, 1, 60));
+	EXPECT_EQ(-ECOMM, client_open(self->nl, self->sim.handle, 1,
+				      BROKER, 1, 1, 60));
 	TH_LOG("refused open: %s", atmqtt_ext_error(self->nl));
+}
+
+/*
+ * The options structure's size: a caller built against a header whose
+ * atmqtt_open_opts ended before keepalive gets the default (60), whatever
+ * lies past its size; the defaults of clean (-1: 1) and keepalive (0: 60).
+ */
+TEST_F(modem, open_opts_sizes_and_defaults)
+{
+	struct atmqtt_open_opts o = ATMQTT_OPEN_OPTS_INIT;
+	struct atmqtt_open_opts old = ATMQTT_OPEN_OPTS_INIT;
+	struct {
+		struct atmqtt_open_opts o;
+		uint64_t more;
+	} big = { .o = ATMQTT_OPEN_OPTS_INIT };
+	char line[128];
+
+	o.host = BROKER;
+	o.port = PORT;
+	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, &o));
+	snprintf(line, sizeof(line), "AT+MQTTOPEN=1,\"%s\",%d,1,60\r", BROKER,
+		 PORT);
+	EXPECT_TRUE(sim_log_has(&self->sim, line, strlen(line)));
+	ASSERT_EQ(0, atmqtt_client_close(self->nl, self->sim.handle, 1));
+
+	old.size = offsetof(struct atmqtt_open_opts, keepalive);
+	old.host = BROKER;
+	old.port = PORT;
+	old.clean = 0;
+	old.keepalive = 77;	/* past the caller's size: not read */
+	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 2, &old));
+	snprintf(line, sizeof(line), "AT+MQTTOPEN=2,\"%s\",%d,0,60\r", BROKER,
+		 PORT);
+	EXPECT_TRUE(sim_log_has(&self->sim, line, strlen(line)));
+	EXPECT_FALSE(sim_log_has(&self->sim, ",77\r", 4));
+	EXPECT_EQ(0, atmqtt_client_close(self->nl, self->sim.handle, 2));
+
+	/* Larger than the library knows: refused unless the rest is 0. */
+	big.o.size = sizeof(big);
+	big.o.host = BROKER;
+	big.o.port = PORT;
+	big.o.keepalive = 99;
+	big.more = 1;
+	EXPECT_EQ(-E2BIG, atmqtt_client_open(self->nl, self->sim.handle, 1,
+					     &big.o));
+	EXPECT_FALSE(sim_log_has(&self->sim, ",99\r", 4));
+	big.more = 0;
+	EXPECT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, &big.o));
+	snprintf(line, sizeof(line), "AT+MQTTOPEN=1,\"%s\",%d,1,99\r", BROKER,
+		 PORT);
+	EXPECT_TRUE(sim_log_has(&self->sim, line, strlen(line)));
+	EXPECT_EQ(0, atmqtt_client_close(self->nl, self->sim.handle, 1));
 }
 
 TEST_F(modem, sub_receive)
@@ -67,15 +252,19 @@ TEST_F(modem, sub_receive)
 	w.modem = r.modem = self->sim.handle;
 	w.topic = topic;
 	w.payload = payload;
-	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
-					PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(self->nl, self->sim.handle, 1));
 	ASSERT_EQ(0, atmqtt_subscribe(self->nl, self->sim.handle, 1, topic, 0));
 	ASSERT_TRUE(ev_wait(self->ev, &r, 2000, NULL, NULL));
-	EXPECT_EQ(ATMQTT_URC_SUB, r.got.urc);
-	EXPECT_EQ(1, r.got.status);
+	EXPECT_EQ((uint32_t)ATMQTT_URC_SUB, r.got.urc);
+	EXPECT_EQ(1u, r.got.status);
+	EXPECT_EQ(1u, r.got.client);
 	ASSERT_TRUE(ev_wait(self->ev, &w, 10000, mosq_pub, tm));
-	EXPECT_EQ(1, w.got.client);
-	EXPECT_LT(0, w.got.seq);
+	EXPECT_EQ(ATMQTT_EVT_MESSAGE, w.got.type);
+	EXPECT_EQ(1u, w.got.client);
+	EXPECT_EQ(0u, w.got.qos);
+	EXPECT_LT(0u, w.got.seq);
+	EXPECT_FALSE(w.got.truncated);
+	EXPECT_EQ(NULL, w.got.modem_info);
 }
 
 static void *mosq_sub_thread(void *arg)
@@ -109,8 +298,9 @@ static void publish_until(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, pthread_create(&th, NULL, mosq_sub_thread, io));
 	/* Publish until mosquitto_sub (connecting meanwhile) got it. */
 	for (i = 0; i < 20 && !out[0]; i++) {
-		ASSERT_EQ(0, atmqtt_publish(nl, h, 1, topic, qos, 0, payload,
-					    strlen(payload), 0, NULL));
+		/* Printable: quoted, the form publish() returns. */
+		ASSERT_EQ(0, publish(nl, h, 1, topic, qos, 0, payload,
+				     strlen(payload), 0));
 		usleep(300000);
 	}
 	pthread_join(th, NULL);
@@ -119,8 +309,7 @@ static void publish_until(struct __test_metadata *_metadata,
 
 TEST_F(modem, publish_qos012)
 {
-	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
-					PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(self->nl, self->sim.handle, 1));
 	publish_until(_metadata, self->nl, self->sim.handle, 0);
 	publish_until(_metadata, self->nl, self->sim.handle, 1);
 	publish_until(_metadata, self->nl, self->sim.handle, 2);
@@ -128,14 +317,59 @@ TEST_F(modem, publish_qos012)
 
 TEST_F(modem, two_clients)
 {
-	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
-					PORT, 1, 60));
-	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 2, BROKER,
-					PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(self->nl, self->sim.handle, 1));
+	ASSERT_EQ(0, open_broker(self->nl, self->sim.handle, 2));
 	EXPECT_EQ(0, atmqtt_subscribe(self->nl, self->sim.handle, 2,
 				      "atmqtt/test/two", 1));
 	EXPECT_EQ(0, atmqtt_client_close(self->nl, self->sim.handle, 1));
 	EXPECT_EQ(0, atmqtt_client_close(self->nl, self->sim.handle, 2));
+}
+
+/*
+ * The client after the modem's last (3 on the NL668) is inside the family's
+ * policy (1-255) but past the modem's limit: -ERANGE, the kernel's message
+ * with the modem's range, and no AT command.  0 and 256 are past the
+ * policy: the library names the attribute and the policy's range.
+ */
+TEST_F(modem, client_past_the_modem_limit)
+{
+	struct atmqtt_limits l = limits_of(self->nl, self->sim.handle);
+	uint32_t next = l.clients + 1, h = self->sim.handle;
+	char want[96], line[64];
+
+	ASSERT_LT(0u, l.clients);
+	snprintf(want, sizeof(want), "ATMQTT_A_CLIENT_ID: this modem takes 1-%u",
+		 l.clients);
+	EXPECT_EQ(0, open_broker(self->nl, h, l.clients));
+	EXPECT_EQ(-ERANGE, open_broker(self->nl, h, next));
+	EXPECT_STREQ(want, atmqtt_ext_error(self->nl));
+	ASSERT_NE(NULL, atmqtt_ext_error_attr(self->nl));
+	EXPECT_STREQ("ATMQTT_A_CLIENT_ID", atmqtt_ext_error_attr(self->nl));
+	EXPECT_EQ(-ERANGE, atmqtt_subscribe(self->nl, h, next, "t", 0));
+	EXPECT_STREQ(want, atmqtt_ext_error(self->nl));
+	EXPECT_EQ(-ERANGE, publish(self->nl, h, next, "t", 0, 0, "x", 1, 0));
+	EXPECT_STREQ(want, atmqtt_ext_error(self->nl));
+	EXPECT_EQ(-ERANGE, atmqtt_client_close(self->nl, h, next));
+	EXPECT_STREQ(want, atmqtt_ext_error(self->nl));
+	EXPECT_EQ(-ERANGE, open_broker(self->nl, h, 255));
+	EXPECT_STREQ(want, atmqtt_ext_error(self->nl));
+	/* The family's policy. */
+	EXPECT_EQ(-ERANGE, open_broker(self->nl, h, 0));
+	EXPECT_STREQ("ATMQTT_A_CLIENT_ID: must be 1-255",
+		     atmqtt_ext_error(self->nl));
+	EXPECT_STREQ("ATMQTT_A_CLIENT_ID", atmqtt_ext_error_attr(self->nl));
+	EXPECT_EQ(-ERANGE, open_broker(self->nl, h, 256));
+	EXPECT_STREQ("ATMQTT_A_CLIENT_ID: must be 1-255",
+		     atmqtt_ext_error(self->nl));
+	/* None of them reached the modem. */
+	snprintf(line, sizeof(line), "AT+MQTTOPEN=%u,", next);
+	EXPECT_FALSE(sim_log_has(&self->sim, line, strlen(line)));
+	snprintf(line, sizeof(line), "AT+MQTTCLOSE=%u\r", next);
+	EXPECT_FALSE(sim_log_has(&self->sim, line, strlen(line)));
+	EXPECT_FALSE(sim_log_has(&self->sim, "AT+MQTTOPEN=0,", 14));
+	EXPECT_FALSE(sim_log_has(&self->sim, "AT+MQTTOPEN=255,", 16));
+	EXPECT_FALSE(sim_log_has(&self->sim, "AT+MQTTOPEN=256,", 16));
+	EXPECT_EQ(0, atmqtt_client_close(self->nl, h, l.clients));
 }
 
 TEST_F(modem, break_event)
@@ -143,12 +377,11 @@ TEST_F(modem, break_event)
 	struct ev_want w = { .type = ATMQTT_EVT_BREAK };
 
 	w.modem = self->sim.handle;
-	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
-					PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(self->nl, self->sim.handle, 1));
 	sim_ctl(&self->sim, "break 1 2\n");
 	ASSERT_TRUE(ev_wait(self->ev, &w, 5000, NULL, NULL));
-	EXPECT_EQ(1, w.got.client);
-	EXPECT_EQ(2, w.got.cause);
+	EXPECT_EQ(1u, w.got.client);
+	EXPECT_EQ(2u, w.got.cause);
 }
 
 /* ev_wait() that also counts every event by type, matched or not. */
@@ -199,8 +432,7 @@ TEST_F(modem, events_filter)
 	snprintf(payload, sizeof(payload), "filtered %d", getpid());
 	w.modem = r.modem = b.modem = self->sim.handle;
 	w.topic = topic;
-	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
-					PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(self->nl, self->sim.handle, 1));
 	ASSERT_EQ(0, atmqtt_subscribe(self->nl, self->sim.handle, 1, topic, 0));
 	/* the unfiltered socket has the RESULT; the filtered one nothing */
 	ASSERT_TRUE(ev_wait(self->ev, &r, 2000, NULL, NULL));
@@ -208,7 +440,7 @@ TEST_F(modem, events_filter)
 	for (t = 0; t < 64; t++)
 		EXPECT_EQ(0, c.types[t]);
 	ASSERT_TRUE(counted_wait(f, &c, &w, 10000, mosq_pub, tm));
-	EXPECT_EQ(1, w.got.client);
+	EXPECT_EQ(1u, w.got.client);
 	sim_ctl(&self->sim, "break 1 1\n");
 	ASSERT_TRUE(counted_wait(f, &c, &b, 5000, NULL, NULL));
 	counted_wait(f, &c, NULL, 300, NULL, NULL);
@@ -223,8 +455,7 @@ TEST_F(modem, events_filter)
 	ASSERT_EQ(0, atmqtt_events_filter(f, 0));
 	r.urc = ATMQTT_URC_OPEN;
 	r.found = 0;
-	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
-					PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(self->nl, self->sim.handle, 1));
 	EXPECT_TRUE(ev_wait(f, &r, 2000, NULL, NULL));
 	EXPECT_EQ(0, atmqtt_events_filter(f, 0));	/* none to take off */
 	atmqtt_events_close(f);
@@ -263,11 +494,10 @@ TEST_F(modem, publish_result_to_requester)
 
 	snprintf(topic, sizeof(topic), "atmqtt/test/%d/pubres", getpid());
 	sub.modem = pub.modem = self->sim.handle;
-	ASSERT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
-					PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(self->nl, self->sim.handle, 1));
 	for (i = 0; i < 3; i++)
-		ASSERT_EQ(0, atmqtt_publish(self->nl, self->sim.handle, 1,
-					    topic, i, 0, "x", 1, 0, NULL));
+		ASSERT_EQ(0, publish(self->nl, self->sim.handle, 1, topic,
+				     i, 0, "x", 1, 0));
 	ASSERT_EQ(0, atmqtt_subscribe(self->nl, self->sim.handle, 1, topic, 0));
 	ev_pump(self->ev, results_cb, &r, &sub.found, 2000, NULL, NULL);
 	ASSERT_TRUE(sub.found);
@@ -276,11 +506,11 @@ TEST_F(modem, publish_result_to_requester)
 
 	set_param("urc_timeout_ms", "300");
 	sim_ctl(&self->sim, "delay pub 1000\n");
-	EXPECT_EQ(-ETIMEDOUT, atmqtt_publish(self->nl, self->sim.handle, 1,
-					     topic, 0, 0, "late", 4, 0, NULL));
+	EXPECT_EQ(-ETIMEDOUT, publish(self->nl, self->sim.handle, 1, topic,
+				      0, 0, "late", 4, 0));
 	ASSERT_TRUE(ev_wait(self->ev, &pub, 3000, NULL, NULL));
-	EXPECT_EQ(1, pub.got.client);
-	EXPECT_EQ(1, pub.got.status);
+	EXPECT_EQ(1u, pub.got.client);
+	EXPECT_EQ(1u, pub.got.status);
 }
 
 TEST_F(modem, enodev_after_detach)
@@ -289,8 +519,7 @@ TEST_F(modem, enodev_after_detach)
 	struct find_ctx f = { .handle = h };
 
 	ASSERT_EQ(0, atmqtt_ldisc_detach(self->sim.fd));
-	EXPECT_EQ(-ENODEV, atmqtt_client_open(self->nl, h, 1, BROKER, PORT, 1,
-					      60));
+	EXPECT_EQ(-ENODEV, open_broker(self->nl, h, 1));
 	atmqtt_modem_list(self->nl, 0, find_cb, &f);
 	EXPECT_EQ(0, f.found);
 }
@@ -322,7 +551,7 @@ static void *bg_open(void *arg)
 	struct bg_op *op = arg;
 	double t = now();
 
-	op->ret = atmqtt_client_open(op->nl, op->h, 1, BROKER, PORT, 1, 60);
+	op->ret = open_broker(op->nl, op->h, 1);
 	op->took = now() - t;
 	return NULL;
 }
@@ -360,13 +589,27 @@ TEST_F(modem, timeout_and_recovery)
 	EXPECT_GT(3.0, t);
 	sim_ctl(&self->sim, "unmute\n");
 	set_param("cmd_timeout_ms", "5000");
-	EXPECT_EQ(0, atmqtt_client_open(self->nl, self->sim.handle, 1, BROKER,
-					PORT, 1, 60));
+	EXPECT_EQ(0, open_broker(self->nl, self->sim.handle, 1));
 }
 
 static int host_seen_cb(const struct atmqtt_client_info *c, void *arg)
 {
-	*(int *)arg |= c->has_params || c->host[0];
+	*(int *)arg |= c->has_params || (c->host && c->host[0]);
+	return 0;
+}
+
+/* Callbacks that must not be called. */
+static int no_user_cb(const struct atmqtt_user *u, void *arg)
+{
+	(void)u;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int no_will_cb(const struct atmqtt_will *w, void *arg)
+{
+	(void)w;
+	(*(int *)arg)++;
 	return 0;
 }
 
@@ -378,47 +621,52 @@ static int host_seen_cb(const struct atmqtt_client_info *c, void *arg)
  */
 static int eperm_child(uint32_t h, int (*drop)(void))
 {
-	static struct atmqtt_raw_reply raw;
-	static struct atmqtt_message msg;
-	struct atmqtt_user u[ATMQTT_CLIENT_MAX];
-	struct atmqtt_will w[ATMQTT_CLIENT_MAX];
+	struct atmqtt_raw_reply *raw = NULL;
+	struct atmqtt_message *msg = NULL;
+	struct atmqtt_limits lim = { .size = sizeof(lim) };
 	struct atmqtt_nl *nl;
+	uint32_t ids[4];
 	char line[128];
-	int bad = 0, host = 0;
+	int bad = 0, host = 0, calls = 0;
 
 	if (drop())
 		return 10;
 	nl = atmqtt_nl_open();
 	if (!nl)
 		return 11;
-	bad |= atmqtt_client_open(nl, h, 1, BROKER, PORT, 1, 60) != -EPERM;
+	bad |= open_broker(nl, h, 1) != -EPERM;
 	bad |= (atmqtt_subscribe(nl, h, 1, "t", 0) != -EPERM) << 1;
-	bad |= (atmqtt_publish(nl, h, 1, "t", 0, 0, "x", 1, 0, NULL) != -EPERM) << 2;
+	bad |= (atmqtt_publish(nl, h, 1, "t", "x", 1, NULL) != -EPERM) << 2;
 	bad |= (atmqtt_client_close(nl, h, 1) != -EPERM) << 3;
 	bad |= (atmqtt_modem_list(nl, 0, NULL, NULL) < 1) << 4;
 	bad |= (atmqtt_unsubscribe(nl, h, 1, "t") != -EPERM) << 5;
 	bad |= (atmqtt_user_set(nl, h, 1, "u", "p", NULL) != -EPERM) << 6;
 	bad |= (atmqtt_will_set(nl, h, 1, "t", 0, 0, "") != -EPERM) << 7;
 	bad |= (atmqtt_conf_set(nl, h, 1) != -EPERM) << 8;
-	bad |= (atmqtt_read(nl, h, 1, &msg) != -EPERM) << 9;
-	bad |= (atmqtt_raw(nl, h, "AT", 0, &raw) != -EPERM) << 10;
+	bad |= (atmqtt_read(nl, h, 1, &msg) != -EPERM || msg) << 9;
+	bad |= (atmqtt_raw(nl, h, "AT", 0, &raw) != -EPERM || raw) << 10;
 	bad |= (atmqtt_client_policy(nl, h, 1, 1, 0, 0) != -EPERM) << 11;
 	/* No query reaches the modem: each holds the command path, and
 	 * some answers hold secrets.
 	 */
 	bad |= (atmqtt_conf_get(nl, h) != -EPERM) << 12;
-	bad |= (atmqtt_openable(nl, h) != -EPERM) << 13;
-	bad |= (atmqtt_closable(nl, h) != -EPERM) << 16;
-	bad |= (atmqtt_user_get(nl, h, u) != -EPERM) << 17;
-	bad |= (atmqtt_will_get(nl, h, w) != -EPERM) << 18;
+	bad |= (atmqtt_openable(nl, h, ids, 4) != -EPERM) << 13;
+	bad |= (atmqtt_closable(nl, h, ids, 4) != -EPERM) << 16;
+	bad |= (atmqtt_user_get(nl, h, no_user_cb, &calls) != -EPERM ||
+		calls) << 17;
+	bad |= (atmqtt_will_get(nl, h, no_will_cb, &calls) != -EPERM ||
+		calls) << 18;
 	bad |= (atmqtt_test(nl, h, ATMQTT_AT_PUB, line, sizeof(line)) !=
 		-EPERM) << 19;
 	/* Subscribed topics are private; the client list is not, but where
 	 * a client connects is.
 	 */
 	bad |= (atmqtt_sub_list(nl, h, NULL, NULL) != -EPERM) << 20;
-	bad |= (atmqtt_client_list(nl, h, host_seen_cb, &host) != 2 || host)
-		<< 14;
+	bad |= (atmqtt_client_list(nl, h, host_seen_cb, &host) !=
+		NL668_CLIENTS || host) << 14;
+	/* GET_MODEM is for everyone: the limits too. */
+	bad |= (atmqtt_modem_limits(nl, h, &lim) ||
+		lim.clients != NL668_CLIENTS) << 21;
 	/* Message payloads may be private: no events either. */
 	errno = 0;
 	bad |= (atmqtt_events_open() != NULL || errno != EPERM) << 15;
@@ -434,7 +682,7 @@ static void eperm_check(struct __test_metadata *_metadata,
 	int status;
 	pid_t pid;
 
-	ASSERT_EQ(0, atmqtt_client_open(nl, h, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(nl, h, 1));
 	ASSERT_EQ(0, atmqtt_subscribe(nl, h, 1, "atmqtt/private/#", 0));
 	pid = fork();
 	ASSERT_LE(0, pid);

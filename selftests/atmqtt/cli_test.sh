@@ -6,7 +6,7 @@ set -u
 B=127.0.0.1
 T=/tmp/cli.$$
 mkdir -p $T
-cases=31
+cases=33
 # result, ktap_plan, ktap_totals, wait_for (scripts/ktap.sh)
 . "$(dirname "$0")/ktap.sh"
 KTAP_SHOW="$T/out $T/err"
@@ -105,7 +105,7 @@ atmqtt pub -t >/dev/null 2>&1
 u=$?
 atmqtt sub -t 'bad"topic' --no-wait >$T/out 2>$T/err
 r=$?
-[ $u = 2 ] && [ $r = 1 ] && grep -q "ATMQTT_A_TOPIC" $T/err
+[ $u = 2 ] && [ $r = 1 ] && grep -q "ATMQTT_A_MSG_TOPIC" $T/err
 result $? exit_codes
 
 # A range of the policy: the core's -ERANGE, and the attribute and the rule
@@ -113,8 +113,20 @@ result $? exit_codes
 atmqtt sub -t cli/range -q 3 --no-wait >$T/out 2>$T/err
 r=$?
 [ $r = 1 ] &&
-	grep -q "^atmqtt: subscribe: Numerical result out of range: ATMQTT_A_QOS: must be 0-2$" $T/err
+	grep -q "^atmqtt: subscribe: Numerical result out of range: ATMQTT_A_MSG_QOS: must be 0-2$" $T/err
 result $? range_names_attribute_and_rule
+
+# Inside the family's policy (1-255) but past the NL668's two clients: the
+# kernel's -ERANGE and message.
+atmqtt sub -c 3 -t cli/three --no-wait >$T/out 2>$T/err
+r=$?
+[ $r = 1 ] &&
+	grep -q "ATMQTT_A_CLIENT_ID: this modem takes 1-2$" $T/err &&
+	! grep -q "MQTTSUB=3" $T/simlog
+result $? client_past_the_modem_limit
+
+# GET_MODEM's limits of the simulated NL668, and its dialect.
+check limits_of_the_nl668 sh -c "atmqtt limits | grep -qE '^modem [0-9]+ dialect fibocom clients 2 host 255 topic 255 payload 1024 user_name 128 password 128 client_ident 23 keepalive 300 qos 2 subs 128 binary yes tls no$'"
 
 check close_detach sh -c "atmqtt close && atmqtt detach '$tty'"
 sleep 0.5
@@ -187,7 +199,7 @@ check sigterm_detaches sh -c "kill $pid; i=0
 	! atmqtt list | grep -q ' $n_tty '"
 check version_names_the_module sh -c \
 	"atmqtt --version | grep -qE '^module (loaded, version unknown|[0-9])'"
-# atmqtt runs with the libatmqtt.so.0 of its own build, the image's.
+# atmqtt runs with the libatmqtt.so.1 of its own build, the image's.
 atmqtt --version >$T/out 2>$T/err
 v_cli=$(sed -n 's/^atmqtt //p' $T/out) v_lib=$(sed -n 's/^libatmqtt //p' $T/out)
 [ -n "$v_cli" ] && [ "$v_lib" = "$v_cli" ]

@@ -64,14 +64,15 @@ static int exchange(struct atmqtt_nl *nl, struct atmqtt_events *ev,
 	w.topic = topic;
 	w.payload = (const char *)pl;
 	w.payload_len = sizeof(pl);
-	err = atmqtt_client_open(nl, h, 1, BROKER, PORT, 1, 60);
+	err = open_broker(nl, h, 1);
 	if (err)
 		return 1000 - err;
 	err = atmqtt_subscribe(nl, h, 1, topic, 1);
 	if (err)
 		return 2000 - err;
-	err = atmqtt_publish(nl, h, 1, topic, 1, 0, pl, sizeof(pl), 0, NULL);
-	if (err)
+	/* Every byte value: by <Datasize>, the form returned. */
+	err = publish(nl, h, 1, topic, 1, 0, pl, sizeof(pl), 0);
+	if (err != ATMQTT_PUB_DATASIZE)
 		return 3000 - err;
 	if (!ev_wait(ev, &w, 5000, NULL, NULL))
 		return 4000;
@@ -82,28 +83,57 @@ static int exchange(struct atmqtt_nl *nl, struct atmqtt_events *ev,
 	return err ? 6000 - err : 0;
 }
 
+/* AT+MQTTUSER? entries, copied out of the callback (at most 4). */
+struct users {
+	int n;
+	uint32_t client[4];
+	char username[4][160];
+	char password[4][160];
+	char client_id[4][32];
+};
+
+static int users_cb(const struct atmqtt_user *u, void *arg)
+{
+	struct users *c = arg;
+
+	if (c->n < 4) {
+		c->client[c->n] = u->client;
+		snprintf(c->username[c->n], 160, "%s", u->username ?: "");
+		snprintf(c->password[c->n], 160, "%s",
+			 u->password ?: "(none)");
+		snprintf(c->client_id[c->n], 32, "%s",
+			 u->client_id ?: "(none)");
+	}
+	c->n++;
+	return 0;
+}
+
 /* Query forms: what the modem answers must come back whole. */
 static int queries(struct atmqtt_nl *nl, uint32_t h)
 {
-	struct atmqtt_user u[ATMQTT_CLIENT_MAX];
+	static const char pub[] = "+MQTTPUB: (1,2),255,(0-2),(0,1),1024";
+	struct users u = {};
+	uint32_t ids[4] = { 0 };
 	char line[128];
 	int err;
 
 	err = atmqtt_user_set(nl, h, 2, "hostile", "pw", "cid-7");
 	if (err)
 		return 1000 - err;
-	err = atmqtt_user_get(nl, h, u);
-	if (err != 1 || u[0].client != 2 || strcmp(u[0].username, "hostile") ||
-	    strcmp(u[0].client_id, "cid-7"))
+	err = atmqtt_user_get(nl, h, users_cb, &u);
+	if (err != 1 || u.n != 1 || u.client[0] != 2 ||
+	    strcmp(u.username[0], "hostile") ||
+	    strcmp(u.client_id[0], "cid-7"))
 		return 2000 - (err < 0 ? err : 0);
 	err = atmqtt_conf_get(nl, h);
 	if (err != 1)
 		return 3000 - (err < 0 ? err : 0);
 	err = atmqtt_test(nl, h, ATMQTT_AT_PUB, line, sizeof(line));
-	if (err || strcmp(line, "+MQTTPUB: (1,2),255,(0-2),(0,1),1024"))
-		return 4000 - err;
-	err = atmqtt_openable(nl, h);
-	return err == 0x6 ? 0 : 5000 - (err < 0 ? err : 0);
+	if (err != (int)strlen(pub) || strcmp(line, pub))
+		return 4000 - (err < 0 ? err : 0);
+	err = atmqtt_openable(nl, h, ids, 4);
+	return err == 2 && ids[0] == 1 && ids[1] == 2 ?
+	       0 : 5000 - (err < 0 ? err : 0);
 }
 
 /* ---- how bytes arrive ---------------------------------------------------- */
@@ -171,14 +201,14 @@ TEST_F(modem, garbage_inside_lines)
 		t = now();
 		switch (i % 6) {
 		case 0:
-			err = atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60);
+			err = open_broker(NL, H, 1);
 			break;
 		case 1:
 			err = atmqtt_subscribe(NL, H, 1, topic, 0);
 			break;
 		case 2:
-			err = atmqtt_publish(NL, H, 1, topic, 0, 0, "\0\r\n\"", 4,
-					     0, NULL);
+			err = publish(NL, H, 1, topic, 0, 0, "\0\r\n\"", 4, 0);
+			err = err == ATMQTT_PUB_DATASIZE ? 0 : err ?: -EBADE;
 			break;
 		case 3:
 			err = atmqtt_conf_get(NL, H);
@@ -187,6 +217,7 @@ TEST_F(modem, garbage_inside_lines)
 		case 4:
 			err = atmqtt_test(NL, H, ATMQTT_AT_USER, line,
 					  sizeof(line));
+			err = err > 0 ? 0 : err;
 			break;
 		default:
 			err = atmqtt_client_close(NL, H, 1);
@@ -273,7 +304,8 @@ TEST_F(modem, urcs_for_clients_that_do_not_exist)
 	/* BREAK 3, OPEN 0, CLOSE 9, MSGI 7, MSG 9, READ 5: bad clients. */
 	EXPECT_LE(before.rx_malformed + 6, after.rx_malformed);
 	EXPECT_EQ(before.rx_seq, after.rx_seq);
-	ASSERT_EQ(2, atmqtt_client_list(NL, H, closed_cb, &open));
+	ASSERT_EQ((int)limits_of(NL, H).clients,
+		  atmqtt_client_list(NL, H, closed_cb, &open));
 	EXPECT_EQ(0, open);
 	ASSERT_EQ(0, exchange(NL, self->ev, H));
 }
@@ -288,7 +320,7 @@ TEST_F(modem, read_lengths_that_lie)
 
 	short_timeouts();
 	uniq(topic, sizeof(topic), "lie");
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, topic, 1));
 	for (i = 0; i < 3; i++) {
 		struct atmqtt_modem_info before = info(NL, H);
@@ -329,7 +361,7 @@ TEST_F(modem, msgi_length_that_lies)
 	uniq(topic, sizeof(topic), "msgi");
 	tm[0] = topic;
 	w1.modem = w2.modem = H;
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, topic, 1));
 	sim_ctl(&self->sim, "lie msgi\n");
 	tm[1] = "first";
@@ -374,7 +406,7 @@ TEST_F(modem, one_read_per_announced_message)
 	uniq(topic, sizeof(topic), "one");
 	w.modem = H;
 	w.topic = topic;
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, topic, 1));
 	before = reads(&self->sim);
 	for (i = 0; i < 7; i++) {
@@ -415,7 +447,7 @@ TEST_F(modem, announcement_lost_on_the_wire)
 	uniq(topic, sizeof(topic), "lost");
 	tm[0] = topic;
 	wa.modem = wb.modem = H;
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, topic, 1));
 	before = reads(&self->sim);
 	sim_ctl(&self->sim, "lie lost\n");
@@ -460,11 +492,10 @@ TEST_F(modem, prompt_never_comes)
 	int err;
 
 	short_timeouts();
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	sim_ctl(&self->sim, "noprompt\n");
 	t = now();
-	err = atmqtt_publish(NL, H, 1, "atmqtt/fault/np", 1, 0, bin,
-			     sizeof(bin), 0, NULL);
+	err = publish(NL, H, 1, "atmqtt/fault/np", 1, 0, bin, sizeof(bin), 0);
 	EXPECT_EQ(-ETIMEDOUT, err);
 	EXPECT_GT(BOUND_S, now() - t);
 	EXPECT_NE(NULL, strstr(atmqtt_ext_error(NL) ?: "", "prompt"));
@@ -569,9 +600,8 @@ static void *bg_run(void *arg)
 		r->err = atmqtt_subscribe(nl, r->h, 1, "atmqtt/fault/hup", 0);
 		break;
 	default:
-		r->err = atmqtt_publish(nl, r->h, 1, "atmqtt/fault/hup", 1, 0,
-					big, sizeof(big),
-					ATMQTT_PUB_DATASIZE, NULL);
+		r->err = publish(nl, r->h, 1, "atmqtt/fault/hup", 1, 0, big,
+				 sizeof(big), ATMQTT_PUB_DATASIZE);
 		break;
 	}
 	r->took = now() - t;
@@ -617,38 +647,43 @@ TEST_F(modem, hangup_before_the_final_result)
 
 TEST_F(modem, hangup_before_the_result_urc)
 {
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	hangup_during(_metadata, &self->sim, NL, 1, "hold sub\n");
 }
 
 TEST_F(modem, hangup_inside_publish_data)
 {
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	sim_ctl(&self->sim, "pubcut\n");
-	ASSERT_EQ(-ENODEV, atmqtt_publish(NL, H, 1, "atmqtt/fault/cut", 1, 0,
-					  "x", 1, ATMQTT_PUB_DATASIZE, NULL));
+	ASSERT_EQ(-ENODEV, publish(NL, H, 1, "atmqtt/fault/cut", 1, 0, "x", 1,
+				   ATMQTT_PUB_DATASIZE));
 	EXPECT_TRUE(gone(NL, self->sim.tty));
 }
 
 TEST_F(modem, hangup_inside_read_data)
 {
 	struct ev_want w = { .type = ATMQTT_EVT_MODEM };
+	uint32_t state = ATMQTT_MODEM_INIT;
 	unsigned char pl[1024];
 	char topic[96];
 
 	memset(pl, '"', sizeof(pl));
 	uniq(topic, sizeof(topic), "cut");
 	w.modem = H;
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, topic, 1));
 	sim_ctl(&self->sim, "readcut\n");
 	mosq_pub_bin(topic, pl, sizeof(pl));
 	EXPECT_TRUE(gone(NL, self->sim.tty));
 	/* The modem's last event says it is dead. */
-	while (ev_wait(self->ev, &w, 1000, NULL, NULL) &&
-	       w.got.modem_state != ATMQTT_MODEM_DEAD)
+	while (ev_wait(self->ev, &w, 1000, NULL, NULL)) {
+		ASSERT_NE(NULL, w.got.modem_info);
+		state = w.mi.state;
+		if (state == ATMQTT_MODEM_DEAD)
+			break;
 		w.found = 0;
-	EXPECT_EQ(ATMQTT_MODEM_DEAD, w.got.modem_state);
+	}
+	EXPECT_EQ((uint32_t)ATMQTT_MODEM_DEAD, state);
 }
 
 /* ---- the modem owns its exchange -------------------------------------------
@@ -686,8 +721,8 @@ static void secret_then_publish(struct __test_metadata *_metadata,
 	blob(b, tag);
 	EXPECT_EQ(0, atmqtt_user_set(nl, h, 1, "bob", SECRET, "dev1"))
 		TH_LOG("%s", atmqtt_ext_error(nl) ?: "");
-	EXPECT_EQ(0, atmqtt_publish(nl, h, 1, topic, 1, 0, b, sizeof(b), 0,
-				    NULL))
+	EXPECT_EQ(ATMQTT_PUB_DATASIZE, publish(nl, h, 1, topic, 1, 0, b,
+					       sizeof(b), 0))
 		TH_LOG("%s", atmqtt_ext_error(nl) ?: "");
 }
 
@@ -699,7 +734,7 @@ static void exchange_clean(struct __test_metadata *_metadata,
 			   struct atmqtt_nl *nl, struct sim *s, uint32_t h,
 			   const int *tags, int n)
 {
-	struct atmqtt_user u[ATMQTT_CLIENT_MAX];
+	struct users u = {};
 	unsigned char b[40];
 	int i, k;
 
@@ -712,14 +747,16 @@ static void exchange_clean(struct __test_metadata *_metadata,
 	EXPECT_FALSE(sim_publog_has(s, SECRET, strlen(SECRET)));
 	EXPECT_FALSE(sim_publog_has(s, "AT+", 3));
 	EXPECT_FALSE(sim_publog_has(s, "T+MQTT", 6));
-	k = atmqtt_user_get(nl, h, u);
+	k = atmqtt_user_get(nl, h, users_cb, &u);
 	ASSERT_LE(1, k);
-	for (i = 0; i < k && u[i].client != 1; i++)
+	ASSERT_EQ(k, u.n);
+	for (i = 0; i < k && i < 4 && u.client[i] != 1; i++)
 		;
 	ASSERT_GT(k, i);
-	EXPECT_STREQ("bob", u[i].username);
-	EXPECT_STREQ(SECRET, u[i].password);
-	EXPECT_STREQ("dev1", u[i].client_id);
+	ASSERT_GT(4, i);
+	EXPECT_STREQ("bob", u.username[i]);
+	EXPECT_STREQ(SECRET, u.password[i]);
+	EXPECT_STREQ("dev1", u.client_id[i]);
 }
 
 TEST_F(modem, late_prompt_after_the_requester_timed_out)
@@ -732,11 +769,10 @@ TEST_F(modem, late_prompt_after_the_requester_timed_out)
 	short_timeouts();
 	uniq(topic, sizeof(topic), "late");
 	blob(a, 'a');
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	sim_ctl(&self->sim, "slowprompt 1500\n");
 	t = now();
-	EXPECT_EQ(-ETIMEDOUT, atmqtt_publish(NL, H, 1, topic, 1, 0, a,
-					     sizeof(a), 0, NULL));
+	EXPECT_EQ(-ETIMEDOUT, publish(NL, H, 1, topic, 1, 0, a, sizeof(a), 0));
 	/* Left at its timeout, before the '>'. */
 	EXPECT_GT(1.45, now() - t);
 	secret_then_publish(_metadata, NL, H, topic, 'b');
@@ -765,7 +801,7 @@ static void late_prompt_after(struct __test_metadata *_metadata,
 
 	short_timeouts();
 	uniq(topic, sizeof(topic), "sig");
-	ASSERT_EQ(0, atmqtt_client_open(nl, h, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(nl, h, 1));
 	sim_ctl(s, "slowprompt 1500\n");
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -776,8 +812,8 @@ static void late_prompt_after(struct __test_metadata *_metadata,
 
 		sigaction(SIGUSR1, &sa, NULL);
 		blob(c, 'c');
-		err = cnl ? atmqtt_publish(cnl, h, 1, topic, 1, 0, c,
-					   sizeof(c), 0, NULL) : -ENOMEM;
+		err = cnl ? publish(cnl, h, 1, topic, 1, 0, c, sizeof(c), 0) :
+			    -ENOMEM;
 		_exit(err == -ECANCELED ? 0 : 1);
 	}
 	usleep(400000);
@@ -812,7 +848,7 @@ TEST_F(modem, late_final_result_after_the_timeout)
 
 	short_timeouts();
 	uniq(topic, sizeof(topic), "final");
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	ASSERT_EQ(0, atmqtt_conf_set(NL, H, 0));
 	sim_ctl(&self->sim, "slowfinal 1500\n");
 	/* "+MQTTCONF: 0" and its OK come after the requester left. */
@@ -836,22 +872,22 @@ TEST_F(modem, late_result_urc_after_the_timeout)
 	uniq(topic, sizeof(topic), "urc");
 	blob(f, 'f');
 	w.modem = H;
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	/* Its "+MQTTPUB: 1,0" comes URC_MS + 1 s after the OK; the next
 	 * publish's "+MQTTPUB: 1,1" after it, in order.
 	 */
 	sim_ctl(&self->sim, "status0 pub\n");
 	sim_ctl(&self->sim, "delay pub 4000\n");
 	t = now();
-	EXPECT_EQ(-ETIMEDOUT, atmqtt_publish(NL, H, 1, topic, 1, 0, f,
-					     sizeof(f), 0, NULL));
+	EXPECT_EQ(-ETIMEDOUT, publish(NL, H, 1, topic, 1, 0, f, sizeof(f), 0));
 	EXPECT_GT(URC_MS / 1000.0 + 0.8, now() - t);
 	EXPECT_NE(NULL, strstr(atmqtt_ext_error(NL) ?: "", "result URC"));
 	/* Its status 0 is not taken for this publish's. */
 	secret_then_publish(_metadata, NL, H, topic, 'g');
 	/* It goes to the group instead. */
 	ASSERT_TRUE(ev_wait(self->ev, &w, 3000, NULL, NULL));
-	EXPECT_EQ(0, w.got.status);
+	EXPECT_EQ(0u, w.got.status);
+	EXPECT_EQ(1u, w.got.client);
 	exchange_clean(_metadata, NL, &self->sim, H, tags, 1);
 }
 
@@ -865,7 +901,7 @@ TEST_F(modem, silent_modem_is_resynchronised)
 	short_timeouts();
 	uniq(topic, sizeof(topic), "silent");
 	blob(h, 'h');
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	/* A command the modem never answers. */
 	sim_ctl(&self->sim, "nofinal\n");
 	EXPECT_EQ(-ETIMEDOUT, atmqtt_conf_get(NL, H));
@@ -874,8 +910,7 @@ TEST_F(modem, silent_modem_is_resynchronised)
 	/* A <Datasize> publish the modem lost whole: its data never goes. */
 	sim_ctl(&self->sim, "noprompt\n");
 	blob(h, 'x');
-	EXPECT_EQ(-ETIMEDOUT, atmqtt_publish(NL, H, 1, topic, 1, 0, h,
-					     sizeof(h), 0, NULL));
+	EXPECT_EQ(-ETIMEDOUT, publish(NL, H, 1, topic, 1, 0, h, sizeof(h), 0));
 	secret_then_publish(_metadata, NL, H, topic, 'i');
 	EXPECT_EQ(before.resyncs + 2, info(NL, H).resyncs);
 	exchange_clean(_metadata, NL, &self->sim, H, tags, 2);
@@ -892,7 +927,7 @@ TEST_F(modem, unclaimed_secret_lines_reach_nobody)
 	struct atmqtt_modem_info before = info(NL, H);
 	struct ev_want w = { .type = ATMQTT_EVT_URC, .line = "+MQTTUSER" };
 	struct ev_want any = { .type = ATMQTT_EVT_URC, .line = "+CREG" };
-	struct atmqtt_user u[ATMQTT_CLIENT_MAX];
+	struct users u = {};
 
 	short_timeouts();
 	w.modem = H;
@@ -908,7 +943,8 @@ TEST_F(modem, unclaimed_secret_lines_reach_nobody)
 	ASSERT_EQ(0, atmqtt_user_set(NL, H, 1, "eve", "LEAKPW2", NULL));
 	before = info(NL, H);
 	sim_ctl(&self->sim, "slowfinal 1500\n");
-	EXPECT_EQ(-ETIMEDOUT, atmqtt_user_get(NL, H, u));
+	EXPECT_EQ(-ETIMEDOUT, atmqtt_user_get(NL, H, users_cb, &u));
+	EXPECT_EQ(0, u.n);
 	EXPECT_FALSE(ev_wait(self->ev, &w, 2000, NULL, NULL));
 	EXPECT_LT(before.rx_stray, info(NL, H).rx_stray);
 	EXPECT_NE(0, system("dmesg | grep -q LEAKPW"));
@@ -919,7 +955,7 @@ TEST_F(modem, unclaimed_secret_lines_reach_nobody)
 static int client_state_cb(const struct atmqtt_client_info *c, void *arg)
 {
 	if (c->client == 1)
-		*(int *)arg = c->state;
+		*(int *)arg = (int)c->state;
 	return 0;
 }
 
@@ -941,7 +977,7 @@ TEST_F(modem, close_stops_a_reconnect_in_flight)
 	set_param("urc_timeout_ms", "20000");
 	w.modem = H;
 	ASSERT_EQ(0, atmqtt_client_policy(NL, H, 1, 1, 100, 100));
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	ASSERT_EQ(0, atmqtt_subscribe(NL, H, 1, "atmqtt/fault/rc/#", 0));
 	/* The reconnect's OPEN gets its OK and never its URC. */
 	sim_ctl(&self->sim, "hold open\n");
@@ -967,7 +1003,7 @@ TEST_F(modem, policy_off_stops_a_reconnect_in_flight)
 	short_timeouts();
 	set_param("urc_timeout_ms", "20000");
 	ASSERT_EQ(0, atmqtt_client_policy(NL, H, 1, 1, 100, 100));
-	ASSERT_EQ(0, atmqtt_client_open(NL, H, 1, BROKER, PORT, 1, 60));
+	ASSERT_EQ(0, open_broker(NL, H, 1));
 	sim_ctl(&self->sim, "hold open\n");
 	sim_ctl(&self->sim, "break 1 1\n");
 	usleep(700000);

@@ -28,20 +28,102 @@
 #include "sim.h"
 #include "kselftest_harness.h"
 
+/*
+ * The Fibocom NL668's limits, as atmqtt-sim plays it and as GET_MODEM must
+ * report them (ATMQTT_A_MODEM_LIMITS): the tests that are about the NL668
+ * itself name them; the others ask the modem (atmqtt_modem_limits()).
+ */
+#define NL668_CLIENTS		2
+#define NL668_HOST		255
+#define NL668_TOPIC		255
+#define NL668_PAYLOAD		1024
+#define NL668_USER_NAME		128
+#define NL668_PASSWORD		128
+#define NL668_CLIENT_IDENT	23
+#define NL668_KEEPALIVE		300
+#define NL668_QOS		2
+#define NL668_SUBS		128
+#define NL668_BINARY		1
+#define NL668_TLS		0
+#define NL668_DIALECT		"fibocom"
+
+/* AT+MQTTOPEN of client to host:port (libatmqtt 1.0's options). */
+static inline int client_open(struct atmqtt_nl *nl, uint32_t h,
+			      uint32_t client, const char *host,
+			      uint32_t port, int clean, uint32_t keepalive)
+{
+	struct atmqtt_open_opts o = ATMQTT_OPEN_OPTS_INIT;
+
+	o.host = host;
+	o.port = port;
+	o.clean = clean;
+	o.keepalive = keepalive;
+	return atmqtt_client_open(nl, h, client, &o);
+}
+
+/* Client to the VM's mosquitto, clean, keepalive 60. */
+static inline int open_broker(struct atmqtt_nl *nl, uint32_t h,
+			      uint32_t client)
+{
+	return client_open(nl, h, client, BROKER, PORT, 1, 60);
+}
+
+/* AT+MQTTPUB: the form the kernel used (0 quoted, ATMQTT_PUB_DATASIZE),
+ * or a negative errno.
+ */
+static inline int publish(struct atmqtt_nl *nl, uint32_t h, uint32_t client,
+			  const char *topic, uint32_t qos, uint32_t retain,
+			  const void *payload, size_t len, unsigned int flags)
+{
+	struct atmqtt_pub_opts o = ATMQTT_PUB_OPTS_INIT;
+
+	o.qos = qos;
+	o.retain = retain;
+	o.flags = flags;
+	return atmqtt_publish(nl, h, client, topic, payload, len, &o);
+}
+
+/* The modem's limits (atmqtt_modem_limits()); all 0 on failure. */
+static inline struct atmqtt_limits limits_of(struct atmqtt_nl *nl, uint32_t h)
+{
+	struct atmqtt_limits l = { .size = sizeof(l) };
+
+	if (atmqtt_modem_limits(nl, h, &l)) {
+		memset(&l, 0, sizeof(l));
+		l.size = sizeof(l);
+	}
+	return l;
+}
+
+/* As much of a library structure as both sides know, into *dst. */
+#define LIB_COPY(dst, src) do {						\
+	size_t __n = (src)->size < sizeof(*(dst)) ? (src)->size :	\
+		     sizeof(*(dst));					\
+	memset((dst), 0, sizeof(*(dst)));				\
+	memcpy((dst), (src), __n);					\
+	(dst)->size = __n;						\
+} while (0)
+
 /* Wait up to ms for an event matching want(); copies it into *out. */
 struct ev_want {
-	int type;
+	int type;		/* enum atmqtt_evt */
 	uint32_t modem;
 	int urc;		/* EVT_RESULT: which URC, 0 for any */
 	int step;		/* EVT_RECONNECT: which step, 0 for any */
+	int mstate;		/* EVT_MODEM: ATMQTT_MODEM_* + 1, 0 for any */
 	const char *topic;
 	const char *payload;
 	size_t payload_len;	/* 0: strlen(payload) */
 	const char *line;	/* EVT_URC: prefix of the line */
-	struct atmqtt_event got;
+	struct atmqtt_event got;	/* its strings point into the below */
 	char topic_buf[256];
 	char payload_buf[1100];
 	char line_buf[1600];
+	/* EVT_MODEM: got.modem_info points to mi, mi.limits to lim */
+	struct atmqtt_modem_info mi;
+	struct atmqtt_limits lim;
+	char tty_buf[64];
+	char dialect_buf[32];
 	int found;
 };
 
@@ -51,9 +133,12 @@ static inline int ev_cb(const struct atmqtt_event *e, void *arg)
 
 	if (e->type != w->type || e->modem != w->modem)
 		return 0;
-	if (w->urc && e->urc != w->urc)
+	if (w->urc && e->urc != (uint32_t)w->urc)
 		return 0;
-	if (w->step && e->step != w->step)
+	if (w->step && e->step != (uint32_t)w->step)
+		return 0;
+	if (w->mstate && (!e->modem_info ||
+			  e->modem_info->state != (uint32_t)w->mstate - 1))
 		return 0;
 	if (w->topic && (!e->topic || strcmp(e->topic, w->topic)))
 		return 0;
@@ -63,16 +148,34 @@ static inline int ev_cb(const struct atmqtt_event *e, void *arg)
 		return 0;
 	if (w->line && (!e->line || strncmp(e->line, w->line, strlen(w->line))))
 		return 0;
-	w->got = *e;
+	LIB_COPY(&w->got, e);
+	memset(w->topic_buf, 0, sizeof(w->topic_buf));
+	memset(w->line_buf, 0, sizeof(w->line_buf));
 	if (e->topic)
 		snprintf(w->topic_buf, sizeof(w->topic_buf), "%s", e->topic);
 	if (e->line)
 		snprintf(w->line_buf, sizeof(w->line_buf), "%s", e->line);
 	if (e->payload && e->payload_len <= sizeof(w->payload_buf))
 		memcpy(w->payload_buf, e->payload, e->payload_len);
-	w->got.topic = w->topic_buf;
-	w->got.line = w->line_buf;
+	w->got.topic = e->topic ? w->topic_buf : NULL;
+	w->got.line = e->line ? w->line_buf : NULL;
 	w->got.payload = w->payload_buf;
+	w->got.modem_info = NULL;
+	if (e->modem_info) {
+		LIB_COPY(&w->mi, e->modem_info);
+		snprintf(w->tty_buf, sizeof(w->tty_buf), "%s",
+			 e->modem_info->tty ?: "");
+		snprintf(w->dialect_buf, sizeof(w->dialect_buf), "%s",
+			 e->modem_info->dialect ?: "");
+		w->mi.tty = e->modem_info->tty ? w->tty_buf : NULL;
+		w->mi.dialect = e->modem_info->dialect ? w->dialect_buf : NULL;
+		w->mi.limits = NULL;
+		if (e->modem_info->limits) {
+			LIB_COPY(&w->lim, e->modem_info->limits);
+			w->mi.limits = &w->lim;
+		}
+		w->got.modem_info = &w->mi;
+	}
 	w->found = 1;
 	return 1;
 }

@@ -110,13 +110,24 @@ static inline int sim_start(struct sim *s, int n)
 
 static inline int sim_info_cb(const struct atmqtt_modem_info *m, void *arg)
 {
-	*(struct atmqtt_modem_info *)arg = *m;
+	struct atmqtt_modem_info *mi = arg;
+	size_t n = m->size < sizeof(*mi) ? m->size : sizeof(*mi);
+
+	/* As much as the library's structure has; its strings and limits
+	 * are the library's, valid in this callback only: not kept.
+	 */
+	memset(mi, 0, sizeof(*mi));
+	memcpy(mi, m, n);
+	mi->size = n;
+	mi->tty = NULL;
+	mi->dialect = NULL;
+	mi->limits = NULL;
 	return 1;
 }
 
 /* The modem's entry of the GET_MODEM dump into *mi (left as it was when
- * the modem is not there): its state and counters.  Returns 1, 0 when not
- * found, or -errno.
+ * the modem is not there): its state and counters, without its strings
+ * and limits (NULL).  Returns 1, 0 when not found, or -errno.
  */
 static inline int sim_info(struct atmqtt_nl *nl, uint32_t handle,
 			   struct atmqtt_modem_info *mi)

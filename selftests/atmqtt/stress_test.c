@@ -44,13 +44,11 @@ static void *hammer(void *arg)
 	struct load *l = arg;
 	struct atmqtt_nl *nl = atmqtt_nl_open();
 	unsigned int seed = (unsigned int)pthread_self();
-	struct atmqtt_raw_reply *raw = malloc(sizeof(*raw));
+	struct atmqtt_raw_reply *raw;
 	char line[256];
 
-	if (!nl || !raw) {
-		free(raw);
+	if (!nl)
 		return NULL;
-	}
 	while (!l->stop) {
 		struct sim *s = &l->sims[rand_r(&seed) % 2];
 		uint32_t h = s->handle;
@@ -58,12 +56,13 @@ static void *hammer(void *arg)
 
 		switch (rand_r(&seed) % 7) {
 		case 0:
-			err = atmqtt_client_open(nl, h, 1 + rand_r(&seed) % 2,
-						 BROKER, PORT, 1, 60);
+			err = open_broker(nl, h, 1 + rand_r(&seed) % 2);
 			break;
 		case 1:
-			err = atmqtt_publish(nl, h, 1, "atmqtt/stress/pub", 1,
-					     0, "\x01\x02\"x", 4, 0, NULL);
+			/* Binary: by <Datasize>, and it must say so. */
+			err = publish(nl, h, 1, "atmqtt/stress/pub", 1, 0,
+				      "\x01\x02\"x", 4, 0);
+			err = err == ATMQTT_PUB_DATASIZE ? 0 : err ?: -EBADE;
 			break;
 		case 2:
 			err = atmqtt_subscribe(nl, h, 1, "atmqtt/stress/in", 0);
@@ -73,11 +72,18 @@ static void *hammer(void *arg)
 			err = err > 0 ? 0 : err;
 			break;
 		case 4:
-			err = atmqtt_raw(nl, h, "AT", 0, raw);
+			raw = NULL;
+			err = atmqtt_raw(nl, h, "AT", 0, &raw);
+			if (!err && (!raw || !raw->final))
+				err = -EBADE;
+			if (raw)
+				atmqtt_raw_free(raw);
 			break;
 		case 5:
+			/* The line's length on success. */
 			err = atmqtt_test(nl, h, ATMQTT_AT_PUB, line,
 					  sizeof(line));
+			err = err > 0 ? 0 : err ?: -EBADE;
 			break;
 		default:
 			err = atmqtt_client_close(nl, h, 1 + rand_r(&seed) % 2);
@@ -96,7 +102,6 @@ static void *hammer(void *arg)
 		pthread_mutex_unlock(&l->lock);
 	}
 	atmqtt_nl_close(nl);
-	free(raw);
 	return NULL;
 }
 
@@ -131,7 +136,7 @@ TEST_F_TIMEOUT(modem, attach_detach_hangup_under_load, 900)
 	pthread_mutex_init(&l.lock, NULL);
 	ASSERT_EQ(0, sim_start(&sims[1], 1));
 	ASSERT_EQ(0, sim_attach(&sims[1], self->nl));
-	atmqtt_client_open(self->nl, sims[0].handle, 1, BROKER, PORT, 1, 60);
+	open_broker(self->nl, sims[0].handle, 1);
 	atmqtt_subscribe(self->nl, sims[0].handle, 1, "atmqtt/stress/in", 0);
 	flood = flood_start();
 	for (i = 0; i < NTHREADS; i++)
@@ -181,11 +186,10 @@ TEST_F_TIMEOUT(modem, attach_detach_hangup_under_load, 900)
 	/* Still a working module: open and publish on each modem. */
 	for (i = 0; i < 2; i++) {
 		atmqtt_client_close(self->nl, sims[i].handle, 2);
-		EXPECT_EQ(0, atmqtt_client_open(self->nl, sims[i].handle, 2,
-						BROKER, PORT, 1, 60));
-		EXPECT_EQ(0, atmqtt_publish(self->nl, sims[i].handle, 2,
-					    "atmqtt/stress/after", 1, 0, "ok",
-					    2, 0, NULL));
+		EXPECT_EQ(0, open_broker(self->nl, sims[i].handle, 2));
+		/* Printable: quoted. */
+		EXPECT_EQ(0, publish(self->nl, sims[i].handle, 2,
+				     "atmqtt/stress/after", 1, 0, "ok", 2, 0));
 	}
 	self->sim = sims[0];
 	sim_stop(&sims[1]);
