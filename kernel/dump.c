@@ -22,6 +22,14 @@ static u32 atmqtt_dump_only(struct netlink_callback *cb)
 	       nla_get_u32(attrs[ATMQTT_A_MODEM_ID]) : 0;
 }
 
+/* Every dump's start: nothing its command does not take. */
+int atmqtt_nl_dump_start(struct netlink_callback *cb)
+{
+	const struct genlmsghdr *hdr = nlmsg_data(cb->nlh);
+
+	return atmqtt_nl_foreign(hdr->cmd, atmqtt_dumpit_attrs(cb), cb->extack);
+}
+
 /* GET_MODEM's do: MODEM_ID required, the modem as the dump has it. */
 int atmqtt_nl_get_modem(struct sk_buff *skb, struct genl_info *info)
 {

@@ -515,11 +515,12 @@ static int atmqtt_nl_set_client(struct sk_buff *skb, struct genl_info *info)
 #define ATMQTT_OP(c)		.cmd = (c), .policy = atmqtt_policy, \
 				.maxattr = ATMQTT_A_MAX
 #define ATMQTT_DO(c, fn, fl)	{ ATMQTT_OP(c), .doit = (fn), .flags = (fl) }
-#define ATMQTT_DUMP(c, fn, fl)	{ ATMQTT_OP(c), .dumpit = (fn), .flags = (fl) }
+#define ATMQTT_DUMP(c, fn, fl)	{ ATMQTT_OP(c), .start = atmqtt_nl_dump_start, \
+				  .dumpit = (fn), .flags = (fl) }
 
 static const struct genl_ops atmqtt_ops[] = {
 	{ ATMQTT_OP(ATMQTT_CMD_GET_MODEM), .doit = atmqtt_nl_get_modem,
-	  .dumpit = atmqtt_nl_dump_modems },
+	  .start = atmqtt_nl_dump_start, .dumpit = atmqtt_nl_dump_modems },
 	ATMQTT_DUMP(ATMQTT_CMD_GET_CLIENT, atmqtt_nl_dump_client_list, 0),
 	ATMQTT_DO(ATMQTT_CMD_SET_CLIENT, atmqtt_nl_set_client, GENL_ADMIN_PERM),
 	ATMQTT_DUMP(ATMQTT_CMD_GET_SUB, atmqtt_nl_dump_sub_list,

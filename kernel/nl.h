@@ -49,6 +49,9 @@ int atmqtt_nl_str(struct netlink_ext_ack *extack, const struct nlattr *attr,
  * NULL, with *err and the extack set, when a required attribute is missing,
  * there is no such modem or the client is past its count.
  */
+int atmqtt_nl_foreign(u8 cmd, struct nlattr **attrs,
+		      struct netlink_ext_ack *extack);
+int atmqtt_nl_dump_start(struct netlink_callback *cb);
 struct atmqtt_modem *atmqtt_nl_begin(struct genl_info *info, bool client,
 				     int *err);
 

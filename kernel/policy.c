@@ -266,6 +266,117 @@ int atmqtt_nl_str(struct netlink_ext_ack *extack, const struct nlattr *attr,
 }
 
 /*
+ * What each request takes: its top-level attributes and, in its nests,
+ * theirs.  The policy refuses what no request takes (the kernel's own);
+ * this refuses what another request takes, e.g. CLIENT { RECONNECT } in a
+ * PUBLISH, which would otherwise be ignored without a word.
+ */
+struct atmqtt_takes {
+	u32 top;
+	u32 client;
+	u32 user;
+	u32 msg;
+};
+
+#define ATMQTT_T(x)		BIT(ATMQTT_A_##x)
+#define ATMQTT_T_TARGET		(ATMQTT_T(MODEM_ID) | ATMQTT_T(CLIENT_ID))
+#define ATMQTT_T_CLIENT_OPEN	(ATMQTT_T(CLIENT_HOST) | ATMQTT_T(CLIENT_PORT) | \
+				 ATMQTT_T(CLIENT_CLEAN) | \
+				 ATMQTT_T(CLIENT_KEEPALIVE))
+#define ATMQTT_T_CLIENT_POLICY	(ATMQTT_T(CLIENT_RECONNECT) | \
+				 ATMQTT_T(CLIENT_RECONNECT_MIN_MS) | \
+				 ATMQTT_T(CLIENT_RECONNECT_MAX_MS))
+#define ATMQTT_T_MSG_WILL	(ATMQTT_T(MSG_TOPIC) | ATMQTT_T(MSG_QOS) | \
+				 ATMQTT_T(MSG_RETAIN) | ATMQTT_T(MSG_PAYLOAD))
+
+static const struct atmqtt_takes atmqtt_takes[ATMQTT_CMD_MAX + 1] = {
+	[ATMQTT_CMD_GET_MODEM]	= { .top = ATMQTT_T(MODEM_ID) },
+	[ATMQTT_CMD_GET_CLIENT]	= { .top = ATMQTT_T(MODEM_ID) },
+	[ATMQTT_CMD_SET_CLIENT]	= { .top = ATMQTT_T_TARGET | ATMQTT_T(CLIENT),
+				    .client = ATMQTT_T_CLIENT_POLICY },
+	[ATMQTT_CMD_GET_SUB]	= { .top = ATMQTT_T(MODEM_ID) },
+	[ATMQTT_CMD_SET_USER]	= { .top = ATMQTT_T_TARGET | ATMQTT_T(USER),
+				    .user = ATMQTT_T(USER_NAME) |
+					    ATMQTT_T(USER_PASSWORD) |
+					    ATMQTT_T(USER_CLIENT_ID) },
+	[ATMQTT_CMD_GET_USER]	= { .top = ATMQTT_T(MODEM_ID) },
+	[ATMQTT_CMD_SET_WILL]	= { .top = ATMQTT_T_TARGET | ATMQTT_T(MSG),
+				    .msg = ATMQTT_T_MSG_WILL },
+	[ATMQTT_CMD_GET_WILL]	= { .top = ATMQTT_T(MODEM_ID) },
+	[ATMQTT_CMD_SET_CONF]	= { .top = ATMQTT_T(MODEM_ID) | ATMQTT_T(MODE) },
+	[ATMQTT_CMD_GET_CONF]	= { .top = ATMQTT_T(MODEM_ID) },
+	[ATMQTT_CMD_OPEN]	= { .top = ATMQTT_T_TARGET | ATMQTT_T(CLIENT),
+				    .client = ATMQTT_T_CLIENT_OPEN },
+	[ATMQTT_CMD_GET_OPENABLE] = { .top = ATMQTT_T(MODEM_ID) },
+	[ATMQTT_CMD_CLOSE]	= { .top = ATMQTT_T_TARGET },
+	[ATMQTT_CMD_GET_CLOSABLE] = { .top = ATMQTT_T(MODEM_ID) },
+	[ATMQTT_CMD_SUBSCRIBE]	= { .top = ATMQTT_T_TARGET | ATMQTT_T(MSG),
+				    .msg = ATMQTT_T(MSG_TOPIC) | ATMQTT_T(MSG_QOS) },
+	[ATMQTT_CMD_UNSUBSCRIBE] = { .top = ATMQTT_T_TARGET | ATMQTT_T(MSG),
+				     .msg = ATMQTT_T(MSG_TOPIC) },
+	[ATMQTT_CMD_PUBLISH]	= { .top = ATMQTT_T_TARGET | ATMQTT_T(MSG),
+				    .msg = ATMQTT_T_MSG_WILL |
+					   ATMQTT_T(MSG_DATASIZE) },
+	[ATMQTT_CMD_READ]	= { .top = ATMQTT_T_TARGET },
+	[ATMQTT_CMD_TEST]	= { .top = ATMQTT_T(MODEM_ID) | ATMQTT_T(AT_CMD) },
+	[ATMQTT_CMD_RAW]	= { .top = ATMQTT_T(MODEM_ID) | ATMQTT_T(LINE) |
+				   ATMQTT_T(TIMEOUT_MS) },
+};
+
+/* The first attribute of @nest that @takes has no bit for, or NULL. */
+static const struct nlattr *atmqtt_foreign_in(const struct nlattr *nest,
+					      u32 takes)
+{
+	const struct nlattr *attr;
+	int rem;
+
+	nla_for_each_nested(attr, nest, rem)
+		if (!(takes & BIT(nla_type(attr))))
+			return attr;
+	return NULL;
+}
+
+/*
+ * -EINVAL, naming the attribute, when the request carries one its command
+ * does not take; a nest the command does not take is blamed on its first
+ * attribute (on itself when empty).
+ */
+int atmqtt_nl_foreign(u8 cmd, struct nlattr **attrs,
+		      struct netlink_ext_ack *extack)
+{
+	static const u8 nests[] = { ATMQTT_A_CLIENT, ATMQTT_A_USER, ATMQTT_A_MSG };
+	const struct atmqtt_takes *t;
+	const struct nlattr *bad = NULL;
+	u32 inner;
+	int type, i;
+
+	BUILD_BUG_ON(ATMQTT_A_MAX > 31 || ATMQTT_A_CLIENT_MAX > 31 ||
+		     ATMQTT_A_USER_MAX > 31 || ATMQTT_A_MSG_MAX > 31);
+	if (WARN_ON_ONCE(cmd > ATMQTT_CMD_MAX))
+		return -EINVAL;
+	t = &atmqtt_takes[cmd];
+	for (type = 1; type <= ATMQTT_A_MAX && !bad; type++)
+		if (attrs[type] && !(t->top & BIT(type)))
+			bad = attrs[type];
+	for (i = 0; i < ARRAY_SIZE(nests) && !bad; i++) {
+		if (!attrs[nests[i]])
+			continue;
+		inner = nests[i] == ATMQTT_A_CLIENT ? t->client :
+			nests[i] == ATMQTT_A_USER ? t->user : t->msg;
+		bad = atmqtt_foreign_in(attrs[nests[i]], inner);
+	}
+	if (!bad)
+		return 0;
+	/* A foreign nest: its first attribute, or the nest when it is empty. */
+	for (i = 0; i < ARRAY_SIZE(nests); i++)
+		if (bad == attrs[nests[i]] && nla_len(bad))
+			bad = nla_data(bad);
+	NL_SET_ERR_MSG_ATTR(extack, bad,
+			    "an attribute this command does not take");
+	return -EINVAL;
+}
+
+/*
  * The request's modem (MODEM_ID, required), referenced, and, when @client
  * is set, its client (CLIENT_ID, required, within the modem's count).
  * NULL with *err and the extack set otherwise.
@@ -277,6 +388,9 @@ struct atmqtt_modem *atmqtt_nl_begin(struct genl_info *info, bool client,
 	struct nlattr *attr = info->attrs[ATMQTT_A_MODEM_ID];
 	struct atmqtt_modem *m;
 
+	*err = atmqtt_nl_foreign(info->genlhdr->cmd, info->attrs, info->extack);
+	if (*err)
+		return NULL;
 	if (!attr) {
 		*err = ATMQTT_MISSING(info->extack, NULL, ATMQTT_A_MODEM_ID);
 		return NULL;
