@@ -101,7 +101,7 @@ int atmqtt_publish(struct atmqtt_nl *nl, uint32_t modem, uint32_t client,
 {
 	struct atmqtt_pub_opts o = ATMQTT_PUB_OPTS_INIT;
 	struct aqi_req r;
-	int err, datasize = 0;
+	int err, datasize = -1;
 
 	if (opts) {
 		err = aqi_opts(&o, sizeof(o), opts, sizeof(o.size));
@@ -125,6 +125,9 @@ int atmqtt_publish(struct atmqtt_nl *nl, uint32_t modem, uint32_t client,
 	err = aqi_req_send(&r, reply_publish, &datasize);
 	if (err)
 		return err;
+	/* the reply must say the form used */
+	if (datasize < 0)
+		return -EPROTO;
 	return datasize ? ATMQTT_PUB_DATASIZE : 0;
 }
 
