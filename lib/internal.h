@@ -135,8 +135,6 @@ struct aqi_rec {
  */
 struct aqi_arena *aqi_nl_arena(struct atmqtt_nl *nl);
 
-/* A request under construction; nl's buffer holds it. */
-
 /* A request is a straight list of puts that keep the first failure, then
  * aqi_req_send(), whose reply function gets each reply's attributes.
  */
