@@ -494,6 +494,7 @@ void aqi_nest_start(struct aqi_req *r, int type)
 	r->len += NLA_HDRLEN;
 }
 
+/* Closes the open nest; an empty one is taken back. */
 void aqi_nest_end(struct aqi_req *r)
 {
 	struct nlattr *a;
@@ -504,9 +505,16 @@ void aqi_nest_end(struct aqi_req *r)
 		return;
 	a = (struct nlattr *)(r->nl->tx + r->nest_off);
 	len = r->len - r->nest_off;
+	if (len == NLA_HDRLEN && !r->err) {
+		/* Nothing in it (every member the kernel's default): left
+		 * out, as its record.
+		 */
+		r->len = r->nest_off;
+		r->nl->nrec--;
+	}
 	r->nest_off = 0;
 	r->nest_type = 0;
-	if (r->err)
+	if (r->err || len == NLA_HDRLEN)
 		return;
 	if (len > UINT16_MAX) {
 		aqi_req_refuse(r, type, -EMSGSIZE,

@@ -111,8 +111,13 @@ int atmqtt_publish(struct atmqtt_nl *nl, uint32_t modem, uint32_t client,
 	aqi_req_client(&r, nl, ATMQTT_CMD_PUBLISH, modem, client);
 	aqi_nest_start(&r, ATMQTT_A_MSG);
 	aqi_put_str(&r, ATMQTT_A_MSG_TOPIC, topic);
-	aqi_put_u32(&r, ATMQTT_A_MSG_QOS, o.qos);
-	aqi_put_u32(&r, ATMQTT_A_MSG_RETAIN, o.retain);
+	/* QoS 0 and no retain, the common publish, are the kernel's
+	 * defaults: left out (less to write and to validate).
+	 */
+	if (o.qos)
+		aqi_put_u32(&r, ATMQTT_A_MSG_QOS, o.qos);
+	if (o.retain)
+		aqi_put_u32(&r, ATMQTT_A_MSG_RETAIN, o.retain);
 	/* Binary, any bytes; no attribute is the empty payload. */
 	if (len)
 		aqi_put_bin(&r, ATMQTT_A_MSG_PAYLOAD, payload, len);
