@@ -6,7 +6,9 @@
  * buffer.  When listeners do not keep up the kernel drops events and the
  * next read of the socket fails with ENOBUFS: atmqtt_events_dispatch()
  * returns -ENOBUFS for it and counts it.  Message
- * events show the loss themselves as a gap in RX_SEQ.
+ * events show the loss themselves as a gap in their MSG_SEQ.  An event of
+ * another family version (genlmsghdr version) is not read:
+ * atmqtt_events_dispatch() returns -EPROTO.
  */
 #include <errno.h>
 #include <poll.h>
@@ -26,90 +28,104 @@
 /* Datagrams handled per atmqtt_events_dispatch() call at most. */
 #define EVENTS_BATCH		64
 
-/* Strings the kernel sent without a terminating NUL are copied here. */
-enum { STR_TTY, STR_TOPIC, STR_LINE, STR_SLOTS };
-
 struct atmqtt_events {
 	struct nl_sock *sk;
 	void *rx;		/* AQI_MSG_BUF bytes: one datagram */
+	struct aqi_arena arena;
 	uint64_t overruns;
 	atmqtt_event_cb ucb;
 	void *arg;
 	int stop;
-	char *str[STR_SLOTS];
-	size_t str_size[STR_SLOTS];
 };
-
-static const char *ev_str(struct atmqtt_events *ev, int slot,
-			  const struct nlattr *a)
-{
-	const char *s = nla_data(a);
-	size_t n = nla_len(a);
-	char *p;
-
-	if (n && memchr(s, '\0', n))
-		return s;
-	if (ev->str_size[slot] < n + 1) {
-		p = realloc(ev->str[slot], n + 1);
-		if (!p)
-			return "";
-		ev->str[slot] = p;
-		ev->str_size[slot] = n + 1;
-	}
-	memcpy(ev->str[slot], s, n);
-	ev->str[slot][n] = '\0';
-	return ev->str[slot];
-}
 
 static void event_parse(struct atmqtt_events *ev, struct nlmsghdr *nlh)
 {
 	struct nlattr *tb[ATMQTT_A_MAX + 1];
+	struct nlattr *mtb[ATMQTT_A_MSG_MAX + 1];
+	struct nlattr *rtb[ATMQTT_A_RECONNECT_MAX + 1];
+	struct aqi_arena *ar = &ev->arena;
+	struct atmqtt_modem_info mi;
+	struct atmqtt_limits l;
 	struct atmqtt_event e;
 	int ret;
 
 	if (aqi_genl_parse(tb, nlh))
 		return;
+	ar->used = 0;
 	memset(&e, 0, sizeof(e));
+	e.size = sizeof(e);
 	e.type = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
-	if (tb[ATMQTT_A_MODEM])
-		e.modem = nla_get_u32(tb[ATMQTT_A_MODEM]);
-	if (tb[ATMQTT_A_CLIENT])
-		e.client = nla_get_u8(tb[ATMQTT_A_CLIENT]);
-	if (tb[ATMQTT_A_QOS])
-		e.qos = nla_get_u8(tb[ATMQTT_A_QOS]);
+	if (tb[ATMQTT_A_MODEM_ID])
+		e.modem = nla_get_u32(tb[ATMQTT_A_MODEM_ID]);
+	if (tb[ATMQTT_A_CLIENT_ID])
+		e.client = nla_get_u32(tb[ATMQTT_A_CLIENT_ID]);
 	if (tb[ATMQTT_A_STATUS])
-		e.status = nla_get_u8(tb[ATMQTT_A_STATUS]);
+		e.status = nla_get_u32(tb[ATMQTT_A_STATUS]);
 	if (tb[ATMQTT_A_URC])
-		e.urc = nla_get_u8(tb[ATMQTT_A_URC]);
+		e.urc = nla_get_u32(tb[ATMQTT_A_URC]);
 	if (tb[ATMQTT_A_CAUSE])
-		e.cause = nla_get_u8(tb[ATMQTT_A_CAUSE]);
-	if (tb[ATMQTT_A_MODEM_STATE])
-		e.modem_state = nla_get_u8(tb[ATMQTT_A_MODEM_STATE]);
-	if (tb[ATMQTT_A_STEP])
-		e.step = nla_get_u8(tb[ATMQTT_A_STEP]);
-	if (tb[ATMQTT_A_TTY])
-		e.tty = ev_str(ev, STR_TTY, tb[ATMQTT_A_TTY]);
-	if (tb[ATMQTT_A_TOPIC])
-		e.topic = ev_str(ev, STR_TOPIC, tb[ATMQTT_A_TOPIC]);
-	if (tb[ATMQTT_A_PAYLOAD]) {
-		e.payload = nla_data(tb[ATMQTT_A_PAYLOAD]);
-		e.payload_len = nla_len(tb[ATMQTT_A_PAYLOAD]);
-	}
-	if (tb[ATMQTT_A_RX_SEQ])
-		e.seq = nla_get_u64(tb[ATMQTT_A_RX_SEQ]);
-	if (tb[ATMQTT_A_RX_DROPS])
-		e.drops = nla_get_u64(tb[ATMQTT_A_RX_DROPS]);
+		e.cause = nla_get_u32(tb[ATMQTT_A_CAUSE]);
 	if (tb[ATMQTT_A_LINE])
-		e.line = ev_str(ev, STR_LINE, tb[ATMQTT_A_LINE]);
-	if (tb[ATMQTT_A_ATTEMPT])
-		e.attempt = nla_get_u32(tb[ATMQTT_A_ATTEMPT]);
-	if (tb[ATMQTT_A_ERRNO])
-		e.err = (int32_t)nla_get_u32(tb[ATMQTT_A_ERRNO]);
-	if (tb[ATMQTT_A_DELAY_MS])
-		e.delay_ms = nla_get_u32(tb[ATMQTT_A_DELAY_MS]);
+		e.line = aqi_str(ar, tb[ATMQTT_A_LINE]);
+	if (tb[ATMQTT_A_MSG] &&
+	    !aqi_parse_nest(mtb, &aqi_pol_msg, tb[ATMQTT_A_MSG])) {
+		if (mtb[ATMQTT_A_MSG_TOPIC])
+			e.topic = aqi_str(ar, mtb[ATMQTT_A_MSG_TOPIC]);
+		if (mtb[ATMQTT_A_MSG_QOS])
+			e.qos = nla_get_u32(mtb[ATMQTT_A_MSG_QOS]);
+		if (mtb[ATMQTT_A_MSG_PAYLOAD]) {
+			e.payload = nla_data(mtb[ATMQTT_A_MSG_PAYLOAD]);
+			e.payload_len = nla_len(mtb[ATMQTT_A_MSG_PAYLOAD]);
+		}
+		if (mtb[ATMQTT_A_MSG_SEQ])
+			e.seq = nla_get_u64(mtb[ATMQTT_A_MSG_SEQ]);
+		if (mtb[ATMQTT_A_MSG_DROPS])
+			e.drops = nla_get_u64(mtb[ATMQTT_A_MSG_DROPS]);
+		e.truncated = !!mtb[ATMQTT_A_MSG_TRUNCATED];
+	}
+	if (tb[ATMQTT_A_RECONNECT] &&
+	    !aqi_parse_nest(rtb, &aqi_pol_reconnect, tb[ATMQTT_A_RECONNECT])) {
+		if (rtb[ATMQTT_A_RECONNECT_STEP])
+			e.step = nla_get_u32(rtb[ATMQTT_A_RECONNECT_STEP]);
+		if (rtb[ATMQTT_A_RECONNECT_ATTEMPT])
+			e.attempt = nla_get_u32(rtb[ATMQTT_A_RECONNECT_ATTEMPT]);
+		if (rtb[ATMQTT_A_RECONNECT_ERRNO])
+			e.err = (int32_t)nla_get_u32(
+				rtb[ATMQTT_A_RECONNECT_ERRNO]);
+		if (rtb[ATMQTT_A_RECONNECT_TOPIC])
+			e.topic = aqi_str(ar, rtb[ATMQTT_A_RECONNECT_TOPIC]);
+		if (rtb[ATMQTT_A_RECONNECT_DELAY_MS])
+			e.delay_ms =
+				nla_get_u32(rtb[ATMQTT_A_RECONNECT_DELAY_MS]);
+	}
+	if (e.type == ATMQTT_EVT_MODEM) {
+		aqi_modem_info(ar, e.modem, tb[ATMQTT_A_MODEM], &mi, &l);
+		e.modem_info = &mi;
+	}
 	ret = ev->ucb(&e, ev->arg);
 	if (ret)
 		ev->stop = ret;
+}
+
+struct atmqtt_message *atmqtt_event_message(const struct atmqtt_event *e)
+{
+	struct atmqtt_message *m;
+
+	if (!e || e->type != ATMQTT_EVT_MESSAGE) {
+		errno = EINVAL;
+		return NULL;
+	}
+	m = aqi_message_new(e->topic ? e->topic : "",
+			    e->topic ? strlen(e->topic) : 0,
+			    e->payload, e->payload ? e->payload_len : 0);
+	if (!m)
+		return NULL;
+	m->modem = e->modem;
+	m->client = e->client;
+	m->qos = e->qos;
+	m->seq = e->seq;
+	m->truncated = e->truncated;
+	return m;
 }
 
 /*
@@ -122,8 +138,15 @@ static int events_msg(struct nlmsghdr *nlh, void *arg)
 
 	if (nlh->nlmsg_type == NLMSG_OVERRUN)
 		return -EOVERFLOW;
-	if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
-		event_parse(ev, nlh);
+	if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+		return ev->stop != 0;
+	if (nlmsg_datalen(nlh) < (int)GENL_HDRLEN)
+		return 0;
+	/* Another version's layout: not read, the caller told. */
+	if (((struct genlmsghdr *)nlmsg_data(nlh))->version !=
+	    ATMQTT_GENL_VERSION)
+		return -EPROTO;
+	event_parse(ev, nlh);
 	return ev->stop != 0;
 }
 
@@ -135,7 +158,8 @@ struct atmqtt_events *atmqtt_events_open(void)
 	if (!ev)
 		return NULL;
 	ev->rx = malloc(AQI_MSG_BUF);
-	if (!ev->rx) {
+	ev->arena.buf = malloc(AQI_MSG_BUF);
+	if (!ev->rx || !ev->arena.buf) {
 		errno = ENOMEM;
 		goto fail;
 	}
@@ -161,14 +185,11 @@ fail:
 
 void atmqtt_events_close(struct atmqtt_events *ev)
 {
-	int i;
-
 	if (!ev)
 		return;
 	if (ev->sk)
 		nl_socket_free(ev->sk);
-	for (i = 0; i < STR_SLOTS; i++)
-		free(ev->str[i]);
+	free(ev->arena.buf);
 	free(ev->rx);
 	free(ev);
 }

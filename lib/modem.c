@@ -19,45 +19,101 @@
 
 /* ---- modems ---- */
 
+void aqi_limits(const struct nlattr *nest, struct atmqtt_limits *l)
+{
+	struct nlattr *tb[ATMQTT_A_LIMITS_MAX + 1];
+
+	memset(l, 0, sizeof(*l));
+	l->size = sizeof(*l);
+	if (!nest || aqi_parse_nest(tb, &aqi_pol_limits, nest))
+		return;
+#define U(m, A)	if (tb[ATMQTT_A_LIMITS_##A]) \
+			l->m = nla_get_u32(tb[ATMQTT_A_LIMITS_##A])
+	U(clients, CLIENTS);
+	U(host, HOST);
+	U(topic, TOPIC);
+	U(payload, PAYLOAD);
+	U(user_name, USER_NAME);
+	U(password, PASSWORD);
+	U(client_ident, CLIENT_IDENT);
+	U(keepalive, KEEPALIVE);
+	U(qos, QOS);
+	U(subs, SUBS);
+#undef U
+	l->binary = !!tb[ATMQTT_A_LIMITS_BINARY];
+	l->tls = !!tb[ATMQTT_A_LIMITS_TLS];
+}
+
+void aqi_modem_info(struct aqi_arena *ar, uint32_t handle,
+		    const struct nlattr *modem, struct atmqtt_modem_info *m,
+		    struct atmqtt_limits *l)
+{
+	struct nlattr *tb[ATMQTT_A_MODEM_MAX + 1];
+	struct nlattr *st[ATMQTT_A_STATS_MAX + 1];
+
+	memset(m, 0, sizeof(*m));
+	m->size = sizeof(*m);
+	m->handle = handle;
+	m->tty = "";
+	m->dialect = "";
+	m->limits = l;
+	if (!modem || aqi_parse_nest(tb, &aqi_pol_modem, modem)) {
+		aqi_limits(NULL, l);
+		return;
+	}
+	if (tb[ATMQTT_A_MODEM_TTY])
+		m->tty = aqi_str(ar, tb[ATMQTT_A_MODEM_TTY]);
+	if (tb[ATMQTT_A_MODEM_TTY_DEV])
+		m->tty_dev = nla_get_u32(tb[ATMQTT_A_MODEM_TTY_DEV]);
+	if (tb[ATMQTT_A_MODEM_STATE])
+		m->state = nla_get_u32(tb[ATMQTT_A_MODEM_STATE]);
+	if (tb[ATMQTT_A_MODEM_MODE])
+		m->mode = nla_get_u32(tb[ATMQTT_A_MODEM_MODE]);
+	if (tb[ATMQTT_A_MODEM_MEM_BYTES])
+		m->mem_bytes = nla_get_u64(tb[ATMQTT_A_MODEM_MEM_BYTES]);
+	if (tb[ATMQTT_A_MODEM_DIALECT])
+		m->dialect = aqi_str(ar, tb[ATMQTT_A_MODEM_DIALECT]);
+	if (tb[ATMQTT_A_MODEM_STATS] &&
+	    !aqi_parse_nest(st, &aqi_pol_stats, tb[ATMQTT_A_MODEM_STATS])) {
+#define S(m_, A) if (st[ATMQTT_A_STATS_##A]) \
+			m->m_ = nla_get_u64(st[ATMQTT_A_STATS_##A])
+		S(rx_seq, RX_SEQ);
+		S(rx_drops, RX_DROPS);
+		S(rx_stray, RX_STRAY);
+		S(rx_malformed, RX_MALFORMED);
+		S(rx_overflows, RX_OVERFLOWS);
+		S(resyncs, RESYNCS);
+#undef S
+	}
+	aqi_limits(tb[ATMQTT_A_MODEM_LIMITS], l);
+}
+
 struct modem_ctx {
+	struct atmqtt_nl *nl;
 	atmqtt_modem_cb cb;
 	void *arg;
 	int count;
 	int stop;
+	struct atmqtt_limits *limits;	/* atmqtt_modem_limits() */
+	int seen;
 };
 
 static void reply_modem(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
 	struct modem_ctx *ctx = arg;
 	struct atmqtt_modem_info m;
+	struct atmqtt_limits l;
 
 	(void)nlh;
-	if (ctx->stop || !tb[ATMQTT_A_MODEM])
+	if (ctx->stop || !tb[ATMQTT_A_MODEM_ID])
 		return;
-	memset(&m, 0, sizeof(m));
-	m.handle = nla_get_u32(tb[ATMQTT_A_MODEM]);
-	if (tb[ATMQTT_A_TTY])
-		aqi_nla_strcpy(m.tty, sizeof(m.tty), tb[ATMQTT_A_TTY]);
-	if (tb[ATMQTT_A_MODEM_STATE])
-		m.state = nla_get_u8(tb[ATMQTT_A_MODEM_STATE]);
-	if (tb[ATMQTT_A_MODE])
-		m.mode = nla_get_u8(tb[ATMQTT_A_MODE]);
-	if (tb[ATMQTT_A_RX_SEQ])
-		m.rx_seq = nla_get_u64(tb[ATMQTT_A_RX_SEQ]);
-	if (tb[ATMQTT_A_RX_DROPS])
-		m.rx_drops = nla_get_u64(tb[ATMQTT_A_RX_DROPS]);
-	if (tb[ATMQTT_A_RX_STRAY])
-		m.rx_stray = nla_get_u64(tb[ATMQTT_A_RX_STRAY]);
-	if (tb[ATMQTT_A_RX_MALFORMED])
-		m.rx_malformed = nla_get_u64(tb[ATMQTT_A_RX_MALFORMED]);
-	if (tb[ATMQTT_A_RX_OVERFLOWS])
-		m.rx_overflows = nla_get_u64(tb[ATMQTT_A_RX_OVERFLOWS]);
-	if (tb[ATMQTT_A_MEM_BYTES])
-		m.mem_bytes = nla_get_u32(tb[ATMQTT_A_MEM_BYTES]);
-	if (tb[ATMQTT_A_RESYNCS])
-		m.resyncs = nla_get_u64(tb[ATMQTT_A_RESYNCS]);
-	if (tb[ATMQTT_A_TTY_DEV])
-		m.tty_dev = nla_get_u32(tb[ATMQTT_A_TTY_DEV]);
+	aqi_modem_info(aqi_nl_arena(ctx->nl), nla_get_u32(tb[ATMQTT_A_MODEM_ID]),
+		       tb[ATMQTT_A_MODEM], &m, &l);
+	if (ctx->limits) {
+		*ctx->limits = l;
+		ctx->seen = 1;
+		return;
+	}
 	ctx->count++;
 	if (ctx->cb && ctx->cb(&m, ctx->arg))
 		ctx->stop = 1;
@@ -66,13 +122,37 @@ static void reply_modem(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 int atmqtt_modem_list(struct atmqtt_nl *nl, uint32_t handle,
 		      atmqtt_modem_cb cb, void *arg)
 {
-	struct modem_ctx ctx = { .cb = cb, .arg = arg };
+	struct modem_ctx ctx = { .nl = nl, .cb = cb, .arg = arg };
 	struct aqi_req r;
 	int err;
 
 	aqi_req_dump(&r, nl, ATMQTT_CMD_GET_MODEM, handle);
 	err = aqi_req_send(&r, reply_modem, &ctx);
 	return err < 0 ? err : ctx.count;
+}
+
+int atmqtt_modem_limits(struct atmqtt_nl *nl, uint32_t modem,
+			struct atmqtt_limits *out)
+{
+	struct atmqtt_limits l;
+	struct modem_ctx ctx = { .nl = nl, .limits = &l };
+	struct aqi_req r;
+	size_t size, n;
+	int err;
+
+	if (!out || out->size < sizeof(out->size))
+		return -EINVAL;
+	aqi_req_modem(&r, nl, ATMQTT_CMD_GET_MODEM, modem);
+	err = aqi_req_send(&r, reply_modem, &ctx);
+	if (err)
+		return err;
+	if (!ctx.seen)
+		return -EPROTO;
+	size = out->size;
+	n = size < sizeof(l) ? size : sizeof(l);
+	memcpy(out, &l, n);
+	out->size = size;
+	return 0;
 }
 
 /*
@@ -138,7 +218,7 @@ static int find_cb(const struct atmqtt_modem_info *m, void *arg)
 		same = ATMQTT_TTY_MAJOR(m->tty_dev) == f->major &&
 		       ATMQTT_TTY_MINOR(m->tty_dev) == f->minor;
 	} else {
-		atmqtt_tty_kname(m->tty, have, sizeof(have));
+		atmqtt_tty_kname(m->tty ? m->tty : "", have, sizeof(have));
 		same = !strcmp(have, f->want);
 	}
 	if (!same)

@@ -3,7 +3,7 @@
 #   make abi-check      scripts/abi/check.sh: the version script, the header
 #                       and the library's exports are the same functions,
 #                       and abidiff finds no incompatible change from the
-#                       baseline lib/abi/libatmqtt.so.0.xml (make check runs
+#                       baseline lib/abi/libatmqtt.so.1.xml (make check runs
 #                       it)
 #   make abi-baseline   the baseline from the library just built: only for
 #                       an intended ABI change, committed with it (an

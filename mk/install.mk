@@ -6,7 +6,7 @@
 #     install-lib     libatmqtt.so.<VERSION> and its SONAME link
 #     install-dev     the headers (under INCLUDEDIR/atmqtt/), libatmqtt.so,
 #                     libatmqtt.a, libatmqtt.pc, libatmqtt(3)
-#     install-tools   atmqtt (which needs install-lib's libatmqtt.so.0),
+#     install-tools   atmqtt (which needs install-lib's libatmqtt.so.1),
 #                     atmqtt-attach@.service, the udev rule example,
 #                     completion, atmqtt(8)
 #     install-bridge  atmqtt-bridge, atmqtt-bridge@.service, its example
@@ -63,12 +63,12 @@ install: install-lib install-dev install-tools install-bridge
 install-lib: lib
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR)
 	$(INSTALL) -m 755 lib/libatmqtt.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
-	ln -sf libatmqtt.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libatmqtt.so.0
+	ln -sf libatmqtt.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libatmqtt.so.1
 
 install-dev: install-lib man build/libatmqtt.pc
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(HDRDIR)/linux \
 		$(DESTDIR)$(MANDIR)/man3
-	ln -sf libatmqtt.so.0 $(DESTDIR)$(LIBDIR)/libatmqtt.so
+	ln -sf libatmqtt.so.1 $(DESTDIR)$(LIBDIR)/libatmqtt.so
 	$(INSTALL) -m 644 lib/libatmqtt.a $(DESTDIR)$(LIBDIR)/
 	$(INSTALL) -m 644 build/libatmqtt.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	$(INSTALL) -m 644 lib/atmqtt.h $(DESTDIR)$(HDRDIR)/atmqtt.h
@@ -76,7 +76,7 @@ install-dev: install-lib man build/libatmqtt.pc
 		$(DESTDIR)$(HDRDIR)/linux/atmqtt.h
 	$(INSTALL) -m 644 build/man/libatmqtt.3 $(DESTDIR)$(MANDIR)/man3/
 
-# atmqtt links libatmqtt.so.0 (install-lib's): the one installed is
+# atmqtt links libatmqtt.so.1 (install-lib's): the one installed is
 # tools/atmqtt/atmqtt.install, linked without the tree's RUNPATH.
 install-tools: tools man build/atmqtt-attach@.service
 	$(MAKE) -C tools/atmqtt atmqtt.install
@@ -104,7 +104,7 @@ install-sim: tools man
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libatmqtt.so.$(VERSION) \
-	      $(DESTDIR)$(LIBDIR)/libatmqtt.so.0 $(DESTDIR)$(LIBDIR)/libatmqtt.so \
+	      $(DESTDIR)$(LIBDIR)/libatmqtt.so.1 $(DESTDIR)$(LIBDIR)/libatmqtt.so \
 	      $(DESTDIR)$(LIBDIR)/libatmqtt.a \
 	      $(DESTDIR)$(LIBDIR)/pkgconfig/libatmqtt.pc \
 	      $(DESTDIR)$(HDRDIR)/atmqtt.h $(DESTDIR)$(HDRDIR)/linux/atmqtt.h \

@@ -78,7 +78,7 @@ host_ktap() {
 
 # libatmqtt's ABI: the version script, the header's functions and the
 # library's exports agree, and abidiff finds no incompatible change from
-# lib/abi/libatmqtt.so.0.xml (scripts/abi/check.sh, also make abi-check).
+# lib/abi/libatmqtt.so.1.xml (scripts/abi/check.sh, also make abi-check).
 echo "==> libatmqtt's ABI (symbols, abidiff against the baseline)"
 host_ktap abi.out abi_check sh scripts/abi/check.sh
 

@@ -10,7 +10,7 @@
 # packages there): the libraries an executable needs are its ELF NEEDED
 # entries and theirs (the cross binutils' readelf), and its interpreter,
 # each found in the sysroot's multiarch directories (the tree's own,
-# libatmqtt.so.0, in the ELF's RUNPATH).  ATMQTT_VM_MODULES:
+# libatmqtt.so.1, in the ELF's RUNPATH).  ATMQTT_VM_MODULES:
 # kernel modules (.ko) /init loads in that order before atmqtt.ko.
 set -eu
 out=$1
@@ -40,7 +40,7 @@ for a in $(/bin/busybox --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
 
-# A library of the tree's own (libatmqtt.so.0, which tools/atmqtt/atmqtt
+# A library of the tree's own (libatmqtt.so.1, which tools/atmqtt/atmqtt
 # finds through its RUNPATH) goes to /lib/TRIPLET in the image, where the
 # VM's loader looks; the system's keep their paths.
 image_path() {	# image_path LIB: where LIB goes in the image
@@ -88,7 +88,7 @@ copy_libs_sysroot() {
 			  sed -n 's/.*program interpreter: \(.*\)]$/\1/p')
 		[ -z "$_interp" ] || copy_from_sysroot "$_interp"
 		# The ELF's RUNPATH, $ORIGIN its directory: a library of
-		# the tree's own (libatmqtt.so.0), to /lib/TRIPLET.
+		# the tree's own (libatmqtt.so.1), to /lib/TRIPLET.
 		_runpath=$($triplet-readelf -d "$_f" |
 			   sed -n 's/.*(RUNPATH).*\[\(.*\)\]$/\1/p' |
 			   sed "s|\\\$ORIGIN|$(dirname "$_f")|g" | tr : ' ')

@@ -40,9 +40,9 @@ for f in ${L#$P/}/libatmqtt.so.$ver ${L#$P/}/libatmqtt.a \
 	 share/bash-completion/completions/atmqtt; do
 	[ -f "$D$P/$f" ] || { echo "# missing $P/$f"; missing=1; }
 done
-[ "$(readlink "$D$L/libatmqtt.so.0")" = "libatmqtt.so.$ver" ] &&
-[ "$(readlink "$D$L/libatmqtt.so")" = "libatmqtt.so.0" ] &&
-readelf -d "$D$L/libatmqtt.so.$ver" | grep -q 'SONAME.*\[libatmqtt.so.0\]' ||
+[ "$(readlink "$D$L/libatmqtt.so.1")" = "libatmqtt.so.$ver" ] &&
+[ "$(readlink "$D$L/libatmqtt.so")" = "libatmqtt.so.1" ] &&
+readelf -d "$D$L/libatmqtt.so.$ver" | grep -q 'SONAME.*\[libatmqtt.so.1\]' ||
 	{ echo "# library symlinks or SONAME wrong"; missing=1; }
 result $missing installed_files_symlinks_soname
 
@@ -51,8 +51,8 @@ result $missing installed_files_symlinks_soname
 # the tree's through its RUNPATH, with no LD_LIBRARY_PATH.
 rc=0
 readelf -d "$D$P/sbin/atmqtt" >"$stage/dyn" 2>&1 || rc=1
-grep -q '(NEEDED).*\[libatmqtt\.so\.0\]' "$stage/dyn" ||
-	{ echo "# the installed atmqtt does not need libatmqtt.so.0"; rc=1; }
+grep -q '(NEEDED).*\[libatmqtt\.so\.1\]' "$stage/dyn" ||
+	{ echo "# the installed atmqtt does not need libatmqtt.so.1"; rc=1; }
 grep -E '\((RPATH|RUNPATH)\)' "$stage/dyn" | sed 's/^/# installed atmqtt has /' |
 	grep . && rc=1
 LD_LIBRARY_PATH=$D$L "$D$P/sbin/atmqtt" --version 2>&1 |
@@ -92,7 +92,7 @@ flags=$(pkg-config --cflags --libs libatmqtt 2>&1) &&
 	cc -Wall -Werror -o "$stage/prog" "$stage/prog.c" $flags \
 		>"$stage/cc.log" 2>&1 &&
 	out=$(LD_LIBRARY_PATH=$D$L "$stage/prog") &&
-	LD_LIBRARY_PATH=$D$L ldd "$stage/prog" | grep -q "libatmqtt.so.0 => $D$L/"
+	LD_LIBRARY_PATH=$D$L ldd "$stage/prog" | grep -q "libatmqtt.so.1 => $D$L/"
 rc=$?
 [ $rc = 0 ] && echo "# program says: $out" || sed 's/^/# /' "$stage/cc.log"
 result $rc pkg_config_build_and_link
