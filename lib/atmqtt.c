@@ -68,6 +68,7 @@ struct atmqtt_nl {
 	const char *bad_attr;
 	uint32_t modem_err;
 	int modem_err_kind;
+	char modem_err_text[128];
 	char ext_msg[256];
 };
 
@@ -132,6 +133,11 @@ uint32_t atmqtt_modem_error(const struct atmqtt_nl *nl)
 int atmqtt_modem_error_kind(const struct atmqtt_nl *nl)
 {
 	return nl->modem_err_kind;
+}
+
+const char *atmqtt_modem_error_text(const struct atmqtt_nl *nl)
+{
+	return nl->modem_err_text;
 }
 
 /* ---- the answer ---- */
@@ -313,6 +319,12 @@ static void atmqtt_family_msg(struct atmqtt_nl *nl, struct nlmsghdr *nlh)
 			if (etb[ATMQTT_A_ERROR_KIND])
 				nl->modem_err_kind =
 					nla_get_u32(etb[ATMQTT_A_ERROR_KIND]);
+			if (etb[ATMQTT_A_ERROR_TEXT])
+				snprintf(nl->modem_err_text,
+					 sizeof(nl->modem_err_text), "%.*s",
+					 (int)strnlen(nla_data(etb[ATMQTT_A_ERROR_TEXT]),
+						      nla_len(etb[ATMQTT_A_ERROR_TEXT])),
+					 (const char *)nla_data(etb[ATMQTT_A_ERROR_TEXT]));
 		}
 		return;
 	}
@@ -386,6 +398,7 @@ void aqi_req_init(struct aqi_req *r, struct atmqtt_nl *nl, uint8_t cmd,
 	nl->bad_version = 0;
 	nl->modem_err = 0;
 	nl->modem_err_kind = 0;
+	nl->modem_err_text[0] = '\0';
 	/* Acks only when asked for (NLM_F_ACK); seq and port at sending. */
 	nlh->nlmsg_type = nl->family;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
