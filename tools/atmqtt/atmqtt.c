@@ -53,7 +53,7 @@ static const struct cmd cmds[] = {
 	  "  -h, -H, --host HOST  broker host\n"
 	  "  -p, --port PORT      broker port (default 1883)\n"
 	  "  --clean 0|1          clean session (default 1)\n"
-	  "  -k, --keepalive SECS 1-300 (default 60)" },
+	  "  -k, --keepalive SECS up to the modem's limit (default 60)" },
 	{ "close", cmd_close, F_MODEM | F_CLIENT, "[-M MODEM] [-c N]",
 	  "Close a client (AT+MQTTCLOSE)." },
 	{ "sub", cmd_sub, F_MODEM | F_CLIENT,
@@ -78,8 +78,8 @@ static const struct cmd cmds[] = {
 	  "Publish a message (AT+MQTTPUB); returns on +MQTTPUB.\n"
 	  "  -t, --topic TOPIC    topic\n"
 	  "  -m, --message MSG    the payload\n"
-	  "  -f, --file FILE      the payload is FILE (up to 1024 bytes, binary)\n"
-	  "  -s, --stdin-file     the payload is stdin (up to 1024 bytes, binary)\n"
+	  "  -f, --file FILE      the payload is FILE (binary, up to the modem's limit)\n"
+	  "  -s, --stdin-file     the payload is stdin (binary, up to the modem's limit)\n"
 	  "  -n, --null-message   an empty payload\n"
 	  "  -q, --qos QOS        0-2 (default 0)\n"
 	  "  -r, --retain         retain the message\n"
