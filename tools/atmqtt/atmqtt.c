@@ -6,7 +6,8 @@
  * cli.h and written in the file of its group (help's is here, beside the
  * table):
  *
- *   attach.c    attach, detach, list (and pidfile.c, attach's pid files)
+ *   attach.c    attach, detach, list, limits (and pidfile.c, attach's pid
+ *               files)
  *   client.c    open, close, clients, subs, policy
  *   pubsub.c    sub, unsub, pub, read
  *   settings.c  user, will, conf, openable, closable, test
@@ -47,6 +48,11 @@ static const struct cmd cmds[] = {
 	{ "list", cmd_list, F_MODEM, "[-M MODEM]",
 	  "List the attached modems: state, +MQTTCONF mode and the receive\n"
 	  "counters (sequence, drops, stray results, malformed lines, overflows)." },
+	{ "limits", cmd_limits, F_MODEM, "[-M MODEM]",
+	  "Print each modem's limits, which the kernel enforces: its AT dialect,\n"
+	  "clients, the longest host, topic, payload, user name, password and\n"
+	  "client identifier (bytes), keepalive (s), QoS, subscriptions tracked\n"
+	  "per client, and whether it takes binary payloads and TLS." },
 	{ "open", cmd_open, F_MODEM | F_CLIENT,
 	  "[-M MODEM] [-c N] -h HOST [-p PORT] [--clean 0|1] [-k SECS]",
 	  "Connect a client to a broker (AT+MQTTOPEN); returns on +MQTTOPEN.\n"
