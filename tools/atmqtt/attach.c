@@ -347,7 +347,8 @@ static int list_cb(const struct atmqtt_modem_info *m, void *arg)
 			 ATMQTT_TTY_MINOR(m->tty_dev));
 	if (!out_json) {
 		printf("%-6u %-12s %-9s %-5s %4u %10llu %10llu %10llu %10llu %10llu\n",
-		       m->handle, m->tty, dev, atmqtt_state_name(m->state),
+		       m->handle, m->tty ? m->tty : "-", dev,
+		       atmqtt_state_name(m->state),
 		       m->mode, (unsigned long long)m->rx_seq,
 		       (unsigned long long)m->rx_drops,
 		       (unsigned long long)m->rx_stray,

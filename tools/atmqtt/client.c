@@ -106,7 +106,8 @@ static int clients_cb(const struct atmqtt_client_info *c, void *arg)
 	       c->reconnect ? "on" : "off", c->reconnect_min_ms,
 	       c->reconnect_max_ms);
 	if (c->has_params)
-		printf("%s:%u clean %u keepalive %u\n", c->host, c->port,
+		printf("%s:%u clean %u keepalive %u\n",
+		       c->host ? c->host : "", c->port,
 		       c->clean, c->keepalive);
 	else
 		puts("-");
@@ -145,7 +146,8 @@ static int subs_cb(const struct atmqtt_sub_info *s, void *arg)
 		j_end();
 		return 0;
 	}
-	printf("%-6u %-6u %-3u %s\n", s->modem, s->client, s->qos, s->topic);
+	printf("%-6u %-6u %-3u %s\n", s->modem, s->client, s->qos,
+	       s->topic ? s->topic : "");
 	return 0;
 }
 

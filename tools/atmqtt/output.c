@@ -124,9 +124,10 @@ void text_string(const void *data, size_t len)
 	putchar('"');
 }
 
+/* The library's strings may be NULL where the kernel said nothing: "". */
 void text_str(const char *s)
 {
-	text_string(s, strlen(s));
+	text_string(s ? s : "", s ? strlen(s) : 0);
 }
 
 /* One JSON object per line: j_begin(), fields, j_end(). */
@@ -170,7 +171,7 @@ void j_strn(const char *key, const void *s, size_t len)
 
 void j_str(const char *key, const char *s)
 {
-	j_strn(key, s, strlen(s));
+	j_strn(key, s ? s : "", s ? strlen(s) : 0);
 }
 
 /* Payloads: payload_len, payload_hex (always, byte-exact) and payload

@@ -22,7 +22,7 @@ extern bool out_json;
  */
 void json_string(FILE *f, const void *data, size_t len);
 void text_string(const void *data, size_t len);
-void text_str(const char *s);
+void text_str(const char *s);	/* NULL: "" */
 
 /* A received message as one line of text (read, monitor). */
 void text_message(uint32_t client, uint32_t qos, uint64_t seq,
@@ -36,7 +36,7 @@ void j_uint(const char *key, unsigned long long v);
 void j_int(const char *key, long long v);
 void j_bool(const char *key, bool v);
 void j_strn(const char *key, const void *s, size_t len);
-void j_str(const char *key, const char *s);
+void j_str(const char *key, const char *s);	/* NULL: "" */
 void j_payload(const void *data, size_t len);
 void j_end(void);
 
