@@ -400,11 +400,14 @@ int cmd_list(int argc, char **argv)
  *   modem 1 dialect fibocom clients 2 host 255 topic 255 payload 1024
  *   user_name 128 password 128 client_ident 23 keepalive 300 qos 2 subs 128
  *   binary yes tls no
- * (on one line).  The kernel checks every request against these.
+ * (on one line).  The kernel checks every request against these.  A
+ * modem has one client at least: clients 0 (or no limits at all) is a
+ * kernel that did not report them.
  */
 static int limits_cb(const struct atmqtt_modem_info *m, void *arg)
 {
-	const struct atmqtt_limits *l = m->limits;
+	const struct atmqtt_limits *l =
+		m->limits && m->limits->clients ? m->limits : NULL;
 	const char *dialect = m->dialect && *m->dialect ? m->dialect : NULL;
 
 	(void)arg;
