@@ -5,7 +5,7 @@ _atmqtt()
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="attach detach list open close sub unsub pub user will conf
+	local cmds="attach detach list limits open close sub unsub pub user will conf
 		openable closable read test at clients subs policy monitor version help"
 	local common="-M --modem -c -i --client -j --json -h --help"
 
@@ -39,8 +39,17 @@ _atmqtt()
 	--clean)
 		COMPREPLY=($(compgen -W "0 1" -- "$cur"))
 		return ;;
-	-c|--client)
-		COMPREPLY=($(compgen -W "1 2" -- "$cur"))
+	-c|-i|--client)
+		# 1 to the clients limit of the modem -M names (or of the first)
+		local m= n
+		for ((i = 1; i < COMP_CWORD - 1; i++)); do
+			case ${COMP_WORDS[i]} in
+			-M|--modem) m=${COMP_WORDS[i+1]} ;;
+			esac
+		done
+		n=$(atmqtt limits ${m:+-M "$m"} 2>/dev/null |
+			awk '{ for (f = 1; f < NF; f++) if ($f == "clients") { print $(f + 1); exit } }')
+		COMPREPLY=($(compgen -W "$(seq 1 "${n:-2}" 2>/dev/null)" -- "$cur"))
 		return ;;
 	-e|--events)
 		COMPREPLY=($(compgen -W "message break result modem urc reconnect" -- "$cur"))

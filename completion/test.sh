@@ -23,4 +23,9 @@ want "atmqtt help clo" closable
 want "atmqtt monitor --ev" --events
 want "atmqtt monitor -e me" message
 want "atmqtt user --cl" --client-id
+want "atmqtt lim" limits
+want "atmqtt help li" limits
+want "atmqtt limits -" -M
+want "atmqtt close -c " 1
+want "atmqtt -j close -M 1 -i " 1
 exit $fails

@@ -2,6 +2,7 @@
 /*
  * atmqtt at: one raw AT command line sent to the modem, and its reply.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,13 +10,20 @@
 
 #include "cli.h"
 
+/* The reply's final result line, "" if the kernel gave none. */
+static const char *raw_final(const struct atmqtt_raw_reply *r)
+{
+	return r->final ? r->final : "";
+}
+
 static void raw_print(uint32_t modem, const struct atmqtt_raw_reply *r)
 {
-	const char *p, *nl;
+	size_t i;
 
 	if (!out_json) {
-		fputs(r->lines, stdout);
-		puts(r->final);
+		for (i = 0; i < r->nlines; i++)
+			puts(r->lines[i]);
+		puts(raw_final(r));
 		if (r->truncated)
 			fprintf(stderr, "atmqtt: at: lines were left out (reply truncated)\n");
 		return;
@@ -24,14 +32,14 @@ static void raw_print(uint32_t modem, const struct atmqtt_raw_reply *r)
 	j_uint("modem", modem);
 	j_key("lines");
 	putchar('[');
-	for (p = r->lines; (nl = strchr(p, '\n')); p = nl + 1) {
-		if (p != r->lines)
+	for (i = 0; i < r->nlines; i++) {
+		if (i)
 			putchar(',');
-		json_string(stdout, p, nl - p);
+		json_string(stdout, r->lines[i], strlen(r->lines[i]));
 	}
 	putchar(']');
-	j_str("final", r->final);
-	j_bool("ok", !strcmp(r->final, "OK"));
+	j_str("final", raw_final(r));
+	j_bool("ok", !strcmp(raw_final(r), "OK"));
 	j_bool("truncated", r->truncated);
 	j_end();
 }
@@ -42,7 +50,7 @@ int cmd_at(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct atmqtt_raw_reply reply;
+	struct atmqtt_raw_reply *reply = NULL;
 	struct target t = TARGET_INIT;
 	unsigned long timeout = 0;
 	struct atmqtt_nl *nl;
@@ -59,10 +67,14 @@ int cmd_at(int argc, char **argv)
 	if (!nl)
 		return EXIT_FAIL;
 	ret = atmqtt_raw(nl, t.modem, argv[optind], timeout, &reply);
+	if (ret >= 0 && !reply)
+		ret = -EPROTO;	/* a library that broke its word */
 	if (ret < 0)
 		return modem_done(nl, "at", ret);
-	raw_print(t.modem, &reply);
+	raw_print(t.modem, reply);
 	fflush(stdout);
+	ret = strcmp(raw_final(reply), "OK") ? EXIT_FAIL : 0;
+	atmqtt_raw_free(reply);
 	atmqtt_nl_close(nl);
-	return strcmp(reply.final, "OK") ? EXIT_FAIL : 0;
+	return ret;
 }

@@ -6,7 +6,8 @@
  * cli.h and written in the file of its group (help's is here, beside the
  * table):
  *
- *   attach.c    attach, detach, list (and pidfile.c, attach's pid files)
+ *   attach.c    attach, detach, list, limits (and pidfile.c, attach's pid
+ *               files)
  *   client.c    open, close, clients, subs, policy
  *   pubsub.c    sub, unsub, pub, read
  *   settings.c  user, will, conf, openable, closable, test
@@ -47,13 +48,18 @@ static const struct cmd cmds[] = {
 	{ "list", cmd_list, F_MODEM, "[-M MODEM]",
 	  "List the attached modems: state, +MQTTCONF mode and the receive\n"
 	  "counters (sequence, drops, stray results, malformed lines, overflows)." },
+	{ "limits", cmd_limits, F_MODEM, "[-M MODEM]",
+	  "Print each modem's limits, which the kernel enforces: its AT dialect,\n"
+	  "clients, the longest host, topic, payload, user name, password and\n"
+	  "client identifier (bytes), keepalive (s), QoS, subscriptions tracked\n"
+	  "per client, and whether it takes binary payloads and TLS." },
 	{ "open", cmd_open, F_MODEM | F_CLIENT,
 	  "[-M MODEM] [-c N] -h HOST [-p PORT] [--clean 0|1] [-k SECS]",
 	  "Connect a client to a broker (AT+MQTTOPEN); returns on +MQTTOPEN.\n"
 	  "  -h, -H, --host HOST  broker host\n"
 	  "  -p, --port PORT      broker port (default 1883)\n"
 	  "  --clean 0|1          clean session (default 1)\n"
-	  "  -k, --keepalive SECS 1-300 (default 60)" },
+	  "  -k, --keepalive SECS up to the modem's limit (default 60)" },
 	{ "close", cmd_close, F_MODEM | F_CLIENT, "[-M MODEM] [-c N]",
 	  "Close a client (AT+MQTTCLOSE)." },
 	{ "sub", cmd_sub, F_MODEM | F_CLIENT,
@@ -78,8 +84,8 @@ static const struct cmd cmds[] = {
 	  "Publish a message (AT+MQTTPUB); returns on +MQTTPUB.\n"
 	  "  -t, --topic TOPIC    topic\n"
 	  "  -m, --message MSG    the payload\n"
-	  "  -f, --file FILE      the payload is FILE (up to 1024 bytes, binary)\n"
-	  "  -s, --stdin-file     the payload is stdin (up to 1024 bytes, binary)\n"
+	  "  -f, --file FILE      the payload is FILE (binary, up to the modem's limit)\n"
+	  "  -s, --stdin-file     the payload is stdin (binary, up to the modem's limit)\n"
 	  "  -n, --null-message   an empty payload\n"
 	  "  -q, --qos QOS        0-2 (default 0)\n"
 	  "  -r, --retain         retain the message\n"

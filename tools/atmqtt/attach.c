@@ -347,7 +347,8 @@ static int list_cb(const struct atmqtt_modem_info *m, void *arg)
 			 ATMQTT_TTY_MINOR(m->tty_dev));
 	if (!out_json) {
 		printf("%-6u %-12s %-9s %-5s %4u %10llu %10llu %10llu %10llu %10llu\n",
-		       m->handle, m->tty, dev, atmqtt_state_name(m->state),
+		       m->handle, m->tty ? m->tty : "-", dev,
+		       atmqtt_state_name(m->state),
 		       m->mode, (unsigned long long)m->rx_seq,
 		       (unsigned long long)m->rx_drops,
 		       (unsigned long long)m->rx_stray,
@@ -391,4 +392,73 @@ int cmd_list(int argc, char **argv)
 	ret = atmqtt_modem_list(nl, t.modem, list_cb, NULL);
 	fflush(stdout);
 	return modem_done(nl, "list", ret < 0 ? ret : 0);
+}
+
+/*
+ * atmqtt limits: what each modem takes (ATMQTT_A_MODEM_LIMITS, the kernel's
+ * word for its dialect), one line per modem in the style of user and will:
+ *   modem 1 dialect fibocom clients 2 host 255 topic 255 payload 1024
+ *   user_name 128 password 128 client_ident 23 keepalive 300 qos 2 subs 128
+ *   binary yes tls no
+ * (on one line).  The kernel checks every request against these.  A
+ * modem has one client at least: clients 0 (or no limits at all) is a
+ * kernel that did not report them.
+ */
+static int limits_cb(const struct atmqtt_modem_info *m, void *arg)
+{
+	const struct atmqtt_limits *l =
+		m->limits && m->limits->clients ? m->limits : NULL;
+	const char *dialect = m->dialect && *m->dialect ? m->dialect : NULL;
+
+	(void)arg;
+	if (out_json) {
+		j_begin();
+		j_uint("modem", m->handle);
+		if (dialect)
+			j_str("dialect", dialect);
+		if (l) {
+			j_uint("clients", l->clients);
+			j_uint("host", l->host);
+			j_uint("topic", l->topic);
+			j_uint("payload", l->payload);
+			j_uint("user_name", l->user_name);
+			j_uint("password", l->password);
+			j_uint("client_ident", l->client_ident);
+			j_uint("keepalive", l->keepalive);
+			j_uint("qos", l->qos);
+			j_uint("subs", l->subs);
+			j_bool("binary", l->binary);
+			j_bool("tls", l->tls);
+		}
+		j_end();
+		return 0;
+	}
+	printf("modem %u", m->handle);
+	if (dialect)
+		printf(" dialect %s", dialect);
+	if (!l) {
+		puts(" limits unknown");
+		return 0;
+	}
+	printf(" clients %u host %u topic %u payload %u user_name %u password %u client_ident %u keepalive %u qos %u subs %u binary %s tls %s\n",
+	       l->clients, l->host, l->topic, l->payload, l->user_name,
+	       l->password, l->client_ident, l->keepalive, l->qos, l->subs,
+	       l->binary ? "yes" : "no", l->tls ? "yes" : "no");
+	return 0;
+}
+
+int cmd_limits(int argc, char **argv)
+{
+	struct target t = TARGET_INIT;
+	struct atmqtt_nl *nl;
+	int ret = opt_plain(argc, argv, &t, 0, 0);
+
+	if (ret >= 0)
+		return ret;
+	nl = modem_filter(&t);
+	if (!nl)
+		return EXIT_FAIL;
+	ret = atmqtt_modem_list(nl, t.modem, limits_cb, NULL);
+	fflush(stdout);
+	return modem_done(nl, "limits", ret < 0 ? ret : 0);
 }

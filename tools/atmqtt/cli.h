@@ -25,6 +25,7 @@
 int cmd_attach(int argc, char **argv);
 int cmd_detach(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_limits(int argc, char **argv);
 /* client.c */
 int cmd_open(int argc, char **argv);
 int cmd_close(int argc, char **argv);

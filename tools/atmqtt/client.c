@@ -27,6 +27,7 @@ int cmd_open(int argc, char **argv)
 		{ "keepalive", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct atmqtt_open_opts o = ATMQTT_OPEN_OPTS_INIT;
 	struct target t = TARGET_INIT;
 	unsigned long port = 1883, clean = 1, ka = 0;
 	const char *host = NULL;
@@ -42,7 +43,7 @@ int cmd_open(int argc, char **argv)
 		else if (c == OPT_CLEAN)
 			ok = opt_ulong(optarg, INT_MAX, &clean);
 		else if (c == 'k')
-			ok = opt_ulong(optarg, INT_MAX, &ka);
+			ok = opt_ulong(optarg, UINT32_MAX, &ka);
 		if (!ok)
 			return opt_error("bad value '%s'", optarg);
 	}
@@ -50,12 +51,18 @@ int cmd_open(int argc, char **argv)
 		return opt_status;
 	if (!host || optind != argc)
 		return opt_usage();
+	/* Ranges are the kernel's to check (the family's, then the
+	 * modem's keepalive limit); keepalive 0 is the default (60 s).
+	 */
+	o.host = host;
+	o.port = port;
+	o.clean = clean;
+	o.keepalive = ka;
 	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
 	return modem_done(nl, "open",
-			  atmqtt_client_open(nl, t.modem, t.client, host, port,
-					     clean, ka));
+			  atmqtt_client_open(nl, t.modem, t.client, &o));
 }
 
 int cmd_close(int argc, char **argv)
@@ -99,7 +106,8 @@ static int clients_cb(const struct atmqtt_client_info *c, void *arg)
 	       c->reconnect ? "on" : "off", c->reconnect_min_ms,
 	       c->reconnect_max_ms);
 	if (c->has_params)
-		printf("%s:%u clean %u keepalive %u\n", c->host, c->port,
+		printf("%s:%u clean %u keepalive %u\n",
+		       c->host ? c->host : "", c->port,
 		       c->clean, c->keepalive);
 	else
 		puts("-");
@@ -138,7 +146,8 @@ static int subs_cb(const struct atmqtt_sub_info *s, void *arg)
 		j_end();
 		return 0;
 	}
-	printf("%-6u %-6u %-3u %s\n", s->modem, s->client, s->qos, s->topic);
+	printf("%-6u %-6u %-3u %s\n", s->modem, s->client, s->qos,
+	       s->topic ? s->topic : "");
 	return 0;
 }
 

@@ -22,7 +22,9 @@ struct atmqtt_nl *modem_connect(void)
 	if (!nl)
 		fprintf(stderr, "atmqtt: cannot reach the atmqtt netlink family: %s%s\n",
 			strerror(errno),
-			errno == ENOENT ? " (is the atmqtt module loaded?)" : "");
+			errno == ENOENT ? " (is the atmqtt module loaded?)" :
+			errno == EPROTO ? " (the loaded module speaks another version of the family)" :
+			"");
 	return nl;
 }
 

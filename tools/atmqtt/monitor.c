@@ -24,8 +24,22 @@ static const char *event_name(int type)
 	}
 }
 
+/* EVT_MODEM: the modem's tty (NULL when not said) and state. */
+static const char *event_tty(const struct atmqtt_event *e)
+{
+	return e->modem_info ? e->modem_info->tty : NULL;
+}
+
+static uint32_t event_state(const struct atmqtt_event *e)
+{
+	return e->modem_info ? e->modem_info->state : ATMQTT_MODEM_READY;
+}
+
 static void monitor_json(const struct atmqtt_event *e)
 {
+	const char *tty = event_tty(e);
+	uint32_t state = event_state(e);
+
 	j_begin();
 	j_str("event", event_name(e->type));
 	j_uint("modem", e->modem);
@@ -37,6 +51,8 @@ static void monitor_json(const struct atmqtt_event *e)
 		j_uint("drops", e->drops);
 		j_str("topic", e->topic ? e->topic : "");
 		j_payload(e->payload, e->payload_len);
+		if (e->truncated)
+			j_bool("truncated", true);
 		break;
 	case ATMQTT_EVT_BREAK:
 		j_uint("client", e->client);
@@ -49,9 +65,9 @@ static void monitor_json(const struct atmqtt_event *e)
 		j_uint("status", e->status);
 		break;
 	case ATMQTT_EVT_MODEM:
-		j_str("tty", e->tty ? e->tty : "");
-		j_str("state", atmqtt_state_name(e->modem_state));
-		j_bool("attached", e->modem_state != ATMQTT_MODEM_DEAD);
+		j_str("tty", tty ? tty : "");
+		j_str("state", atmqtt_state_name(state));
+		j_bool("attached", state != ATMQTT_MODEM_DEAD);
 		break;
 	case ATMQTT_EVT_URC:
 		j_str("line", e->line ? e->line : "");
@@ -73,11 +89,14 @@ static void monitor_json(const struct atmqtt_event *e)
 
 static void monitor_text(const struct atmqtt_event *e)
 {
+	const char *tty = event_tty(e);
+	uint32_t state = event_state(e);
+
 	printf("modem %u: %s ", e->modem, event_name(e->type));
 	switch (e->type) {
 	case ATMQTT_EVT_MESSAGE:
 		text_message(e->client, e->qos, e->seq, e->drops, e->topic,
-			     e->payload, e->payload_len);
+			     e->payload, e->payload_len, e->truncated);
 		break;
 	case ATMQTT_EVT_BREAK:
 		printf("client %u cause %u (%s)\n", e->client, e->cause,
@@ -89,9 +108,8 @@ static void monitor_text(const struct atmqtt_event *e)
 		break;
 	case ATMQTT_EVT_MODEM:
 		printf("%s tty %s state %s\n",
-		       e->modem_state == ATMQTT_MODEM_DEAD ? "detached" :
-		       "attached", e->tty ? e->tty : "?",
-		       atmqtt_state_name(e->modem_state));
+		       state == ATMQTT_MODEM_DEAD ? "detached" : "attached",
+		       tty ? tty : "?", atmqtt_state_name(state));
 		break;
 	case ATMQTT_EVT_URC:
 		text_str(e->line ? e->line : "");

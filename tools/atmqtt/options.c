@@ -49,7 +49,7 @@ void opt_help(const struct cmd *c)
 	if (c->flags & F_MODEM)
 		printf("  -M, --modem MODEM    modem handle or tty (default: the only attached modem)\n");
 	if (c->flags & F_CLIENT)
-		printf("  -c, -i, --client N   MQTT client of the modem, 1 or 2 (default 1)\n");
+		printf("  -c, -i, --client N   MQTT client of the modem, 1 to its limit (default 1)\n");
 	printf("  -j, --json           one JSON object per line\n");
 	/* open's -h is the host */
 	fputs(strstr(c->usage, "-h HOST") ? "  --help               this help\n" :
@@ -183,7 +183,7 @@ int opt_next(int argc, char **argv, const char *own,
 			break;
 		case 'c':
 		case 'i':
-			if (!opt_ulong(optarg, UINT8_MAX, &v)) {
+			if (!opt_ulong(optarg, FAMILY_CLIENT_ID_MAX, &v)) {
 				opt_status = opt_error("bad client '%s'",
 						       optarg);
 				return OPT_STOP;

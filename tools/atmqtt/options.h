@@ -33,8 +33,13 @@ extern const struct cmd *opt_cmd;
 struct target {
 	const char *modem_arg;
 	uint32_t modem;
-	uint8_t client;
+	uint32_t client;
 };
+
+/* The family's bound of ATMQTT_A_CLIENT_ID (1-255): what -c takes; the
+ * modem's own limit (atmqtt limits) is the kernel's to check.
+ */
+#define FAMILY_CLIENT_ID_MAX	255
 
 #define TARGET_INIT	{ .modem_arg = NULL, .modem = 0, .client = 1 }
 

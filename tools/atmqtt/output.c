@@ -124,9 +124,10 @@ void text_string(const void *data, size_t len)
 	putchar('"');
 }
 
+/* The library's strings may be NULL where the kernel said nothing: "". */
 void text_str(const char *s)
 {
-	text_string(s, strlen(s));
+	text_string(s ? s : "", s ? strlen(s) : 0);
 }
 
 /* One JSON object per line: j_begin(), fields, j_end(). */
@@ -170,7 +171,7 @@ void j_strn(const char *key, const void *s, size_t len)
 
 void j_str(const char *key, const char *s)
 {
-	j_strn(key, s, strlen(s));
+	j_strn(key, s ? s : "", s ? strlen(s) : 0);
 }
 
 /* Payloads: payload_len, payload_hex (always, byte-exact) and payload
@@ -198,20 +199,23 @@ void j_end(void)
 }
 
 /* A message in text mode: fields, then the escaped topic and payload. */
-void text_message(uint8_t client, uint8_t qos, uint64_t seq,
+void text_message(uint32_t client, uint32_t qos, uint64_t seq,
 		  uint64_t drops, const char *topic,
-		  const void *payload, size_t len)
+		  const void *payload, size_t len, bool truncated)
 {
 	printf("client %u qos %u seq %llu drops %llu topic ", client, qos,
 	       (unsigned long long)seq, (unsigned long long)drops);
 	text_str(topic ? topic : "");
 	printf(" payload %zu bytes ", len);
 	text_string(payload, len);
+	/* the modem's message was cut before it reached the kernel */
+	if (truncated)
+		fputs(" truncated", stdout);
 	putchar('\n');
 }
 
 /* The name of a +MQTTBREAK cause, "unknown" for one not known here. */
-const char *out_cause_name(uint8_t cause)
+const char *out_cause_name(uint32_t cause)
 {
 	static const char *const names[] = {
 		"unknown", "broker", "link", "unregistered",
@@ -227,12 +231,14 @@ int out_fail(const char *op, int err, struct atmqtt_nl *nl)
 {
 	const char *ext = nl ? atmqtt_ext_error(nl) : "";
 	uint32_t code = nl ? atmqtt_modem_error(nl) : 0;
+	int kind = nl ? atmqtt_modem_error_kind(nl) : 0;
 
 	fprintf(stderr, "atmqtt: %s: %s", op, strerror(-err));
 	if (ext && *ext)
 		fprintf(stderr, ": %s", ext);
-	if (code)
-		fprintf(stderr, " (modem error %u)", code);
+	if (code || kind)
+		fprintf(stderr, " (modem %serror %u)",
+			kind == ATMQTT_ERROR_CME ? "CME " : "", code);
 	fputc('\n', stderr);
 	return EXIT_FAIL;
 }

@@ -161,6 +161,24 @@ void pidfile_say_attached(const struct tty_id *id, int pid)
 }
 
 /*
+ * The pid file's lock for attach.  Another attach or a detach that looks
+ * for a stale file (pidfile_holder()) holds it a moment, also just after
+ * this process created the file: that lock goes at once, a holder's
+ * stays.  0, or -1 with errno (EWOULDBLOCK: held for 100 ms).
+ */
+static int pidfile_flock(int fd)
+{
+	int i;
+
+	for (i = 0; flock(fd, LOCK_EX | LOCK_NB); i++) {
+		if (errno != EWOULDBLOCK || i == 20)
+			return -1;
+		usleep(5000);
+	}
+	return 0;
+}
+
+/*
  * attach: creates and locks the tty's pid file, or takes over a stale one
  * (no process holds its lock).  0, or EXIT_FAIL after saying why: the tty
  * is attached already, or the pid file's place is not safe (a link, a
@@ -193,7 +211,7 @@ int pidfile_lock(struct pidfile *pf, const struct tty_id *id)
 			pidfile_close(pf);
 			return EXIT_FAIL;
 		}
-		if (flock(pf->fd, LOCK_EX | LOCK_NB)) {
+		if (pidfile_flock(pf->fd)) {
 			if (errno == EWOULDBLOCK)
 				pidfile_say_attached(id, pidfile_pid(pf->fd));
 			else

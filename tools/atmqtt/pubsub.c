@@ -5,7 +5,7 @@
  * unsubscribes what it subscribed; pub publishes one message; read takes
  * one the modem kept.
  */
-#define _GNU_SOURCE		/* ppoll() */
+#define _GNU_SOURCE		/* ppoll(), asprintf() */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -55,29 +56,24 @@ static bool topic_match(const char *f, const char *t)
 	}
 }
 
-/* -t topics of sub and unsub, at most what a client tracks */
-#define TOPICS_MAX	ATMQTT_SUBS_MAX
-
-static bool add_topic(const char **topics, int *n, const char *t)
-{
-	if (*n >= TOPICS_MAX)
-		return false;
-	topics[(*n)++] = t;
-	return true;
-}
+/* The payload of pub -f and -s: up to the family's bound of
+ * ATMQTT_A_MSG_PAYLOAD; the modem's own limit (atmqtt limits) is the
+ * kernel's to check.
+ */
+#define FAMILY_PAYLOAD_MAX	65535
 
 struct sub_ctx {
 	struct atmqtt_nl *nl;
 	uint32_t modem;
-	uint8_t client;
-	const char *topics[TOPICS_MAX];
+	uint32_t client;
+	const char **topics;	/* -t: one per word of argv at most */
 	int ntopics;
 	bool verbose, no_nl;
 	unsigned long want, got;
 	uint64_t last_seq;
 	bool policy_on;		/* reconnects(): the client's policy is on */
 	int result;		/* -1 while running, then the exit status */
-	bool had[TOPICS_MAX];	/* subscribed already before sub ran */
+	bool *had;		/* subscribed already before sub ran */
 	int nsubscribed;	/* topics[] subscribed so far */
 	bool gone;		/* the client's subscriptions are gone */
 };
@@ -101,7 +97,7 @@ static bool reconnects(struct sub_ctx *s)
 }
 
 /* The client or the modem went: nothing to unsubscribe from. */
-static int sub_stop(struct sub_ctx *s, const char *why, uint8_t cause)
+static int sub_stop(struct sub_ctx *s, const char *why, uint32_t cause)
 {
 	fprintf(stderr, "atmqtt: sub: %s", why);
 	if (cause)
@@ -129,11 +125,11 @@ static int had_cb(const struct atmqtt_sub_info *si, void *arg)
  * added to the client's subscriptions (not those the kernel tracked
  * before it ran, nor a topic given twice).  The subscriptions are the
  * modem client's, shared by every program that uses it: left behind, they
- * pile up towards ATMQTT_SUBS_MAX.
+ * pile up towards the modem's limit (atmqtt limits: subs).
  */
 static void sub_undo(struct sub_ctx *s)
 {
-	char op[ATMQTT_TOPIC_MAX + 32];
+	char *op;
 	int i, k, err;
 
 	for (i = 0; i < s->nsubscribed; i++) {
@@ -144,9 +140,12 @@ static void sub_undo(struct sub_ctx *s)
 		err = atmqtt_unsubscribe(s->nl, s->modem, s->client,
 					 s->topics[i]);
 		if (err) {
-			snprintf(op, sizeof(op), "sub: unsubscribe %s",
-				 s->topics[i]);
-			out_fail(op, err, s->nl);
+			/* the op names the topic, whatever its length */
+			if (asprintf(&op, "sub: unsubscribe %s",
+				     s->topics[i]) < 0)
+				op = NULL;
+			out_fail(op ? op : "sub: unsubscribe", err, s->nl);
+			free(op);
 		}
 	}
 }
@@ -162,6 +161,8 @@ static void sub_print(struct sub_ctx *s, const struct atmqtt_event *e)
 		j_uint("drops", e->drops);
 		j_str("topic", e->topic);
 		j_payload(e->payload, e->payload_len);
+		if (e->truncated)
+			j_bool("truncated", true);
 		j_end();
 		return;
 	}
@@ -180,7 +181,8 @@ static int sub_cb(const struct atmqtt_event *e, void *arg)
 
 	if (e->modem != s->modem)
 		return 0;
-	if (e->type == ATMQTT_EVT_MODEM && e->modem_state == ATMQTT_MODEM_DEAD)
+	if (e->type == ATMQTT_EVT_MODEM && e->modem_info &&
+	    e->modem_info->state == ATMQTT_MODEM_DEAD)
 		return sub_stop(s, "the modem went away", 0);
 	if (e->type == ATMQTT_EVT_MESSAGE) {
 		/* RX_SEQ counts the modem's messages, whichever client */
@@ -294,11 +296,18 @@ int cmd_sub(int argc, char **argv)
 	sigset_t wait_mask;
 	int c, err;
 
+	/* As many -t as given: the kernel refuses a subscription past the
+	 * modem's limit (-ENOSPC, atmqtt limits: subs).
+	 */
+	s.topics = calloc(argc, sizeof(*s.topics));
+	s.had = calloc(argc, sizeof(*s.had));
+	if (!s.topics || !s.had)
+		return out_fail("sub", -ENOMEM, NULL);
 	/* Caught from the start: an interrupted sub unsubscribes too. */
 	signals_catch(&wait_mask);
 	while ((c = opt_next(argc, argv, "t:q:C:W:vN", opts, &t)) >= 0) {
 		switch (c) {
-		case 't': ok = add_topic(s.topics, &s.ntopics, optarg); break;
+		case 't': s.topics[s.ntopics++] = optarg; break;
 		case 'v': s.verbose = true; break;
 		case 'N': s.no_nl = true; break;
 		case OPT_NO_WAIT: no_wait = true; break;
@@ -307,8 +316,6 @@ int cmd_sub(int argc, char **argv)
 		case 'C': ok = opt_ulong(optarg, ULONG_MAX, &s.want); break;
 		case 'W': ok = opt_ulong(optarg, 1000000, &timeout); break;
 		}
-		if (!ok && c == 't')
-			return opt_error("more than %d topics", TOPICS_MAX);
 		if (!ok)
 			return opt_error("bad value '%s'", optarg);
 	}
@@ -360,14 +367,15 @@ int cmd_unsub(int argc, char **argv)
 		{ "topic", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *topics[TOPICS_MAX];
+	const char **topics = calloc(argc, sizeof(*topics));
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
 	int c, i, n = 0, err = 0;
 
+	if (!topics)
+		return out_fail("unsub", -ENOMEM, NULL);
 	while ((c = opt_next(argc, argv, "t:", opts, &t)) >= 0)
-		if (!add_topic(topics, &n, optarg))
-			return opt_error("more than %d topics", TOPICS_MAX);
+		topics[n++] = optarg;
 	if (c == OPT_STOP)
 		return opt_status;
 	if (!n || optind != argc)
@@ -380,7 +388,7 @@ int cmd_unsub(int argc, char **argv)
 	return modem_done(nl, "unsubscribe", err);
 }
 
-/* Reads the whole of f, binary-exact, into buf[ATMQTT_PAYLOAD_MAX]:
+/* Reads the whole of f, binary-exact, into buf[FAMILY_PAYLOAD_MAX]:
  * the length, or -EFBIG when there is more, or a negative errno.
  */
 static long read_payload(FILE *f, unsigned char *buf)
@@ -388,15 +396,15 @@ static long read_payload(FILE *f, unsigned char *buf)
 	size_t n = 0, r;
 	int extra;
 
-	while (n < ATMQTT_PAYLOAD_MAX) {
-		r = fread(buf + n, 1, ATMQTT_PAYLOAD_MAX - n, f);
+	while (n < FAMILY_PAYLOAD_MAX) {
+		r = fread(buf + n, 1, FAMILY_PAYLOAD_MAX - n, f);
 		if (!r)
 			break;
 		n += r;
 	}
 	if (ferror(f))
 		return -EIO;
-	if (n == ATMQTT_PAYLOAD_MAX) {
+	if (n == FAMILY_PAYLOAD_MAX) {
 		extra = fgetc(f);
 		if (ferror(f))
 			return -EIO;
@@ -419,7 +427,7 @@ static int load_payload(const char *file, unsigned char *buf, size_t *len)
 		fclose(f);
 	if (n == -EFBIG) {
 		fprintf(stderr, "atmqtt: pub: %s: payload longer than %d bytes\n",
-			name, ATMQTT_PAYLOAD_MAX);
+			name, FAMILY_PAYLOAD_MAX);
 		return EXIT_FAIL;
 	}
 	if (n < 0)
@@ -441,13 +449,13 @@ int cmd_pub(int argc, char **argv)
 		{ "datasize", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static unsigned char buf[ATMQTT_PAYLOAD_MAX];
+	static unsigned char buf[FAMILY_PAYLOAD_MAX];
+	struct atmqtt_pub_opts o = ATMQTT_PUB_OPTS_INIT;
 	struct target t = TARGET_INIT;
 	const char *topic = NULL, *file = NULL, *msg = NULL;
 	unsigned long qos = 0;
-	unsigned int flags = 0;
-	int c, sources = 0, used = 0, err;
-	bool retain = false, from_stdin = false;
+	int c, sources = 0, err;
+	bool from_stdin = false;
 	const void *payload = buf;
 	struct atmqtt_nl *nl;
 	size_t len = 0;
@@ -459,11 +467,12 @@ int cmd_pub(int argc, char **argv)
 		case 'f': file = optarg; sources++; break;
 		case 's': from_stdin = true; sources++; break;
 		case 'n': sources++; break;
-		case 'r': retain = true; break;
-		case 'D': flags |= ATMQTT_PUB_DATASIZE; break;
+		case 'r': o.retain = 1; break;
+		case 'D': o.flags |= ATMQTT_PUB_DATASIZE; break;
 		case 'q':
 			if (!opt_ulong(optarg, INT_MAX, &qos))
 				return opt_error("bad qos '%s'", optarg);
+			o.qos = qos;
 			break;
 		}
 	}
@@ -484,23 +493,23 @@ int cmd_pub(int argc, char **argv)
 	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	err = atmqtt_publish(nl, t.modem, t.client, topic, qos, retain,
-			     payload, len, flags, &used);
-	if (!err && out_json) {
+	/* the form the kernel used: 0 quoted, ATMQTT_PUB_DATASIZE */
+	err = atmqtt_publish(nl, t.modem, t.client, topic, payload, len, &o);
+	if (err >= 0 && out_json) {
 		j_begin();
 		j_uint("modem", t.modem);
 		j_uint("client", t.client);
 		j_str("topic", topic);
 		j_uint("payload_len", len);
-		j_bool("datasize", used);
+		j_bool("datasize", err & ATMQTT_PUB_DATASIZE);
 		j_end();
 	}
-	return modem_done(nl, "publish", err);
+	return modem_done(nl, "publish", err < 0 ? err : 0);
 }
 
 int cmd_read(int argc, char **argv)
 {
-	static struct atmqtt_message m;
+	struct atmqtt_message *m = NULL;
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
 	int ret = opt_plain(argc, argv, &t, 0, 0);
@@ -511,23 +520,28 @@ int cmd_read(int argc, char **argv)
 	if (!nl)
 		return EXIT_FAIL;
 	ret = atmqtt_read(nl, t.modem, t.client, &m);
+	if (ret > 0 && !m)
+		ret = -EPROTO;	/* a library that broke its word */
 	if (ret >= 0 && out_json) {
 		j_begin();
 		j_uint("modem", t.modem);
 		j_uint("client", t.client);
 		j_bool("message", ret);
 		if (ret) {
-			j_uint("qos", m.qos);
-			j_uint("seq", m.seq);
-			j_str("topic", m.topic);
-			j_payload(m.payload, m.payload_len);
+			j_uint("qos", m->qos);
+			j_uint("seq", m->seq);
+			j_str("topic", m->topic ? m->topic : "");
+			j_payload(m->payload, m->payload_len);
+			if (m->truncated)
+				j_bool("truncated", true);
 		}
 		j_end();
 	} else if (ret > 0) {
-		text_message(m.client, m.qos, m.seq, 0, m.topic, m.payload,
-			     m.payload_len);
+		text_message(m->client, m->qos, m->seq, 0, m->topic,
+			     m->payload, m->payload_len, m->truncated);
 	} else if (!ret) {
 		puts("no message");
 	}
-	return modem_done(nl, "read", ret);
+	atmqtt_message_free(m);
+	return modem_done(nl, "read", ret < 0 ? ret : 0);
 }

@@ -5,11 +5,13 @@
  * queried, and what it can do (the clients it can open and close, the
  * ranges of its commands).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -35,31 +37,38 @@ static int get_or_set(int argc, char **argv, bool get, bool set)
 	return set ? 0 : 1;
 }
 
-static void user_print(uint32_t modem, const struct atmqtt_user *u)
+/* AT+MQTTUSER?'s callback, once per client the modem reports; arg is the
+ * modem's handle.
+ */
+static int user_print(const struct atmqtt_user *u, void *arg)
 {
+	const uint32_t *modem = arg;
+	const char *name = u->username ? u->username : "";
+
 	if (out_json) {
 		j_begin();
-		j_uint("modem", modem);
+		j_uint("modem", *modem);
 		j_uint("client", u->client);
-		j_str("username", u->username);
-		if (u->has_client_id)
+		j_str("username", name);
+		if (u->client_id)
 			j_str("client_id", u->client_id);
-		if (u->has_password)
+		if (u->password)
 			j_str("password", u->password);
 		j_end();
-		return;
+		return 0;
 	}
 	printf("client %u username ", u->client);
-	text_str(u->username);
-	if (u->has_client_id) {
+	text_str(name);
+	if (u->client_id) {
 		printf(" client_id ");
 		text_str(u->client_id);
 	}
-	if (u->has_password) {
+	if (u->password) {
 		printf(" password ");
 		text_str(u->password);
 	}
 	putchar('\n');
+	return 0;
 }
 
 int cmd_user(int argc, char **argv)
@@ -72,12 +81,11 @@ int cmd_user(int argc, char **argv)
 		{ "get", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct atmqtt_user u[ATMQTT_CLIENT_MAX];
 	const char *user = NULL, *pass = NULL, *id = NULL;
 	struct target t = TARGET_INIT;
 	bool get = false, set = false;
 	struct atmqtt_nl *nl;
-	int c, i, n;
+	int c, n;
 
 	while ((c = opt_next(argc, argv, "u:P:g", opts, &t)) >= 0) {
 		switch (c) {
@@ -99,35 +107,38 @@ int cmd_user(int argc, char **argv)
 		return modem_done(nl, "user",
 				  atmqtt_user_set(nl, t.modem, t.client, user,
 						  pass, id));
-	n = atmqtt_user_get(nl, t.modem, u);
-	for (i = 0; i < n; i++)
-		user_print(t.modem, &u[i]);
+	n = atmqtt_user_get(nl, t.modem, user_print, &t.modem);
 	fflush(stdout);
-	return modem_done(nl, "user", n);
+	return modem_done(nl, "user", n < 0 ? n : 0);
 }
 
-static void will_print(uint32_t modem, const struct atmqtt_will *w)
+/* AT+MQTTWILL?'s callback, once per client; arg is the modem's handle. */
+static int will_print(const struct atmqtt_will *w, void *arg)
 {
+	const uint32_t *modem = arg;
+	const char *topic = w->topic ? w->topic : "";
+
 	if (out_json) {
 		j_begin();
-		j_uint("modem", modem);
+		j_uint("modem", *modem);
 		j_uint("client", w->client);
-		j_str("topic", w->topic);
+		j_str("topic", topic);
 		j_uint("qos", w->qos);
 		j_bool("retain", w->retain);
-		if (w->has_payload)
+		if (w->payload)
 			j_payload(w->payload, strlen(w->payload));
 		j_end();
-		return;
+		return 0;
 	}
 	printf("client %u topic ", w->client);
-	text_str(w->topic);
+	text_str(topic);
 	printf(" qos %u retain %u", w->qos, w->retain);
-	if (w->has_payload) {
+	if (w->payload) {
 		printf(" payload ");
 		text_str(w->payload);
 	}
 	putchar('\n');
+	return 0;
 }
 
 int cmd_will(int argc, char **argv)
@@ -140,13 +151,12 @@ int cmd_will(int argc, char **argv)
 		{ "get", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct atmqtt_will w[ATMQTT_CLIENT_MAX];
 	const char *topic = NULL, *msg = NULL;
 	struct target t = TARGET_INIT;
 	bool get = false, set = false, retain = false;
 	unsigned long qos = 0;
 	struct atmqtt_nl *nl;
-	int c, i, n;
+	int c, n;
 
 	while ((c = opt_next(argc, argv, "t:m:q:rg", opts, &t)) >= 0) {
 		switch (c) {
@@ -173,11 +183,9 @@ int cmd_will(int argc, char **argv)
 		return modem_done(nl, "will",
 				  atmqtt_will_set(nl, t.modem, t.client, topic,
 						  qos, retain, msg));
-	n = atmqtt_will_get(nl, t.modem, w);
-	for (i = 0; i < n; i++)
-		will_print(t.modem, &w[i]);
+	n = atmqtt_will_get(nl, t.modem, will_print, &t.modem);
 	fflush(stdout);
-	return modem_done(nl, "will", n);
+	return modem_done(nl, "will", n < 0 ? n : 0);
 }
 
 int cmd_conf(int argc, char **argv)
@@ -212,31 +220,45 @@ int cmd_conf(int argc, char **argv)
 	return modem_done(nl, "conf", ret);
 }
 
-static int print_clients(const char *op, int (*fn)(struct atmqtt_nl *, uint32_t),
+/*
+ * The clients AT+MQTTOPEN? / AT+MQTTCLOSE? list, in the modem's order:
+ * "1 2", or "none".  They are client ids, so there are at most the
+ * family's FAMILY_CLIENT_ID_MAX of them (a modem lists each once).  JSON's
+ * "mask" (bit N for client N) is version 1's, kept for the clients below
+ * 64; "clients" is the list.
+ */
+static int print_clients(const char *op,
+			 int (*fn)(struct atmqtt_nl *, uint32_t, uint32_t *,
+				   size_t),
 			 int argc, char **argv)
 {
+	uint32_t ids[FAMILY_CLIENT_ID_MAX];
+	unsigned long long mask = 0;
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	int ret = opt_plain(argc, argv, &t, 0, 0), i, n = 0;
+	int ret = opt_plain(argc, argv, &t, 0, 0), i, n;
 
 	if (ret >= 0)
 		return ret;
 	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	ret = fn(nl, t.modem);
+	ret = fn(nl, t.modem, ids, ARRAY_SIZE(ids));
 	if (ret < 0)
 		return modem_done(nl, op, ret);
+	n = ret < (int)ARRAY_SIZE(ids) ? ret : (int)ARRAY_SIZE(ids);
+	for (i = 0; i < n; i++)
+		if (ids[i] < 64)
+			mask |= 1ULL << ids[i];
 	if (out_json) {
 		j_begin();
 		j_uint("modem", t.modem);
-		j_uint("mask", ret);
+		j_uint("mask", mask);
 		j_key("clients");
 		putchar('[');
 	}
-	for (i = 1; i < 8; i++)
-		if (ret & (1 << i))
-			printf("%s%d", n++ ? (out_json ? "," : " ") : "", i);
+	for (i = 0; i < n; i++)
+		printf("%s%u", i ? (out_json ? "," : " ") : "", ids[i]);
 	if (out_json) {
 		putchar(']');
 		j_end();
@@ -259,8 +281,8 @@ int cmd_closable(int argc, char **argv)
 int cmd_test(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
+	char buf[1024], *line = buf;
 	struct atmqtt_nl *nl;
-	char line[1024];
 	int ret = opt_plain(argc, argv, &t, 1, 1), at;
 
 	if (ret >= 0)
@@ -271,15 +293,25 @@ int cmd_test(int argc, char **argv)
 	nl = modem_target(&t);
 	if (!nl)
 		return EXIT_FAIL;
-	ret = atmqtt_test(nl, t.modem, at, line, sizeof(line));
-	if (!ret && out_json) {
+	ret = atmqtt_test(nl, t.modem, at, line, sizeof(buf));
+	/* A longer line: asked again (AT+MQTT<X>=? changes nothing) with
+	 * room for it.
+	 */
+	if (ret >= (int)sizeof(buf)) {
+		line = malloc((size_t)ret + 1);
+		ret = line ? atmqtt_test(nl, t.modem, at, line, (size_t)ret + 1) :
+		      -ENOMEM;
+	}
+	if (ret >= 0 && out_json) {
 		j_begin();
 		j_uint("modem", t.modem);
 		j_str("at", atmqtt_at_name(at));
 		j_str("line", line);
 		j_end();
-	} else if (!ret) {
+	} else if (ret >= 0) {
 		puts(line);
 	}
-	return modem_done(nl, "test", ret);
+	if (line != buf)
+		free(line);
+	return modem_done(nl, "test", ret < 0 ? ret : 0);
 }
