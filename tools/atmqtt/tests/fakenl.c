@@ -71,13 +71,16 @@
  *   integer's MIN/MAX_VALUE_U, LO-HI; a string's or a binary's
  *   MIN_LENGTH (LO, when given and not 0) and MAX_LENGTH (HI).
  *
- * Defaults, without a script line for the command: GET_MODEM answers one
- * modem (MODEM_ID 1, TTY pts3, STATE ready, MODE 1, DIALECT fibocom, the
- * NL668's LIMITS: clients 2, host 255, topic 255, payload 1024, user_name
- * 128, password 128, client_ident 23, keepalive 300, qos 2, subs 128,
- * binary); other dumps nothing; SET_CLIENT is acked; other requests get the
- * kernel's bare reply (MODEM_ID, CLIENT_ID as in the request; PUBLISH also
- * MSG.DATASIZE, 1 when asked or the payload is not quotable).
+ * Defaults, without a script line for the command: GET_MODEM (a dump or a
+ * do request) answers one modem (MODEM_ID 1, TTY pts3, STATE ready, MODE
+ * 1, DIALECT fibocom, the NL668's LIMITS: clients 2, host 255, topic 255,
+ * payload 1024, user_name 128, password 128, client_ident 23, keepalive
+ * 300, qos 2, subs 128, binary), or those of $FAKENL_TTYS (see
+ * ttys_modems()), restricted to the request's MODEM_ID (a do request for
+ * none: -ENODEV); other dumps nothing; SET_CLIENT is acked; other
+ * requests get the kernel's bare reply (MODEM_ID, CLIENT_ID as in the
+ * request; PUBLISH also MSG.DATASIZE, 1 when asked or when the payload is
+ * not quotable).
  */
 #define _GNU_SOURCE		/* ppoll() */
 #include <dirent.h>
@@ -255,11 +258,11 @@ SPACE(top_s, top_a);
 struct cdesc {
 	const char *name;
 	int cmd;
-	int dump;
+	int dump;		/* 0 do, 1 dump, 2 either */
 };
 
 static const struct cdesc cmds[] = {
-	{ "GET_MODEM", ATMQTT_CMD_GET_MODEM, 1 },
+	{ "GET_MODEM", ATMQTT_CMD_GET_MODEM, 2 },
 	{ "GET_CLIENT", ATMQTT_CMD_GET_CLIENT, 1 },
 	{ "SET_CLIENT", ATMQTT_CMD_SET_CLIENT, 0 },
 	{ "GET_SUB", ATMQTT_CMD_GET_SUB, 1 },
@@ -906,7 +909,18 @@ static void push_ack(struct fsock *fs, struct nlmsghdr *req, int replied,
 static void push_modem(struct fsock *fs, struct nlmsghdr *req, char *text)
 {
 	fs_push_msg(fs, build_genl(req->nlmsg_pid, req->nlmsg_seq,
-				   NLM_F_MULTI, ATMQTT_CMD_GET_MODEM, text));
+				   req->nlmsg_flags & NLM_F_DUMP ? NLM_F_MULTI :
+				   0, ATMQTT_CMD_GET_MODEM, text));
+}
+
+/* The request's top-level MODEM_ID, 0 when it has none. */
+static uint32_t req_modem(struct nlmsghdr *req)
+{
+	struct genlmsghdr *gh = nlmsg_data(req);
+	struct nlattr *a = nla_find(genlmsg_attrdata(gh, 0),
+				    genlmsg_attrlen(gh, 0), ATMQTT_A_MODEM_ID);
+
+	return a ? nla_get_u32(a) : 0;
 }
 
 /* The NL668's LIMITS nest, in script tokens. */
@@ -919,15 +933,32 @@ static void push_modem(struct fsock *fs, struct nlmsghdr *req, char *text)
 
 static int ttys_modems(struct fsock *fs, struct nlmsghdr *req);
 
+/*
+ * GET_MODEM's modems, restricted to the request's MODEM_ID, as a dump or
+ * as a do request (-ENODEV when none matched).
+ */
 static void push_default(struct fsock *fs, struct nlmsghdr *req, int ci)
 {
 	char text[] = "MODEM_ID=1 MODEM.TTY=pts3 MODEM.STATE=0 MODEM.MODE=1"
 		      " MODEM.DIALECT=fibocom" NL668_LIMITS;
-	char zero[] = "0";
+	char zero[] = "0", nodev[] = "-19";
+	int dump = !!(req->nlmsg_flags & NLM_F_DUMP), n = 0;
 
-	if (cmds[ci].cmd == ATMQTT_CMD_GET_MODEM && !ttys_modems(fs, req))
-		push_modem(fs, req, text);
-	if (cmds[ci].dump)
+	if (cmds[ci].cmd == ATMQTT_CMD_GET_MODEM) {
+		n = ttys_modems(fs, req);
+		if (n < 0 && req_modem(req) <= 1) {
+			push_modem(fs, req, text);
+			n = 1;
+		}
+		if (!dump) {
+			if (n <= 0)
+				push_answer(fs, req, req->nlmsg_seq, 0, nodev);
+			else if (req->nlmsg_flags & NLM_F_ACK)
+				push_answer(fs, req, req->nlmsg_seq, 0, zero);
+			return;
+		}
+	}
+	if (dump)
 		push_answer(fs, req, req->nlmsg_seq, 1, zero);
 	else
 		push_ack(fs, req, 0, zero);
@@ -946,7 +977,7 @@ static void answer(struct fsock *fs, struct nlmsghdr *req)
 	if (ci < 0)
 		die("request of unknown command %d", gh->cmd);
 	dump = !!(req->nlmsg_flags & NLM_F_DUMP);
-	if (dump != cmds[ci].dump)
+	if (cmds[ci].dump != 2 && dump != cmds[ci].dump)
 		die("%s sent %s", cmds[ci].name, dump ? "as a dump" : "not as a dump");
 	/* The one do request the kernel does not answer with a reply. */
 	if (gh->cmd == ATMQTT_CMD_SET_CLIENT && !(req->nlmsg_flags & NLM_F_ACK))
@@ -1116,8 +1147,9 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	return 0;
 }
 
-/* The modems of the ttys set to the line discipline: 1, or 0 without
- * $FAKENL_TTYS (the default modem then).
+/* The modems of the ttys set to the line discipline (restricted to the
+ * request's MODEM_ID): how many, or -1 without $FAKENL_TTYS (the default
+ * modem then).
  */
 static int ttys_modems(struct fsock *fs, struct nlmsghdr *req)
 {
@@ -1126,13 +1158,15 @@ static int ttys_modems(struct fsock *fs, struct nlmsghdr *req)
 	char path[4096], name[64], text[1024];
 	int disc, handle;
 	struct dirent *d;
+	uint32_t want = req_modem(req);
+	int n = 0;
 	FILE *f;
 	DIR *dp;
 
 	if (!dir)
-		return 0;
+		return -1;
 	if (getenv("FAKENL_NOMODEM"))
-		return 1;	/* none, rather than the default one */
+		return 0;	/* none, rather than the default one */
 	dp = opendir(dir);
 	while (dp && (d = readdir(dp))) {
 		if (sscanf(d->d_name, "%u:%u", &maj, &min) != 2 ||
@@ -1143,7 +1177,8 @@ static int ttys_modems(struct fsock *fs, struct nlmsghdr *req)
 		if (!f)
 			continue;
 		if (fscanf(f, "%d %d %63s", &disc, &handle, name) == 3 &&
-		    disc) {
+		    disc && (!want || want == (uint32_t)handle)) {
+			n++;
 			snprintf(text, sizeof(text),
 				 "MODEM_ID=%d MODEM.TTY=%s MODEM.STATE=0"
 				 " MODEM.MODE=1" NL668_LIMITS, handle, name);
@@ -1158,7 +1193,7 @@ static int ttys_modems(struct fsock *fs, struct nlmsghdr *req)
 	}
 	if (dp)
 		closedir(dp);
-	return 1;
+	return n;
 }
 
 /* Another uid than the real one ($FAKENL_EUID), for the runtime
