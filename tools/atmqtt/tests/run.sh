@@ -95,137 +95,223 @@ sys.exit(0 if eval(sys.argv[2]) else 1)' "$T/out" "$1"; then ok; else
 # ---- the library ----------------------------------------------------
 
 CASE="lib errors"
-script 'OPEN reply MODEM=1 CLIENT=1 MODEM_ERROR=702' \
-       'OPEN ack -111 msg=Server%20unavailable attr=HOST' \
-       'SUBSCRIBE ack -22 msg=missing miss=TOPIC' \
+script 'OPEN reply MODEM_ID=1 CLIENT_ID=1 ERROR.KIND=1 ERROR.CODE=702 ERROR.TEXT=Server%20unavailable' \
+       'OPEN ack -111 msg=Server%20unavailable attr=CLIENT.HOST' \
+       'SUBSCRIBE ack -22 msg=ATMQTT_A_MSG_TOPIC:%20required miss=MSG.TOPIC' \
+       'CLOSE ack -22 msg=ATMQTT_A_MODEM_ID:%20required miss=MODEM_ID' \
+       'SET_CONF reply MODEM_ID=1 ERROR.KIND=2 ERROR.CODE=3' \
+       'SET_CONF ack -121 msg=+CME%20ERROR:%203' \
        'CLOSE stale' 'CLOSE ack 0' \
+       'OPEN ack -34 msg=integer%20out%20of%20range attr=CLIENT.KEEPALIVE pol=CLIENT.KEEPALIVE:1-65535' \
+       'PUBLISH ack -34 msg=ATMQTT_A_MSG_PAYLOAD:%20this%20modem%20takes%200-1024%20bytes attr=MSG.PAYLOAD' \
+       'CLOSE ack -34 msg=integer%20out%20of%20range attr=CLIENT_ID pol=CLIENT_ID:1-255' \
        'GET_SUB done -95 msg=dump%20failed'
 "$LIBTEST" errors && ok || bad "$CASE"
-expect "$T/log" 'OPEN flags=none MODEM=1 CLIENT=1 HOST=h PORT=1883
-SUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=t QOS=0
-CLOSE flags=none MODEM=1 CLIENT=1
+expect "$T/log" 'OPEN flags=none MODEM_ID=1 CLIENT_ID=1 CLIENT.HOST=h CLIENT.PORT=1883
+SUBSCRIBE flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.QOS=0
+CLOSE flags=none MODEM_ID=1 CLIENT_ID=1
+SET_CONF flags=none MODEM_ID=1 MODE=1
+CLOSE flags=none MODEM_ID=1 CLIENT_ID=1
+OPEN flags=none MODEM_ID=1 CLIENT_ID=1 CLIENT.HOST=h CLIENT.PORT=1883 CLIENT.KEEPALIVE=70000
+PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.PAYLOAD=x
+CLOSE flags=none MODEM_ID=1 CLIENT_ID=300
 GET_SUB flags=dump'
 
+CASE="lib version check"
+script 'CLOSE reply version=1 MODEM_ID=1 CLIENT_ID=1' 'CLOSE ack 0' \
+       'GET_SUB reply version=3 MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a MSG.QOS=0' \
+       'GET_SUB reply MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=b MSG.QOS=0' \
+       'GET_SUB done 0' \
+       'GET_SUB reply MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a MSG.QOS=0' \
+       'GET_SUB done 0'
+"$LIBTEST" version && ok || bad "$CASE"
+expect "$T/log" 'CLOSE flags=none MODEM_ID=1 CLIENT_ID=1
+CLOSE flags=none MODEM_ID=1 CLIENT_ID=1
+GET_SUB flags=dump MODEM_ID=1
+CLOSE flags=none MODEM_ID=1 CLIENT_ID=2
+GET_SUB flags=dump MODEM_ID=1'
+
+CASE="lib no family"
+FAKENL_NOFAMILY=1 "$LIBTEST" nofamily && ok || bad "$CASE"
+
 CASE="lib grow"
-script 'PUBLISH ack -22 msg=late attr=DATASIZE' 'CLOSE ack 0'
+script 'PUBLISH ack -22 msg=late attr=MSG.DATASIZE' 'CLOSE ack 0'
 "$LIBTEST" grow && ok || bad "$CASE"
-expect "$T/log" "PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=$(printf "%0255d" 0 | tr 0 t) QOS=1 PAYLOAD=$(printf "%01024d" 0 | tr 0 p) DATASIZE=1
-CLOSE flags=none MODEM=1 CLIENT=1"
+python3 - "$T/log" <<'EOF' && ok || bad "$CASE: the request's log"
+import sys
+l = open(sys.argv[1]).read().split("\n")
+assert l[0] == ("PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=" +
+                "t" * 255 + " MSG.QOS=1 MSG.PAYLOAD=" + "p" * 65535 +
+                " MSG.DATASIZE=1"), l[0][:200]
+assert l[1] == "CLOSE flags=none MODEM_ID=1 CLIENT_ID=1", l[1]
+EOF
 
 CASE="lib modems"
-script 'GET_MODEM reply MODEM=1 TTY=pts3' \
-       'GET_MODEM reply MODEM=2 TTY=ttyUSB2 MODEM_STATE=1 MODE=0 RX_SEQ=5000000000 RX_DROPS=2 RX_STRAY=3 RX_MALFORMED=4 RX_OVERFLOWS=5' \
-       'GET_MODEM reply MODEM=3 TTY=ttyUSB5' 'GET_MODEM done 0' \
-       'GET_MODEM reply MODEM=1 TTY=pts3' \
-       'GET_MODEM reply MODEM=2 TTY=ttyUSB2' 'GET_MODEM done 0' \
-       'GET_MODEM reply MODEM=1 TTY=pts3' \
-       'GET_MODEM reply MODEM=2 TTY=ttyUSB2' 'GET_MODEM done 0'
+M2='GET_MODEM reply MODEM_ID=2 MODEM.TTY=ttyUSB2 MODEM.STATE=1 MODEM.MODE=0 MODEM.MEM_BYTES=8192 MODEM.DIALECT=fibocom MODEM.STATS.RX_SEQ=5000000000 MODEM.STATS.RX_DROPS=2 MODEM.STATS.RX_STRAY=3 MODEM.STATS.RX_MALFORMED=4 MODEM.STATS.RX_OVERFLOWS=5 MODEM.STATS.RESYNCS=6 MODEM.LIMITS.CLIENTS=2 MODEM.LIMITS.HOST=255 MODEM.LIMITS.TOPIC=250 MODEM.LIMITS.PAYLOAD=1024 MODEM.LIMITS.USER_NAME=128 MODEM.LIMITS.PASSWORD=127 MODEM.LIMITS.CLIENT_IDENT=23 MODEM.LIMITS.KEEPALIVE=300 MODEM.LIMITS.QOS=2 MODEM.LIMITS.SUBS=128 MODEM.LIMITS.BINARY=1'
+script 'GET_MODEM reply MODEM_ID=1 MODEM.TTY=pts3' "$M2" \
+       'GET_MODEM reply MODEM_ID=3 MODEM.TTY=ttyUSB5' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM_ID=1 MODEM.TTY=pts3' \
+       'GET_MODEM reply MODEM_ID=2 MODEM.TTY=ttyUSB2' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM_ID=1 MODEM.TTY=pts3' \
+       'GET_MODEM reply MODEM_ID=2 MODEM.TTY=ttyUSB2' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM_ID=1 MODEM.TTY=pts3' \
+       'GET_MODEM reply MODEM_ID=2 MODEM.TTY=ttyUSB2' 'GET_MODEM done 0'
 "$LIBTEST" modems && ok || bad "$CASE"
+
+CASE="lib modem limits"
+script
+"$LIBTEST" limits && ok || bad "$CASE"
+python3 - "$T/log" <<'EOF' && ok || bad "$CASE: the requests"
+import re, sys
+l = open(sys.argv[1]).read().split("\n")[:-1]
+assert len(l) == 3, l
+for line, m in zip(l, ("1", "1", "7")):
+    assert re.fullmatch("GET_MODEM flags=(dump|none|ack) MODEM_ID=" + m, line), line
+EOF
 
 CASE="lib modems by device number"
 ln -s /dev/null "$T/modem-link"
-script 'GET_MODEM reply MODEM=3 TTY=null TTY_DEV=260' \
-       'GET_MODEM reply MODEM=4 TTY=other TTY_DEV=259' 'GET_MODEM done 0' \
-       'GET_MODEM reply MODEM=3 TTY=null TTY_DEV=260' \
-       'GET_MODEM reply MODEM=4 TTY=other TTY_DEV=259' 'GET_MODEM done 0' \
-       'GET_MODEM reply MODEM=3 TTY=null TTY_DEV=260' \
-       'GET_MODEM reply MODEM=4 TTY=other TTY_DEV=259' 'GET_MODEM done 0' \
-       'GET_MODEM reply MODEM=3 TTY=null TTY_DEV=260' \
-       'GET_MODEM reply MODEM=4 TTY=other TTY_DEV=259' 'GET_MODEM done 0' \
-       'GET_MODEM reply MODEM=5 TTY=null' 'GET_MODEM done 0' \
-       'GET_MODEM reply MODEM=4 TTY=null TTY_DEV=259 MODEM_STATE=2' \
+script 'GET_MODEM reply MODEM_ID=3 MODEM.TTY=null MODEM.TTY_DEV=260' \
+       'GET_MODEM reply MODEM_ID=4 MODEM.TTY=other MODEM.TTY_DEV=259' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM_ID=3 MODEM.TTY=null MODEM.TTY_DEV=260' \
+       'GET_MODEM reply MODEM_ID=4 MODEM.TTY=other MODEM.TTY_DEV=259' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM_ID=3 MODEM.TTY=null MODEM.TTY_DEV=260' \
+       'GET_MODEM reply MODEM_ID=4 MODEM.TTY=other MODEM.TTY_DEV=259' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM_ID=3 MODEM.TTY=null MODEM.TTY_DEV=260' \
+       'GET_MODEM reply MODEM_ID=4 MODEM.TTY=other MODEM.TTY_DEV=259' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM_ID=5 MODEM.TTY=null' 'GET_MODEM done 0' \
+       'GET_MODEM reply MODEM_ID=4 MODEM.TTY=null MODEM.TTY_DEV=259 MODEM.STATE=2' \
        'GET_MODEM done 0'
 LIBTEST_LINK=$T/modem-link "$LIBTEST" modems_dev && ok || bad "$CASE"
 
 CASE="lib user will conf"
-script 'GET_USER reply MODEM=1 ENTRY=CLIENT:1,USERNAME:bob,PASSWORD:pw,CLIENT_ID:dev1 ENTRY=CLIENT:2,USERNAME:' \
+script 'GET_USER reply MODEM_ID=1 ENTRY.CLIENT_ID=1 ENTRY.USER.NAME=bob ENTRY.USER.PASSWORD=pw ENTRY.USER.CLIENT_ID=dev1 ENTRY+.CLIENT_ID=2 ENTRY.USER.NAME=' \
        'GET_USER ack 0' \
-       'GET_WILL reply MODEM=1 ENTRY=CLIENT:2,TOPIC:w/t,QOS:2,RETAIN:1,PAYLOAD:bye%20bye' \
+       'GET_WILL reply MODEM_ID=1 ENTRY.CLIENT_ID=2 ENTRY.MSG.TOPIC=w/t ENTRY.MSG.QOS=2 ENTRY.MSG.RETAIN=1 ENTRY.MSG.PAYLOAD=bye%20bye ENTRY+.CLIENT_ID=1 ENTRY.MSG.TOPIC=x ENTRY.MSG.QOS=0 ENTRY.MSG.RETAIN=0' \
        'GET_WILL ack 0' \
-       'GET_CONF reply MODEM=1 MODE=1' 'GET_CONF ack 0' \
-       'GET_CONF reply MODEM=1' 'GET_CONF ack 0' \
-       'GET_OPENABLE reply MODEM=1 CLIENTS=6' 'GET_OPENABLE ack 0' \
-       'GET_CLOSABLE reply MODEM=1 CLIENTS=0' 'GET_CLOSABLE ack 0'
+       'GET_WILL reply MODEM_ID=1' 'GET_WILL ack 0' \
+       'GET_CONF reply MODEM_ID=1 MODE=1' 'GET_CONF ack 0' \
+       'GET_CONF reply MODEM_ID=1' 'GET_CONF ack 0'
 "$LIBTEST" user_will_conf && ok || bad "$CASE"
-expect "$T/log" 'SET_USER flags=none MODEM=1 CLIENT=1 USERNAME=bob PASSWORD=pw CLIENT_ID=dev1
-SET_USER flags=none MODEM=1 CLIENT=2
-GET_USER flags=none MODEM=1
-SET_WILL flags=none MODEM=1 CLIENT=1 TOPIC=w/t QOS=1 RETAIN=1 PAYLOAD=bye
-SET_WILL flags=none MODEM=1 CLIENT=2 TOPIC=w/t QOS=0 RETAIN=0
-GET_WILL flags=none MODEM=1
-SET_CONF flags=none MODEM=1 MODE=0
-GET_CONF flags=none MODEM=1
-GET_CONF flags=none MODEM=1
-GET_OPENABLE flags=none MODEM=1
-GET_CLOSABLE flags=none MODEM=1'
+expect "$T/log" 'SET_USER flags=none MODEM_ID=1 CLIENT_ID=1 USER.NAME=bob USER.PASSWORD=pw USER.CLIENT_ID=dev1
+SET_USER flags=none MODEM_ID=1 CLIENT_ID=2 USER.NAME=
+GET_USER flags=none MODEM_ID=1
+SET_WILL flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=w/t MSG.QOS=1 MSG.RETAIN=1 MSG.PAYLOAD=bye
+SET_WILL flags=none MODEM_ID=1 CLIENT_ID=2 MSG.TOPIC=w/t MSG.QOS=0 MSG.RETAIN=0
+GET_WILL flags=none MODEM_ID=1
+GET_WILL flags=none MODEM_ID=1
+SET_CONF flags=none MODEM_ID=1 MODE=0
+GET_CONF flags=none MODEM_ID=1
+GET_CONF flags=none MODEM_ID=1'
+
+CASE="lib openable closable"
+OPENABLE='GET_OPENABLE reply MODEM_ID=1 CLIENT_ID=1 CLIENT_ID=2 CLIENT_ID=5'
+script "$OPENABLE" 'GET_OPENABLE ack 0' "$OPENABLE" 'GET_OPENABLE ack 0' \
+       "$OPENABLE" 'GET_OPENABLE ack 0' \
+       'GET_CLOSABLE reply MODEM_ID=1' 'GET_CLOSABLE ack 0' \
+       'GET_CLOSABLE reply MODEM_ID=1 CLIENT_ID=2' 'GET_CLOSABLE ack 0' \
+       'GET_CLOSABLE ack -19'
+"$LIBTEST" openable && ok || bad "$CASE"
+expect "$T/log" 'GET_OPENABLE flags=none MODEM_ID=1
+GET_OPENABLE flags=none MODEM_ID=1
+GET_OPENABLE flags=none MODEM_ID=1
+GET_CLOSABLE flags=none MODEM_ID=1
+GET_CLOSABLE flags=none MODEM_ID=1
+GET_CLOSABLE flags=none MODEM_ID=1'
+
+CASE="lib options structures"
+script
+"$LIBTEST" opts && ok || bad "$CASE"
+expect "$T/log" 'OPEN flags=none MODEM_ID=1 CLIENT_ID=1 CLIENT.HOST=a CLIENT.PORT=1883
+OPEN flags=none MODEM_ID=1 CLIENT_ID=1 CLIENT.HOST=a CLIENT.PORT=1883 CLIENT.CLEAN=0 CLIENT.KEEPALIVE=30
+OPEN flags=none MODEM_ID=1 CLIENT_ID=1 CLIENT.HOST=a CLIENT.PORT=1883 CLIENT.CLEAN=0
+OPEN flags=none MODEM_ID=1 CLIENT_ID=2 CLIENT.HOST=a CLIENT.PORT=1883 CLIENT.CLEAN=0 CLIENT.KEEPALIVE=45
+PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.PAYLOAD=x
+PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.QOS=2 MSG.RETAIN=1 MSG.PAYLOAD=x MSG.DATASIZE=1
+PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.QOS=2 MSG.RETAIN=1 MSG.PAYLOAD=x
+PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.QOS=2 MSG.RETAIN=1 MSG.PAYLOAD=y'
 
 CASE="lib publish read"
-script 'PUBLISH reply MODEM=1 CLIENT=1 STATUS=1 DATASIZE=1' 'PUBLISH ack 0' \
-       'PUBLISH reply MODEM=1 CLIENT=2 STATUS=1 DATASIZE=1' 'PUBLISH ack 0' \
-       'PUBLISH reply MODEM=1 CLIENT=1 STATUS=1 DATASIZE=0' 'PUBLISH ack 0' \
-       'READ reply MODEM=1 CLIENT=1 STATUS=0' 'READ ack 0' \
-       'READ reply MODEM=1 CLIENT=2 STATUS=1 QOS=1 TOPIC=a/b PAYLOAD=%00%ff%0a RX_SEQ=42' \
+T255=$(printf '%0255d' 0 | tr 0 t)
+P3000=$(i=0; while [ $i -lt 300 ]; do printf 0123456789; i=$((i + 1)); done)
+script 'PUBLISH ack 0' 'PUBLISH ack 0' 'PUBLISH ack 0' \
+       'PUBLISH reply MODEM_ID=1 CLIENT_ID=1 MSG.DATASIZE=1' 'PUBLISH ack 0' \
+       'READ reply MODEM_ID=1 CLIENT_ID=1' 'READ ack 0' \
+       'READ reply MODEM_ID=1 CLIENT_ID=2 MSG.TOPIC=a/b MSG.QOS=1 MSG.PAYLOAD=%00%ff%0a MSG.SEQ=42' \
+       'READ ack 0' \
+       "READ reply MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=$T255 MSG.QOS=2 MSG.PAYLOAD=$P3000 MSG.SEQ=5000000001 MSG.TRUNCATED=1" \
        'READ ack 0'
 "$LIBTEST" publish_read && ok || bad "$CASE"
 # the 1024 bytes i*7 went as they are
 python3 - "$T/log" <<'EOF' && ok || bad "$CASE: binary payload"
 import re, sys
 line = open(sys.argv[1]).readline()
-p = re.search(r" PAYLOAD=(\S*)", line).group(1)
+p = re.search(r" MSG.PAYLOAD=(\S*)", line).group(1)
 raw = re.sub(r"%([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), p)
 assert raw.encode("latin-1") == bytes((i * 7) & 255 for i in range(1024))
-assert " RETAIN=1 " in line and " QOS=1 " in line
+assert " MSG.RETAIN=1 " in line and " MSG.QOS=1 " in line
 EOF
 sed 1d "$T/log" >"$T/log2"
-expect "$T/log2" 'PUBLISH flags=none MODEM=1 CLIENT=2 TOPIC=t PAYLOAD=hi DATASIZE=1
-PUBLISH flags=none MODEM=1 CLIENT=1 TOPIC=t
-READ flags=none MODEM=1 CLIENT=1
-READ flags=none MODEM=1 CLIENT=2'
+expect "$T/log2" 'PUBLISH flags=none MODEM_ID=1 CLIENT_ID=2 MSG.TOPIC=t MSG.PAYLOAD=hi
+PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t
+PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.PAYLOAD=q
+READ flags=none MODEM_ID=1 CLIENT_ID=1
+READ flags=none MODEM_ID=1 CLIENT_ID=2
+READ flags=none MODEM_ID=1 CLIENT_ID=1'
 
 CASE="lib test raw"
 {
-	echo 'TEST reply MODEM=1 LINE=+MQTTSUB:%20(1,2)'
+	echo 'TEST reply MODEM_ID=1 LINE=+MQTTSUB:%20(1,2)'
 	echo 'TEST ack 0'
-	echo 'TEST reply MODEM=1 LINE=+MQTTPUB:%20(1,2),255'
+	echo 'TEST reply MODEM_ID=1 LINE=+MQTTPUB:%20(1,2),255'
 	echo 'TEST ack 0'
-	echo 'RAW reply MODEM=1 LINE=+COPS:%200,0,"NET",7 LINE=second LINE= FINAL=OK'
+	echo 'TEST ack 0'
+	echo 'RAW reply MODEM_ID=1 LINE=+COPS:%200,0,"NET",7 LINE=second LINE= FINAL=OK'
 	echo 'RAW ack 0'
-	echo 'RAW reply MODEM=1 FINAL=+CME%20ERROR:%2010 TRUNCATED=1'
+	echo 'RAW reply MODEM_ID=1 FINAL=+CME%20ERROR:%2010 TRUNCATED=1'
 	echo 'RAW ack 0'
-	long=$(printf '%0500d' 0)
-	printf 'RAW reply MODEM=1'
-	i=0; while [ $i -lt 18 ]; do printf ' LINE=%s' "$long"; i=$((i + 1)); done
+	printf 'RAW reply MODEM_ID=1'
+	i=0; while [ $i -lt 18 ]; do
+		printf ' LINE=%s' "$(printf '%0500d' 0 | tr 0 $((i % 10)))"
+		i=$((i + 1))
+	done
 	echo ' FINAL=OK'
 	echo 'RAW ack 0'
 } >"$T/script"
 : >"$T/log"
 "$LIBTEST" test_raw && ok || bad "$CASE"
-expect "$T/log" 'TEST flags=none MODEM=1 AT_CMD=4
-TEST flags=none MODEM=1 AT_CMD=6
-RAW flags=none MODEM=1 LINE=AT+COPS?
-RAW flags=none MODEM=1 LINE=AT+X TIMEOUT_MS=5000
-RAW flags=none MODEM=1 LINE=AT+Y'
+expect "$T/log" 'TEST flags=none MODEM_ID=1 AT_CMD=4
+TEST flags=none MODEM_ID=1 AT_CMD=6
+TEST flags=none MODEM_ID=1 AT_CMD=2
+RAW flags=none MODEM_ID=1 LINE=AT+COPS?
+RAW flags=none MODEM_ID=1 LINE=AT+X TIMEOUT_MS=5000
+RAW flags=none MODEM_ID=1 LINE=AT+Y'
 
 CASE="lib clients subs policy"
-script 'GET_CLIENT reply MODEM=1 CLIENT=1 CLIENT_STATE=1 SUB_COUNT=2 RECONNECT=1 RECONNECT_MIN_MS=1000 RECONNECT_MAX_MS=60000 HOST=broker PORT=8883 CLEAN=1 KEEPALIVE=60' \
-       'GET_CLIENT reply MODEM=1 CLIENT=2 CLIENT_STATE=0 SUB_COUNT=0 RECONNECT=0 RECONNECT_MIN_MS=1000 RECONNECT_MAX_MS=60000' \
+script 'GET_CLIENT reply MODEM_ID=1 CLIENT_ID=1 CLIENT.STATE=1 CLIENT.SUB_COUNT=2 CLIENT.RECONNECT=1 CLIENT.RECONNECT_MIN_MS=1000 CLIENT.RECONNECT_MAX_MS=60000 CLIENT.HOST=broker CLIENT.PORT=8883 CLIENT.CLEAN=1 CLIENT.KEEPALIVE=60' \
+       'GET_CLIENT reply MODEM_ID=1 CLIENT_ID=2 CLIENT.STATE=2 CLIENT.SUB_COUNT=0 CLIENT.RECONNECT=0 CLIENT.RECONNECT_MIN_MS=1000 CLIENT.RECONNECT_MAX_MS=4000' \
        'GET_CLIENT done 0' \
-       'GET_SUB reply MODEM=1 CLIENT=1 TOPIC=a/+ QOS=2' \
-       'GET_SUB reply MODEM=1 CLIENT=1 TOPIC=b/# QOS=2' 'GET_SUB done 0'
+       'GET_SUB reply MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a/+ MSG.QOS=2' \
+       'GET_SUB reply MODEM_ID=1 CLIENT_ID=2 MSG.TOPIC=b/# MSG.QOS=1' 'GET_SUB done 0'
 "$LIBTEST" clients && ok || bad "$CASE"
-expect "$T/log" 'GET_CLIENT flags=dump MODEM=1
-SET_CLIENT flags=ack MODEM=1 CLIENT=1 RECONNECT=1 RECONNECT_MIN_MS=500 RECONNECT_MAX_MS=5000
-SET_CLIENT flags=ack MODEM=1 CLIENT=2 RECONNECT=0
-SET_CLIENT flags=ack MODEM=1 CLIENT=2 RECONNECT_MIN_MS=200
-GET_SUB flags=dump MODEM=1
-UNSUBSCRIBE flags=none MODEM=1 CLIENT=1 TOPIC=a/+'
+expect "$T/log" 'GET_CLIENT flags=dump MODEM_ID=1
+SET_CLIENT flags=ack MODEM_ID=1 CLIENT_ID=1 CLIENT.RECONNECT=1 CLIENT.RECONNECT_MIN_MS=500 CLIENT.RECONNECT_MAX_MS=5000
+SET_CLIENT flags=ack MODEM_ID=1 CLIENT_ID=2 CLIENT.RECONNECT=0
+SET_CLIENT flags=ack MODEM_ID=1 CLIENT_ID=2 CLIENT.RECONNECT_MIN_MS=200
+GET_SUB flags=dump MODEM_ID=1
+SUBSCRIBE flags=none MODEM_ID=1 CLIENT_ID=2 MSG.TOPIC=a/+ MSG.QOS=1
+UNSUBSCRIBE flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a/+
+CLOSE flags=none MODEM_ID=1 CLIENT_ID=2'
 
 CASE="lib events"
-script 'event MESSAGE MODEM=1 CLIENT=2 QOS=1 TOPIC=x/y PAYLOAD=a%00b%ff RX_SEQ=7 RX_DROPS=3' \
-       'event URC MODEM=1 LINE_NONUL=+CREG:%201' \
-       'event RECONNECT MODEM=1 CLIENT=1 STEP=3 ATTEMPT=3 ERRNO=-110 TOPIC=t/1' \
+P1496=$(printf '%01496d' 0 | tr 0 p)
+script "event MESSAGE MODEM_ID=1 CLIENT_ID=2 MSG.QOS=1 MSG.TOPIC=x/y MSG.PAYLOAD=a%00b%ff$P1496 MSG.SEQ=7 MSG.DROPS=3 MSG.TRUNCATED=1" \
+       'event URC MODEM_ID=1 LINE_NONUL=+CREG:%201' \
+       'event BREAK MODEM_ID=1 CLIENT_ID=1 CAUSE=2' \
+       'event RESULT MODEM_ID=1 CLIENT_ID=2 URC=3 STATUS=1' \
+       'event RECONNECT MODEM_ID=1 CLIENT_ID=1 RECONNECT.STEP=3 RECONNECT.ATTEMPT=3 RECONNECT.ERRNO=-110 RECONNECT.TOPIC=t/1' \
        'event overrun' \
-       'event MODEM MODEM=1 TTY=pts3 MODEM_STATE=2'
+       'event MODEM MODEM_ID=1 MODEM.TTY=pts3 MODEM.TTY_DEV=34819 MODEM.STATE=2 MODEM.STATS.RX_SEQ=9 MODEM.LIMITS.CLIENTS=2 MODEM.LIMITS.PAYLOAD=1024'
 "$LIBTEST" events && ok || bad "$CASE"
 
 CASE="lib events: a signal ends the wait"
@@ -234,6 +320,11 @@ timeout 10 "$LIBTEST" events_eintr && ok || bad "$CASE"
 
 CASE="lib names"
 "$LIBTEST" names && ok || bad "$CASE"
+
+CASE="lib ldisc number"
+mkdir -p "$T/sys-ldisc/parameters"
+echo 29 >"$T/sys-ldisc/parameters/ldisc"
+FAKENL_SYS=$T/sys-ldisc "$LIBTEST" ldisc && ok || bad "$CASE"
 
 # ---- the CLI: usage ---------------------------------------------------
 
