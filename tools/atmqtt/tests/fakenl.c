@@ -9,7 +9,9 @@
  * fopen for the module's files in sysfs (see __wrap_fopen()), ioctl for
  * the line discipline and geteuid (see __wrap_ioctl()).  The
  * sockets are real (genl_connect), the library's message handling is the
- * real one; only the kernel's side is replaced.
+ * real one; only the kernel's side is replaced.  A classic BPF socket
+ * filter the program attaches (SO_ATTACH_FILTER) is run on each queued
+ * datagram, as the kernel runs it on a multicast message (see fs_head()).
  *
  * Names.  Commands are those of enum atmqtt_cmd without ATMQTT_CMD_
  * (GET_MODEM, OPEN, ...), events those of enum atmqtt_evt without
@@ -93,6 +95,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/filter.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <linux/netlink.h>
@@ -371,23 +375,55 @@ struct dgram {
 
 struct fsock {
 	struct nl_sock *sk;
+	int fd;			/* the descriptor genl_connect() gave it */
 	struct dgram *head, **tail;
 	int events;
 };
 
 static struct fsock socks[8];
 
+static void fs_reset(struct fsock *fs)
+{
+	struct dgram *d;
+
+	while ((d = fs->head)) {
+		fs->head = d->next;
+		free(d);
+	}
+	memset(fs, 0, sizeof(*fs));
+	fs->tail = &fs->head;
+	fs->fd = -1;
+}
+
+/*
+ * The fake socket of sk, once genl_connect() connected it.  A socket the
+ * program freed is not seen go (nl_socket_free() is not wrapped): a slot
+ * is taken over by the next socket connected on its descriptor.
+ */
 static struct fsock *fs_of(struct nl_sock *sk)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(socks); i++)
-		if (socks[i].sk == sk)
+		if (socks[i].sk == sk && socks[i].fd >= 0)
 			return &socks[i];
+	die("a socket genl_connect() did not connect");
+	return NULL;
+}
+
+static struct fsock *fs_connect(struct nl_sock *sk)
+{
+	int fd = nl_socket_get_fd(sk);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(socks); i++)
+		if (socks[i].sk && (socks[i].fd == fd || socks[i].sk == sk))
+			fs_reset(&socks[i]);
 	for (i = 0; i < ARRAY_SIZE(socks); i++) {
 		if (!socks[i].sk) {
+			fs_reset(&socks[i]);
 			socks[i].sk = sk;
-			socks[i].tail = &socks[i].head;
+			socks[i].fd = fd;
 			return &socks[i];
 		}
 	}
@@ -1272,13 +1308,88 @@ int __wrap_nl_socket_add_membership(struct nl_sock *sk, int group)
 	return 0;
 }
 
+/*
+ * The socket filter a program attached (SO_ATTACH_FILTER, read back with
+ * SO_GET_FILTER), run on each queued datagram as the kernel runs it before
+ * queueing a multicast message: a classic BPF program of loads (absolute,
+ * immediate), AND, jumps and returns; 0 drops the datagram.
+ */
+static unsigned int bpf_run(const struct sock_filter *f, int n,
+			    const unsigned char *p, size_t len)
+{
+	uint32_t a = 0, x = 0;
+	int pc;
+
+	for (pc = 0; pc >= 0 && pc < n; pc++) {
+		const struct sock_filter *i = &f[pc];
+		uint32_t k = i->k;
+
+		switch (i->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (k + 4 > len)
+				return 0;
+			a = (uint32_t)p[k] << 24 | p[k + 1] << 16 |
+			    p[k + 2] << 8 | p[k + 3];
+			break;
+		case BPF_LD | BPF_H | BPF_ABS:
+			if (k + 2 > len)
+				return 0;
+			a = p[k] << 8 | p[k + 1];
+			break;
+		case BPF_LD | BPF_B | BPF_ABS:
+			if (k + 1 > len)
+				return 0;
+			a = p[k];
+			break;
+		case BPF_LD | BPF_IMM: a = k; break;
+		case BPF_LDX | BPF_IMM: x = k; break;
+		case BPF_ALU | BPF_AND | BPF_K: a &= k; break;
+		case BPF_JMP | BPF_JA: pc += k; break;
+		case BPF_JMP | BPF_JEQ | BPF_K: pc += a == k ? i->jt : i->jf; break;
+		case BPF_JMP | BPF_JGT | BPF_K: pc += a > k ? i->jt : i->jf; break;
+		case BPF_JMP | BPF_JGE | BPF_K: pc += a >= k ? i->jt : i->jf; break;
+		case BPF_JMP | BPF_JSET | BPF_K: pc += a & k ? i->jt : i->jf; break;
+		case BPF_RET | BPF_K: return k;
+		case BPF_RET | BPF_A: return a;
+		default:
+			die("socket filter: opcode %#x not emulated", i->code);
+		}
+	}
+	(void)x;
+	die("socket filter: runs off its end");
+	return 0;
+}
+
+/* The first datagram the socket's filter lets through, NULL if none. */
+static struct dgram *fs_head(struct fsock *fs)
+{
+	struct sock_filter f[BPF_MAXINSNS];
+	socklen_t n = 0;
+	struct dgram *d;
+
+	if (getsockopt(fs->fd, SOL_SOCKET, SO_GET_FILTER, NULL, &n) || !n)
+		return fs->head;
+	if (n > BPF_MAXINSNS)
+		die("socket filter of %u instructions", n);
+	if (getsockopt(fs->fd, SOL_SOCKET, SO_GET_FILTER, f, &n))
+		die("SO_GET_FILTER: %s", strerror(errno));
+	while ((d = fs->head) && !d->special &&
+	       !bpf_run(f, n, d->data, d->len)) {
+		fs->head = d->next;
+		if (!fs->head)
+			fs->tail = &fs->head;
+		free(d);
+	}
+	return fs->head;
+}
+
 /* The fake socket of a descriptor: one that genl_connect() connected. */
 static struct fsock *fs_of_fd(int fd, const char *call)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(socks); i++)
-		if (socks[i].sk && nl_socket_get_fd(socks[i].sk) == fd)
+		if (socks[i].sk && socks[i].fd == fd)
 			return &socks[i];
 	die("%s() on a socket genl_connect() did not connect", call);
 	return NULL;
@@ -1291,7 +1402,7 @@ int __wrap_genl_connect(struct nl_sock *sk)
 	int err = __real_genl_connect(sk);
 
 	if (!err)
-		fs_of(sk);
+		fs_connect(sk);
 	return err;
 }
 
@@ -1332,7 +1443,7 @@ ssize_t __wrap_recvfrom(int fd, void *buf, size_t size, int flags,
 	memset(nla, 0, sizeof(*nla));
 	nla->nl_family = AF_NETLINK;
 	*alen = sizeof(*nla);
-	d = fs->head;
+	d = fs_head(fs);
 	if (!d) {
 		if (!fs->events)
 			die("a request waits for an answer that never comes");
@@ -1369,8 +1480,8 @@ int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
 	for (i = 0; i < n; i++) {
 		fds[i].revents = 0;
 		for (j = 0; j < ARRAY_SIZE(socks); j++)
-			if (socks[j].sk && socks[j].head &&
-			    nl_socket_get_fd(socks[j].sk) == fds[i].fd)
+			if (socks[j].sk && socks[j].fd == fds[i].fd &&
+			    fs_head(&socks[j]))
 				fds[i].revents = fds[i].events & POLLIN;
 		if (fds[i].revents)
 			ready++;

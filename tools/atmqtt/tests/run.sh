@@ -113,7 +113,7 @@ CLOSE flags=none MODEM_ID=1 CLIENT_ID=1
 SET_CONF flags=none MODEM_ID=1 MODE=1
 CLOSE flags=none MODEM_ID=1 CLIENT_ID=1
 OPEN flags=none MODEM_ID=1 CLIENT_ID=1 CLIENT.HOST=h CLIENT.PORT=1883 CLIENT.KEEPALIVE=70000
-PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.PAYLOAD=x
+PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.QOS=0 MSG.RETAIN=0 MSG.PAYLOAD=x
 CLOSE flags=none MODEM_ID=1 CLIENT_ID=300
 GET_SUB flags=dump'
 
@@ -141,9 +141,10 @@ python3 - "$T/log" <<'EOF' && ok || bad "$CASE: the request's log"
 import sys
 l = open(sys.argv[1]).read().split("\n")
 assert l[0] == ("PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=" +
-                "t" * 255 + " MSG.QOS=1 MSG.PAYLOAD=" + "p" * 65535 +
-                " MSG.DATASIZE=1"), l[0][:200]
+                "t" * 255 + " MSG.QOS=1 MSG.RETAIN=0 MSG.PAYLOAD=" +
+                "p" * 60000 + " MSG.DATASIZE=1"), l[0][:300]
 assert l[1] == "CLOSE flags=none MODEM_ID=1 CLIENT_ID=1", l[1]
+assert l[2:] == [""], l[2:]
 EOF
 
 CASE="lib modems"
@@ -226,7 +227,7 @@ expect "$T/log" 'OPEN flags=none MODEM_ID=1 CLIENT_ID=1 CLIENT.HOST=a CLIENT.POR
 OPEN flags=none MODEM_ID=1 CLIENT_ID=1 CLIENT.HOST=a CLIENT.PORT=1883 CLIENT.CLEAN=0 CLIENT.KEEPALIVE=30
 OPEN flags=none MODEM_ID=1 CLIENT_ID=1 CLIENT.HOST=a CLIENT.PORT=1883 CLIENT.CLEAN=0
 OPEN flags=none MODEM_ID=1 CLIENT_ID=2 CLIENT.HOST=a CLIENT.PORT=1883 CLIENT.CLEAN=0 CLIENT.KEEPALIVE=45
-PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.PAYLOAD=x
+PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.QOS=0 MSG.RETAIN=0 MSG.PAYLOAD=x
 PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.QOS=2 MSG.RETAIN=1 MSG.PAYLOAD=x MSG.DATASIZE=1
 PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.QOS=2 MSG.RETAIN=1 MSG.PAYLOAD=x
 PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.QOS=2 MSG.RETAIN=1 MSG.PAYLOAD=y'
@@ -252,9 +253,9 @@ assert raw.encode("latin-1") == bytes((i * 7) & 255 for i in range(1024))
 assert " MSG.RETAIN=1 " in line and " MSG.QOS=1 " in line
 EOF
 sed 1d "$T/log" >"$T/log2"
-expect "$T/log2" 'PUBLISH flags=none MODEM_ID=1 CLIENT_ID=2 MSG.TOPIC=t MSG.PAYLOAD=hi
-PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t
-PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.PAYLOAD=q
+expect "$T/log2" 'PUBLISH flags=none MODEM_ID=1 CLIENT_ID=2 MSG.TOPIC=t MSG.QOS=0 MSG.RETAIN=0 MSG.PAYLOAD=hi
+PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.QOS=0 MSG.RETAIN=0
+PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.QOS=0 MSG.RETAIN=0 MSG.PAYLOAD=q
 READ flags=none MODEM_ID=1 CLIENT_ID=1
 READ flags=none MODEM_ID=1 CLIENT_ID=2
 READ flags=none MODEM_ID=1 CLIENT_ID=1'
@@ -313,6 +314,14 @@ script "event MESSAGE MODEM_ID=1 CLIENT_ID=2 MSG.QOS=1 MSG.TOPIC=x/y MSG.PAYLOAD
        'event overrun' \
        'event MODEM MODEM_ID=1 MODEM.TTY=pts3 MODEM.TTY_DEV=34819 MODEM.STATE=2 MODEM.STATS.RX_SEQ=9 MODEM.LIMITS.CLIENTS=2 MODEM.LIMITS.PAYLOAD=1024'
 "$LIBTEST" events && ok || bad "$CASE"
+
+CASE="lib events: the socket filter"
+script 'event URC MODEM_ID=1 LINE=x' \
+       'event MESSAGE MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a MSG.PAYLOAD=x MSG.SEQ=1' \
+       'event RESULT MODEM_ID=1 CLIENT_ID=1 URC=1 STATUS=0' \
+       'event BREAK MODEM_ID=1 CLIENT_ID=1 CAUSE=1' 'event overrun' \
+       'event RESULT MODEM_ID=1 CLIENT_ID=1 URC=1 STATUS=1'
+"$LIBTEST" events_filter && ok || bad "$CASE"
 
 CASE="lib events: a signal ends the wait"
 script
@@ -447,7 +456,7 @@ expect "$T/out" 'MODEM  TTY          DEV       STATE MODE     RX_SEQ   RX_DROPS 
 2      ttyUSB2      -         dead     0          0          0          0          0          0
 3      ttyX         291:74565 ready    0          0          0          0          0          0'
 CASE="list -j -M 1"
-script 'GET_MODEM reply MODEM_ID=1 MODEM.TTY=pts3 MODEM.TTY_DEV=34819 MODEM.MODE=1 MODEM.STATS.RX_SEQ=10 MODEM.MEM_BYTES=8192 MODEM.STATS.RESYNCS=7' \
+script 'GET_MODEM reply MODEM_ID=1 MODEM.TTY=pts3 MODEM.TTY_DEV=34819 MODEM.MODE=1 MODEM.MEM_BYTES=8192 MODEM.STATS.RX_SEQ=10 MODEM.STATS.RESYNCS=7' \
        'GET_MODEM reply MODEM_ID=2 MODEM.TTY=ttyUSB2' 'GET_MODEM done 0'
 run 0 -j list -M 1
 json
@@ -524,9 +533,11 @@ CASE="policy without the offset: the kernel's text"
 script 'OPEN ack -34 msg=integer%20out%20of%20range pol=CLIENT.KEEPALIVE:1-65535'
 run 1 open -M 1 -h b -k 70000
 expect "$T/err" "atmqtt: open: Numerical result out of range: integer out of range"
-CASE="library range refusal"; script; run 1 pub -M 1 -t a -m x -q 300
-expect "$T/err" "atmqtt: publish: Invalid argument: ATMQTT_A_QOS: value out of range (u8)"
-empty "$T/log"
+CASE="kernel range of a u32 the library passes on"
+script 'PUBLISH ack -34 msg=integer%20out%20of%20range attr=MSG.QOS pol=MSG.QOS:0-2'
+run 1 pub -M 1 -t a -m x -q 300
+expect "$T/err" "atmqtt: publish: Numerical result out of range: ATMQTT_A_MSG_QOS: must be 0-2"
+expect "$T/log" "PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a MSG.QOS=300 MSG.RETAIN=0 MSG.PAYLOAD=x"
 
 CASE="sub --no-wait"; script
 run 0 sub -M 1 -c 2 -t a/# -t b -q 1 --no-wait
@@ -542,7 +553,7 @@ UNSUBSCRIBE flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=b/+'
 CASE="pub -m"; script; run 0 pub -M 1 -t a/b -m 'hello world' -q 1 -r
 expect "$T/log" "PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a/b MSG.QOS=1 MSG.RETAIN=1 MSG.PAYLOAD=hello%20world"
 CASE="pub -n -D"; script; run 0 pub -M 1 -t a -n -D
-expect "$T/log" "PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a MSG.DATASIZE=1"
+expect "$T/log" "PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a MSG.QOS=0 MSG.RETAIN=0 MSG.DATASIZE=1"
 CASE="pub -j"
 script 'PUBLISH reply MODEM_ID=1 CLIENT_ID=1 MSG.DATASIZE=1' 'PUBLISH ack 0'
 run 0 -j pub -M 1 -t a -m 'x"y'
@@ -552,25 +563,31 @@ python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)' >"$T/bin
 CASE="pub -f 1024 binary bytes"; script; run 0 pub -M 1 -t a -f "$T/bin1024"
 python3 - "$T/log" <<'EOF' && ok || bad "$CASE: not byte-exact"
 import re, sys
-p = re.search(r" PAYLOAD=(\S*)", open(sys.argv[1]).read()).group(1)
+p = re.search(r" MSG.PAYLOAD=(\S*)", open(sys.argv[1]).read()).group(1)
 raw = re.sub(r"%([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), p)
 assert raw.encode("latin-1") == bytes(range(256)) * 4
 EOF
 CASE="pub -s"; script
 printf 'a\000b\n' | "$CLI" pub -M 1 -t a -s >"$T/out" 2>"$T/err" && ok || bad "$CASE"
-expect "$T/log" "PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a MSG.PAYLOAD=a%00b%0a"
-CASE="pub -f 1025 bytes"; script
+expect "$T/log" "PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a MSG.QOS=0 MSG.RETAIN=0 MSG.PAYLOAD=a%00b%0a"
+CASE="pub -f 1025 bytes: the modem's limit is the kernel's"
+script 'PUBLISH ack -34 msg=ATMQTT_A_MSG_PAYLOAD:%20this%20modem%20takes%200-1024%20bytes attr=MSG.PAYLOAD'
 { cat "$T/bin1024"; printf x; } >"$T/bin1025"
 run 1 pub -M 1 -t a -f "$T/bin1025"
-expect "$T/err" "atmqtt: pub: $T/bin1025: payload longer than 1024 bytes"
+expect "$T/err" "atmqtt: publish: Numerical result out of range: ATMQTT_A_MSG_PAYLOAD: this modem takes 0-1024 bytes"
+CASE="pub -f 65536 bytes"; script
+head -c 65536 /dev/zero >"$T/bin65536"
+run 1 pub -M 1 -t a -f "$T/bin65536"
+expect "$T/err" "atmqtt: pub: $T/bin65536: payload longer than 65535 bytes"
 empty "$T/log"
-CASE="pub -s 1025 bytes"; script
-"$CLI" pub -M 1 -t a -s <"$T/bin1025" >"$T/out" 2>"$T/err"; [ $? = 1 ] && ok || bad "$CASE"
-has "$T/err" "atmqtt: pub: stdin: payload longer than 1024 bytes"
+CASE="pub -s 65536 bytes"; script
+"$CLI" pub -M 1 -t a -s <"$T/bin65536" >"$T/out" 2>"$T/err"; [ $? = 1 ] && ok || bad "$CASE"
+has "$T/err" "atmqtt: pub: stdin: payload longer than 65535 bytes"
+empty "$T/log"
 CASE="pub -f missing"; script; run 1 pub -M 1 -t a -f "$T/nope"
 expect "$T/err" "atmqtt: $T/nope: No such file or directory"
 CASE="pub -f empty"; script; : >"$T/empty"; run 0 pub -M 1 -t a -f "$T/empty"
-expect "$T/log" "PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a"
+expect "$T/log" "PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a MSG.QOS=0 MSG.RETAIN=0"
 
 CASE="user set"; script
 run 0 user -M 1 -c 2 -u bob -P 'p w' --id dev1
@@ -582,7 +599,7 @@ CASE="user -i CLIENTID"; script; run 2 user -M 1 -i dev1
 has "$T/err" "atmqtt user: bad client 'dev1'"
 empty "$T/log"
 CASE="user set (defaults)"; script; run 0 user set -M 1
-expect "$T/log" "SET_USER flags=none MODEM_ID=1 CLIENT_ID=1"
+expect "$T/log" "SET_USER flags=none MODEM_ID=1 CLIENT_ID=1 USER={}"
 USERS='GET_USER reply MODEM_ID=1 ENTRY.CLIENT_ID=1 ENTRY.USER.NAME=bob ENTRY.USER.PASSWORD=p%22w ENTRY.USER.CLIENT_ID=dev1 ENTRY+.CLIENT_ID=2 ENTRY.USER.NAME='
 for form in "user" "user get" "user --get" "user -g"; do
 	CASE="$form"; script "$USERS" 'GET_USER ack 0'
@@ -617,7 +634,7 @@ jq 'o == [{"modem":1,"mode":0}]'
 CASE="conf modem error"
 script 'SET_CONF reply MODEM_ID=1 ERROR.KIND=2 ERROR.CODE=3' 'SET_CONF ack -121 msg=+CME%20ERROR:%203'
 run 1 conf -M 1 1
-expect "$T/err" "atmqtt: conf: Remote I/O error: +CME ERROR: 3 (modem error 3)"
+expect "$T/err" "atmqtt: conf: Remote I/O error: +CME ERROR: 3 (modem CME error 3)"
 
 CASE="openable"; script 'GET_OPENABLE reply MODEM_ID=1 CLIENT_ID=1 CLIENT_ID=2' 'GET_OPENABLE ack 0'
 run 0 openable -M 1; expect "$T/out" "1 2"
