@@ -752,6 +752,25 @@ static void t_events_filter(void)
 	atmqtt_events_close(ev);
 }
 
+/* An event of another version of the family: -EPROTO, not read; the
+ * next one is.
+ */
+static void t_events_version(void)
+{
+	struct atmqtt_events *ev = atmqtt_events_open();
+	struct seen s = { 0 };
+
+	if (!ev) {
+		perror("atmqtt_events_open");
+		exit(1);
+	}
+	CHECK(atmqtt_events_dispatch(ev, filter_cb, &s) == -EPROTO);
+	CHECK(s.n == 0);
+	CHECK(atmqtt_events_dispatch(ev, filter_cb, &s) == 7);
+	CHECK(s.n == 1 && s.types[0] == ATMQTT_EVT_RESULT);
+	atmqtt_events_close(ev);
+}
+
 static volatile sig_atomic_t alarmed;
 
 static void on_alarm(int sig)
@@ -867,6 +886,7 @@ int main(int argc, char **argv)
 		{ "clients", t_clients },
 		{ "events", t_events },
 		{ "events_filter", t_events_filter },
+		{ "events_version", t_events_version },
 		{ "events_eintr", t_events_eintr },
 		{ "names", t_names },
 		{ "ldisc", t_ldisc },

@@ -323,6 +323,11 @@ script 'event URC MODEM_ID=1 LINE=x' \
        'event RESULT MODEM_ID=1 CLIENT_ID=1 URC=1 STATUS=1'
 "$LIBTEST" events_filter && ok || bad "$CASE"
 
+CASE="lib events: another version of the family"
+script 'event MESSAGE version=1 MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a MSG.PAYLOAD=x MSG.SEQ=1' \
+       'event RESULT MODEM_ID=1 CLIENT_ID=1 URC=1 STATUS=1'
+"$LIBTEST" events_version && ok || bad "$CASE"
+
 CASE="lib events: a signal ends the wait"
 script
 timeout 10 "$LIBTEST" events_eintr && ok || bad "$CASE"
@@ -337,7 +342,7 @@ FAKENL_SYS=$T/sys-ldisc "$LIBTEST" ldisc && ok || bad "$CASE"
 
 # ---- the CLI: usage ---------------------------------------------------
 
-CMDS="attach detach list open close sub unsub pub user will conf openable
+CMDS="attach detach list limits open close sub unsub pub user will conf openable
 closable read test at clients subs policy monitor version help"
 for c in $CMDS; do
 	CASE="$c --help"
@@ -463,6 +468,21 @@ json
 jq 'o[0] == {"modem":1,"tty":"pts3","dev":"136:3","state":"ready","mode":1,"rx_seq":10,"rx_drops":0,"rx_stray":0,"rx_malformed":0,"rx_overflows":0,"mem_bytes":8192,"resyncs":7} and "dev" not in o[1]'
 expect "$T/log" "GET_MODEM flags=dump MODEM_ID=1"
 CASE="list -j (after the command)"; script; run 0 list -j; json
+
+CASE="limits (the default modem: the NL668's)"; script; run 0 limits
+expect "$T/out" "modem 1 dialect fibocom clients 2 host 255 topic 255 payload 1024 user_name 128 password 128 client_ident 23 keepalive 300 qos 2 subs 128 binary yes tls no"
+expect "$T/log" "GET_MODEM flags=dump"
+CASE="limits -j"; script; run 0 -j limits; json
+jq 'o == [{"modem":1,"dialect":"fibocom","clients":2,"host":255,"topic":255,"payload":1024,"user_name":128,"password":128,"client_ident":23,"keepalive":300,"qos":2,"subs":128,"binary":True,"tls":False}]'
+CASE="limits: unknown, another modem's"
+script 'GET_MODEM reply MODEM_ID=1 MODEM.TTY=pts3' \
+       'GET_MODEM reply MODEM_ID=2 MODEM.TTY=pts4 MODEM.LIMITS.CLIENTS=6 MODEM.LIMITS.HOST=100 MODEM.LIMITS.TOPIC=200 MODEM.LIMITS.PAYLOAD=4096 MODEM.LIMITS.USER_NAME=1 MODEM.LIMITS.PASSWORD=2 MODEM.LIMITS.CLIENT_IDENT=3 MODEM.LIMITS.KEEPALIVE=4 MODEM.LIMITS.QOS=1 MODEM.LIMITS.SUBS=5 MODEM.LIMITS.TLS=1' \
+       'GET_MODEM done 0'
+run 0 limits
+expect "$T/out" "modem 1 limits unknown
+modem 2 clients 6 host 100 topic 200 payload 4096 user_name 1 password 2 client_ident 3 keepalive 4 qos 1 subs 5 binary no tls yes"
+CASE="limits -M 2"; script; run 0 limits -M 2; empty "$T/out"
+expect "$T/log" "GET_MODEM flags=dump MODEM_ID=2"
 
 CASE="two modems, no -M"
 script 'GET_MODEM reply MODEM_ID=1 MODEM.TTY=pts3' 'GET_MODEM reply MODEM_ID=2 MODEM.TTY=pts4' 'GET_MODEM done 0'
