@@ -45,7 +45,8 @@
  *   event overrun                          the read fails with ENOBUFS
  *   event exit                             the process exits (status 0)
  * ('#' starts a comment line.)  The lines of one CMD up to its ack/done
- * answer one request, in order; a dump's replies go in one datagram.
+ * answer one request, in order; a dump's replies go in one datagram;
+ * lines no request takes are ignored.
  *   Values are %-decoded; integers are read by strtoul (0x.. allowed,
  *   an s32 may be negative); a flag is put whatever its value (write
  *   TRUNCATED=1); a nest's value, when given, must be {} (an empty nest).

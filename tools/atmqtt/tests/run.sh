@@ -238,7 +238,7 @@ P3000=$(i=0; while [ $i -lt 300 ]; do printf 0123456789; i=$((i + 1)); done)
 script 'PUBLISH ack 0' 'PUBLISH ack 0' 'PUBLISH ack 0' \
        'PUBLISH reply MODEM_ID=1 CLIENT_ID=1 MSG.DATASIZE=1' 'PUBLISH ack 0' \
        'READ reply MODEM_ID=1 CLIENT_ID=1' 'READ ack 0' \
-       'READ reply MODEM_ID=1 CLIENT_ID=2 MSG.TOPIC=a/b MSG.QOS=1 MSG.PAYLOAD=%00%ff%0a MSG.SEQ=42' \
+       'READ reply MODEM_ID=1 CLIENT_ID=2 MSG.TOPIC=a/b MSG.QOS=1 MSG.PAYLOAD=%00%ff%0a MSG.PAD= MSG.SEQ=42' \
        'READ ack 0' \
        "READ reply MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=$T255 MSG.QOS=2 MSG.PAYLOAD=$P3000 MSG.SEQ=5000000001 MSG.TRUNCATED=1" \
        'READ ack 0'
