@@ -475,6 +475,8 @@ static void t_publish_read(void)
 	CHECK(atmqtt_publish(nl, 1, 1, "t", NULL, 0, NULL) == 0);
 	CHECK(atmqtt_publish(nl, 1, 1, "t", "q", 1, NULL) ==
 	      ATMQTT_PUB_DATASIZE);
+	/* a reply without MSG { DATASIZE }: not the family's */
+	CHECK(atmqtt_publish(nl, 1, 1, "t", "q", 1, NULL) == -EPROTO);
 
 	CHECK(atmqtt_read(nl, 1, 1, &m) == 0);
 	CHECK(m == NULL);

@@ -237,6 +237,7 @@ T255=$(printf '%0255d' 0 | tr 0 t)
 P3000=$(i=0; while [ $i -lt 300 ]; do printf 0123456789; i=$((i + 1)); done)
 script 'PUBLISH ack 0' 'PUBLISH ack 0' 'PUBLISH ack 0' \
        'PUBLISH reply MODEM_ID=1 CLIENT_ID=1 MSG.DATASIZE=1' 'PUBLISH ack 0' \
+       'PUBLISH reply MODEM_ID=1 CLIENT_ID=1' 'PUBLISH ack 0' \
        'READ reply MODEM_ID=1 CLIENT_ID=1' 'READ ack 0' \
        'READ reply MODEM_ID=1 CLIENT_ID=2 MSG.TOPIC=a/b MSG.QOS=1 MSG.PAYLOAD=%00%ff%0a MSG.PAD= MSG.SEQ=42' \
        'READ ack 0' \
@@ -255,6 +256,7 @@ EOF
 sed 1d "$T/log" >"$T/log2"
 expect "$T/log2" 'PUBLISH flags=none MODEM_ID=1 CLIENT_ID=2 MSG.TOPIC=t MSG.PAYLOAD=hi
 PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t
+PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.PAYLOAD=q
 PUBLISH flags=none MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=t MSG.PAYLOAD=q
 READ flags=none MODEM_ID=1 CLIENT_ID=1
 READ flags=none MODEM_ID=1 CLIENT_ID=2
