@@ -133,11 +133,11 @@ attach_tests() {	# attach_tests RUNDIR: the checks, pid files in RUNDIR
 	CASE="-M by the by-id link"; script
 	run 0 close -M "$BYID"
 	expect "$T/log" "GET_MODEM flags=dump
-CLOSE flags=none MODEM=$handle CLIENT=1"
+CLOSE flags=none MODEM_ID=$handle CLIENT_ID=1"
 	CASE="-M by the link, a kernel without TTY_DEV (the name)"; script
 	FAKENL_NO_TTY_DEV=1 run 0 close -M "$BYID"
 	expect "$T/log" "GET_MODEM flags=dump
-CLOSE flags=none MODEM=$handle CLIENT=1"
+CLOSE flags=none MODEM_ID=$handle CLIENT_ID=1"
 
 	CASE="a second attach of the same tty (by its path)"
 	: >"$T/ttys/log"
@@ -290,7 +290,7 @@ CLOSE flags=none MODEM=$handle CLIENT=1"
 	is 'alive $sim' "atmqtt-sim was signalled"
 	kill "$LOCKER" "$sim"; wait "$LOCKER" "$sim" 2>/dev/null
 	CASE="detach: the pid file names this program, not attaching"
-	printf 'event MESSAGE MODEM=1 CLIENT=1 TOPIC=a PAYLOAD=x RX_SEQ=1\n' >"$T/script"
+	printf 'event MESSAGE MODEM_ID=1 CLIENT_ID=1 MSG.TOPIC=a MSG.PAYLOAD=x MSG.SEQ=1\n' >"$T/script"
 	"$CLI" monitor >/dev/null 2>&1 &
 	mon=$!
 	locker "$PF1" "$mon
