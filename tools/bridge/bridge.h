@@ -39,22 +39,24 @@
  * out.c's and in.c's callbacks, libatmqtt link.c's on_event(), from the
  * loop):
  *
- *   main.c    the commands: run, check, status    -> loop status log conf
+ *   main.c    the commands: run, check, status    -> loop modem status log
+ *                                                    conf
  *   loop.c    run(): the poll() loop, its timers, -> link out in modem
- *             the start and the end                  status log
+ *             the start and the end                  status log conf
  *   link.c    the link (the modem's client): set  -> out in modem status
- *             up, down, up again (the events)        log
+ *             up, down, up again (the events)        log conf
  *   out.c     out: local -> modem                 -> modem topics log conf
  *   in.c      in: modem -> local, the monitor,    -> topics log
  *             the local notification
- *   modem.c   the modem's client: its state, a    -> log
- *             publish, the watcher, the remote
- *             notification
+ *   modem.c   the modem and its limits, its       -> log
+ *             client's state, a publish, the
+ *             watcher, the remote notification
  *   topics.c  a message's rule, our own messages, -> log conf
  *             echoes
  *   status.c  the status file: write, show        -> log
  *   log.c     time, logs, systemd, error texts
- *   conf.c    the configuration file
+ *   conf.c    the configuration file, and whether
+ *             it fits a modem's limits
  *
  * This header declares what crosses from one file to another, under the
  * file that defines it.
