@@ -322,6 +322,13 @@ int modem_publish(struct bridge *b, const char *topic, int qos, int retain,
 		  const void *payload, size_t len, int *used, bool *broke);
 int client_state(struct bridge *b);
 int modem_find(struct bridge *b, int *state);
+/* Whether the modem reported its limits (a modem has 1 client at least;
+ * the library leaves a limit the kernel did not give at 0).
+ */
+static inline bool limits_known(const struct atmqtt_limits *l)
+{
+	return l->clients > 0;
+}
 void notify_remote(struct bridge *b, const char *v);
 
 /* ---- in.c --------------------------------------------------------------- */

@@ -118,6 +118,15 @@ void setup(struct bridge *b)
 	/* This modem's limits: a configuration past them is refused as
 	 * conf_load() refuses one, and the daemon stops (EXIT_CONFIG).
 	 */
+	if (!limits_known(&b->lim)) {
+		if (b->link != LINK_SETUP || !b->setup_delay_ms)
+			logm(b, LOG_WARNING, "modem %u did not report its limits; waiting for them",
+			     b->modem);
+		link_set(b, LINK_SETUP);
+		b->setup_at = backoff(&b->setup_delay_ms, c->restart_min_ms,
+				      c->restart_max_ms);
+		return;
+	}
 	if (conf_fit(c, &b->lim, msg, sizeof(msg))) {
 		logm(b, LOG_ERR, "%s (modem %u)", msg, b->modem);
 		b->misfit = true;

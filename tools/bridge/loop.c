@@ -68,6 +68,7 @@ int run(struct bridge *b)
 	 * (setup() checks a modem found later).
 	 */
 	if (!modem_find(b, &state) && state != ATMQTT_MODEM_INIT &&
+	    limits_known(&b->lim) &&
 	    conf_fit(&b->c, &b->lim, msg, sizeof(msg))) {
 		fprintf(stderr, "%s\n", msg);
 		atmqtt_nl_close(b->nl);

@@ -82,10 +82,12 @@ static int check_fit(struct bridge *b, const char *limits)
 		err = modem_find(b, &state);
 		atmqtt_nl_close(b->nl);
 		b->nl = NULL;
-		if (err || state == ATMQTT_MODEM_INIT) {
+		if (err || state == ATMQTT_MODEM_INIT ||
+		    !limits_known(&b->lim)) {
 			fprintf(stderr, "%s: not checked against the modem's limits (modem %s: %s)\n",
 				b->c.file, modem, err ? strerror(-err) :
-				"still initialising");
+				state == ATMQTT_MODEM_INIT ?
+				"still initialising" : "no limits reported");
 			return 0;
 		}
 		lim = b->lim;
