@@ -48,7 +48,7 @@ int agent_kernel(uint32_t h, const char *prefix)
 				 ATMQTT_EVENT_BIT(ATMQTT_EVT_BREAK) |
 				 ATMQTT_EVENT_BIT(ATMQTT_EVT_RECONNECT) |
 				 ATMQTT_EVENT_BIT(ATMQTT_EVT_MODEM)) ||
-	    atmqtt_client_open(nl, h, 1, BROKER, PORT, 1, 60) ||
+	    bench_open(nl, h, 1) ||
 	    atmqtt_subscribe(nl, h, 1, in, 0))
 		die("agent-kernel: setup failed");
 	printf("READY\n");
@@ -68,9 +68,8 @@ int agent_kernel(uint32_t h, const char *prefix)
 				return 0;
 			if (sscanf(line, "P %d", &n) == 1 && n >= 0 &&
 			    n <= (int)sizeof(buf))
-				printf("D %d\n", atmqtt_publish(nl, h, 1, out, 0,
-								0, buf, n, 0,
-								NULL));
+				printf("D %d\n", bench_publish(nl, h, out, 0,
+								buf, n));
 		}
 		fflush(stdout);
 	}

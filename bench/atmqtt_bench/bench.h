@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * atmqtt-bench's shared declarations (main.c describes the program):
- *   common.c	die(), the simulator without its logs, the raw tty
+ *   common.c	die(), the simulator without its logs, the raw tty,
+ *		opening a client and publishing through libatmqtt
  *   agents.c	the latency test's two agents: kernel and userspace
  *   latency.c	the latency test
  *   throughput.c	throughput against the line rate; the receive counter
@@ -44,6 +45,9 @@ void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...);
 int bench_sim_start(struct sim *s, const char *const *extra);
 int tty_raw(int fd);
+int bench_open(struct atmqtt_nl *nl, uint32_t h, uint32_t client);
+int bench_publish(struct atmqtt_nl *nl, uint32_t h, const char *topic,
+		  int qos, const void *payload, size_t len);
 
 /* agents.c: atmqtt-bench agent-kernel and agent-tty */
 int agent_kernel(uint32_t h, const char *prefix);

@@ -185,7 +185,7 @@ static void br_publish(struct atmqtt_nl *nl, struct mosquitto *local,
 	else if (j == 1)
 		cli_pub(h, topic, payload);
 	else
-		atmqtt_publish(nl, h, 1, topic, 1, 0, payload, n, 0, NULL);
+		bench_publish(nl, h, topic, 1, payload, n);
 }
 
 void bench_bridge(struct atmqtt_nl *nl, int samples)
@@ -234,7 +234,7 @@ void bench_bridge(struct atmqtt_nl *nl, int samples)
 		die("bridge: the local broker did not start");
 	if (sim_start(&sb, 500) || sim_attach(&sb, nl) ||
 	    sim_start(&sc, 501) || sim_attach(&sc, nl) ||
-	    atmqtt_client_open(nl, sc.handle, 1, BROKER, PORT, 1, 60))
+	    bench_open(nl, sc.handle, 1))
 		die("bridge: modems");
 	f = fopen(BR_CONF, "w");
 	if (!f || fprintf(f, "connection bench\nmodem %s\naddress %s:%d\n"

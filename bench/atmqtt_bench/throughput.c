@@ -95,8 +95,7 @@ static void *pub_loop_run(void *arg)
 
 	fill_binary(buf, sizeof(buf));
 	while (nl && !p->err && now() < p->until) {
-		p->err = atmqtt_publish(nl, p->h, 1, p->topic, 0, 0, buf,
-					p->size, 0, NULL);
+		p->err = bench_publish(nl, p->h, p->topic, 0, buf, p->size);
 		p->n += !p->err;
 	}
 	atmqtt_nl_close(nl);
@@ -126,6 +125,7 @@ void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq,
 	fill_binary(buf, sizeof(buf));
 	for (b = 0; b < nbauds; b++) {
 		struct atmqtt_events *ev = atmqtt_events_open();
+		struct atmqtt_limits lim = { .size = sizeof(lim) };
 		struct sim m = { .fd = -1 };
 		char rate[16];
 		const char *opts[] = { "-B", rate, trace ? "-T" : NULL, trace,
@@ -140,9 +140,15 @@ void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq,
 				ATMQTT_EVENT_BIT(ATMQTT_EVT_MESSAGE)) ||
 		    bench_sim_start(&m, bauds[b] ? opts : NULL) ||
 		    sim_attach(&m, nl) ||
-		    atmqtt_client_open(nl, m.handle, 1, BROKER, PORT, 1, 60) ||
-		    atmqtt_subscribe(nl, m.handle, 1, "bench/tp/rx", 0))
+		    bench_open(nl, m.handle, 1) ||
+		    atmqtt_subscribe(nl, m.handle, 1, "bench/tp/rx", 0) ||
+		    atmqtt_modem_limits(nl, m.handle, &lim))
 			die("throughput: setup at %ld baud", bauds[b]);
+		for (s = 0; s < nsizes; s++)
+			if (sizes[s] < 0 || (size_t)sizes[s] > sizeof(buf) ||
+			    (uint32_t)sizes[s] > lim.payload)
+				die("throughput: %d bytes: this modem takes 0-%u",
+				    sizes[s], lim.payload);
 		for (s = 0; s < nsizes; s++) {
 			struct rx_count c = { .topic = "bench/tp/rx" };
 			int size = sizes[s], i;
@@ -171,8 +177,8 @@ void bench_throughput(struct atmqtt_nl *nl, struct mosquitto *mq,
 			 * once it acknowledged a QoS 1 one sent after them:
 			 * the receive below does not wait behind them.
 			 */
-			if (atmqtt_publish(nl, m.handle, 1, "bench/tp/pub", 1,
-					   0, buf, 1, 0, NULL))
+			if (bench_publish(nl, m.handle, "bench/tp/pub", 1,
+					  buf, 1))
 				die("throughput: the QoS 1 publish failed");
 
 			/* Receive (see RX_QUEUE): messages/s from the first

@@ -39,22 +39,24 @@
  * out.c's and in.c's callbacks, libatmqtt link.c's on_event(), from the
  * loop):
  *
- *   main.c    the commands: run, check, status    -> loop status log conf
+ *   main.c    the commands: run, check, status    -> loop modem status log
+ *                                                    conf
  *   loop.c    run(): the poll() loop, its timers, -> link out in modem
- *             the start and the end                  status log
+ *             the start and the end                  status log conf
  *   link.c    the link (the modem's client): set  -> out in modem status
- *             up, down, up again (the events)        log
+ *             up, down, up again (the events)        log conf
  *   out.c     out: local -> modem                 -> modem topics log conf
  *   in.c      in: modem -> local, the monitor,    -> topics log
  *             the local notification
- *   modem.c   the modem's client: its state, a    -> log
- *             publish, the watcher, the remote
- *             notification
+ *   modem.c   the modem and its limits, its       -> log
+ *             client's state, a publish, the
+ *             watcher, the remote notification
  *   topics.c  a message's rule, our own messages, -> log conf
  *             echoes
  *   status.c  the status file: write, show        -> log
  *   log.c     time, logs, systemd, error texts
- *   conf.c    the configuration file
+ *   conf.c    the configuration file, and whether
+ *             it fits a modem's limits
  *
  * This header declares what crosses from one file to another, under the
  * file that defines it.
@@ -73,8 +75,22 @@
 #include "atmqtt.h"
 
 #define BRIDGE_NAME_MAX		64
-#define BRIDGE_TOPICS_MAX	ATMQTT_SUBS_MAX	/* the modem tracks 128 */
+#define BRIDGE_RULES_MAX	256		/* topic lines in a file */
 #define BRIDGE_LOCAL_TOPIC_MAX	65535		/* MQTT's string limit */
+
+/*
+ * What a file can say without a modem: MQTT's own bounds and the family's
+ * policy (the same for every modem).  What a modem takes (struct
+ * atmqtt_limits: its clients, string lengths, keepalive, QoS, tracked
+ * subscriptions) is checked against the modem itself, by conf_fit(), when
+ * the bridge (or check) finds it.
+ */
+#define BRIDGE_STR_MAX		65535		/* MQTT's string limit */
+#define BRIDGE_KEEPALIVE_MAX	65535		/* MQTT's 16-bit keepalive */
+#define BRIDGE_QOS_MAX		2
+#define BRIDGE_CLIENT_MAX	255		/* the family's client ids */
+#define BRIDGE_RESTART_MS_MIN	100		/* the family's reconnect */
+#define BRIDGE_RESTART_MS_MAX	3600000		/* policy bounds */
 
 /* Exit status of a configuration the daemon refuses (the unit does not
  * restart on it: RestartPreventExitStatus).
@@ -106,12 +122,12 @@ struct conf {
 	/* The modem and its client. */
 	char *modem_tty;	/* "modem /dev/ttyUSB2" */
 	uint32_t modem_handle;	/* "modem 3" (tty NULL) */
-	int client;		/* modem_client 1|2 */
+	int client;		/* modem_client, 1 to the modem's clients */
 
 	/* The cloud broker, through the modem. */
 	char *host;
 	uint32_t port;
-	int keepalive;		/* keepalive_interval, 1-300 s */
+	int keepalive;		/* keepalive_interval, 1 to the modem's s */
 	int clean;		/* cleansession */
 	char *clientid;		/* remote_clientid, NULL: the modem's IMEI */
 	char *username;		/* remote_username */
@@ -137,8 +153,14 @@ struct conf {
 	bool notifications_local_only;
 	char *notification_topic;
 
-	struct rule rules[2 * BRIDGE_TOPICS_MAX];
+	struct rule rules[BRIDGE_RULES_MAX];
 	int nrules;
+
+	/* The line of each key the modem's limits bound (0: not given). */
+	struct {
+		int client, address, keepalive, clientid, username, password;
+		int will_topic, will_payload, will_qos, notification_topic;
+	} at;
 };
 
 /* ---- conf.c ----------------------------------------------------------- */
@@ -151,10 +173,23 @@ int conf_load(struct conf *c, const char *file, FILE *err);
 void conf_free(struct conf *c);
 /* The configuration as the daemon understood it, secrets left out. */
 void conf_print(const struct conf *c, FILE *f);
+/*
+ * Whether a modem with these limits can carry the configuration: 0, or
+ * EXIT_CONFIG with "FILE:LINE: what" (the first line that does not fit)
+ * in msg.
+ */
+int conf_fit(const struct conf *c, const struct atmqtt_limits *l, char *msg,
+	     size_t size);
+/* "clients=2,topic=255,...": the limits check -L takes instead of a
+ * modem's (members not named: no limit).  0 or -EINVAL.
+ */
+int limits_parse(const char *spec, struct atmqtt_limits *l);
 
 /* MQTT matching: topic against filter ('+' one level, '#' the rest). */
 bool topic_match(const char *filter, const char *topic);
-/* A topic the modem takes between quotes: 1-255 printable ASCII, no '"'. */
+/* A string the modem takes between quotes: at most max printable ASCII
+ * characters, no '"'.
+ */
 bool modem_quotable(const char *s, size_t max);
 
 /* ---- the daemon's state ------------------------------------------------- */
@@ -206,6 +241,8 @@ struct bridge {
 	struct atmqtt_nl *nl;
 	struct atmqtt_events *ev;
 	uint32_t modem;
+	struct atmqtt_limits lim;	/* the modem's, read by modem_find() */
+	bool misfit;		/* the configuration does not fit the modem */
 	enum link link;
 	double link_since, down_since;
 	double setup_at;	/* SETUP, NOMODEM: the next attempt */
@@ -257,7 +294,7 @@ void logm(struct bridge *b, int prio, const char *fmt, ...);
 bool ratelimit(struct bridge *b);
 void notify(const char *fmt, ...);
 const char *nl_err(struct bridge *b, int err);
-const char *cause_name(uint8_t cause);
+const char *cause_name(uint32_t cause);
 
 /* ---- status.c ----------------------------------------------------------- */
 
@@ -285,6 +322,13 @@ int modem_publish(struct bridge *b, const char *topic, int qos, int retain,
 		  const void *payload, size_t len, int *used, bool *broke);
 int client_state(struct bridge *b);
 int modem_find(struct bridge *b, int *state);
+/* Whether the modem reported its limits (a modem has 1 client at least;
+ * the library leaves a limit the kernel did not give at 0).
+ */
+static inline bool limits_known(const struct atmqtt_limits *l)
+{
+	return l->clients > 0;
+}
 void notify_remote(struct bridge *b, const char *v);
 
 /* ---- in.c --------------------------------------------------------------- */

@@ -7,12 +7,16 @@
  * comment, as in mosquitto.conf ('#' elsewhere is a topic's wildcard).
  * Unknown keys and bad values are refused with "FILE:LINE: what"; so are
  * mosquitto's bridge options that a modem cannot have (TLS, a second
- * address...), each with the reason.
+ * address...), each with the reason.  No modem's limit is compiled in:
+ * conf_load() checks what holds for every modem, conf_fit() the limits of
+ * the modem found (struct atmqtt_limits), in the same words.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -149,8 +153,8 @@ static int parse_seconds(struct parse *p, const char *key, const char *v,
 	}
 	if (*s)
 		return bad(p, "%s: '%s' is not a number of seconds", key, v);
-	if (whole * 1000 + frac < ATMQTT_RECONNECT_MS_MIN ||
-	    whole * 1000 + frac > ATMQTT_RECONNECT_MS_MAX)
+	if (whole * 1000 + frac < BRIDGE_RESTART_MS_MIN ||
+	    whole * 1000 + frac > BRIDGE_RESTART_MS_MAX)
 		return bad(p, "%s: %s s is out of range (0.1-3600)", key, v);
 	*ms = whole * 1000 + frac;
 	return 0;
@@ -192,20 +196,25 @@ static int parse_address(struct parse *p, const char *key, const char *v,
 	}
 	if (!*h)
 		return bad(p, "%s: no host in '%s'", key, v);
-	if (modem && !modem_quotable(h, ATMQTT_HOST_MAX))
+	if (modem && !modem_quotable(h, BRIDGE_STR_MAX))
 		return bad(p, "%s: the host must be 1-%d printable ASCII characters without '\"' (the modem quotes it)",
-			   key, ATMQTT_HOST_MAX);
+			   key, BRIDGE_STR_MAX);
+	if (modem)
+		p->c->at.address = p->line;
 	set_str(p, host, h);
 	return p->failed ? -1 : 0;
 }
 
-/* A string for the modem: printable ASCII without '"', lengths min-max. */
+/* A string for the modem: printable ASCII without '"', at least min long
+ * (the modem's maximum: conf_fit()).  *at: the line it is on.
+ */
 static int parse_modem_str(struct parse *p, const char *key, const char *v,
-			   size_t min, size_t max, char **dst)
+			   size_t min, char **dst, int *at)
 {
-	if (strlen(v) < min || !modem_quotable(v, max))
-		return bad(p, "%s: must be %zu-%zu printable ASCII characters without '\"' (the modem quotes it)",
-			   key, min, max);
+	if (strlen(v) < min || !modem_quotable(v, BRIDGE_STR_MAX))
+		return bad(p, "%s: must be %zu-%d printable ASCII characters without '\"' (the modem quotes it)",
+			   key, min, BRIDGE_STR_MAX);
+	*at = p->line;
 	set_str(p, dst, v);
 	return p->failed ? -1 : 0;
 }
@@ -251,7 +260,7 @@ static int parse_topic(struct parse *p, char *v)
 	struct rule *r;
 	char *tok[6];
 	const char *e;
-	int n = split(v, tok, 5), i, nin = 0;
+	int n = split(v, tok, 5), i;
 
 	if (n < 1)
 		return bad(p, "topic: no pattern");
@@ -277,8 +286,8 @@ static int parse_topic(struct parse *p, char *v)
 			return bad(p, "topic: direction '%s' is not out, in or both",
 				   tok[1]);
 	}
-	if (n >= 3 && (r->qos = parse_int(p, "topic: qos", tok[2], 0, 2,
-					  NULL)) < 0)
+	if (n >= 3 && (r->qos = parse_int(p, "topic: qos", tok[2], 0,
+					  BRIDGE_QOS_MAX, NULL)) < 0)
 		return -1;
 	r->pattern = dup_or_die(p, tok[0]);
 	r->local_prefix = dup_or_die(p, n == 5 ? tok[3] : "");
@@ -298,11 +307,11 @@ static int parse_topic(struct parse *p, char *v)
 		return bad(p, "out of memory");
 	if (strlen(r->local_filter) > BRIDGE_LOCAL_TOPIC_MAX)
 		return bad(p, "topic: the local filter is too long");
-	if (!modem_quotable(r->remote_filter, ATMQTT_TOPIC_MAX))
+	if (!modem_quotable(r->remote_filter, BRIDGE_STR_MAX))
 		return bad(p, "topic: the remote side '%s' must be 1-%d printable ASCII characters without '\"' (the modem quotes it)",
-			   r->remote_filter, ATMQTT_TOPIC_MAX);
+			   r->remote_filter, BRIDGE_STR_MAX);
 	for (i = 0; i < c->nrules - 1; i++) {
-		struct rule *o = &c->rules[i];
+		const struct rule *o = &c->rules[i];
 
 		if ((o->dir & r->dir & DIR_OUT) &&
 		    !strcmp(o->local_filter, r->local_filter))
@@ -312,11 +321,7 @@ static int parse_topic(struct parse *p, char *v)
 		    !strcmp(o->remote_filter, r->remote_filter))
 			return bad(p, "topic: '%s' is bridged in already (line %d)",
 				   r->remote_filter, o->line);
-		nin += !!(o->dir & DIR_IN);
 	}
-	if ((r->dir & DIR_IN) && nin >= BRIDGE_TOPICS_MAX)
-		return bad(p, "topic: more than %d in and both topics (the modem's client tracks %d subscriptions)",
-			   BRIDGE_TOPICS_MAX, ATMQTT_SUBS_MAX);
 	return 0;
 }
 
@@ -406,45 +411,48 @@ static int parse_key(struct parse *p, const char *key, char *v)
 			set_str(p, &c->modem_tty, v);
 		}
 	} else if (!strcmp(key, "modem_client")) {
-		if ((n = parse_int(p, key, v, ATMQTT_CLIENT_MIN,
-				   ATMQTT_CLIENT_MAX, "the modem's clients")) < 0)
+		if ((n = parse_int(p, key, v, 1, BRIDGE_CLIENT_MAX,
+				   "the family's client ids")) < 0)
 			return -1;
 		c->client = n;
+		c->at.client = p->line;
 	} else if (!strcmp(key, "address") || !strcmp(key, "addresses")) {
 		if (p->seen_address++)
 			return bad(p, "%s: given twice (the modem's client connects to one broker)",
 				   key);
 		return parse_address(p, key, v, &c->host, &c->port, true);
 	} else if (!strcmp(key, "keepalive_interval")) {
-		if ((n = parse_int(p, key, v, 1, ATMQTT_KEEPALIVE_MAX,
-				   "the modem's limit")) < 0)
+		if ((n = parse_int(p, key, v, 1, BRIDGE_KEEPALIVE_MAX,
+				   "MQTT's limit")) < 0)
 			return -1;
 		c->keepalive = n;
+		c->at.keepalive = p->line;
 	} else if (!strcmp(key, "cleansession")) {
 		if ((n = parse_bool(p, key, v)) < 0)
 			return -1;
 		c->clean = n;
 	} else if (!strcmp(key, "remote_clientid")) {
-		return parse_modem_str(p, key, v, 1, ATMQTT_CLIENT_ID_MAX,
-				       &c->clientid);
+		return parse_modem_str(p, key, v, 1, &c->clientid,
+				       &c->at.clientid);
 	} else if (!strcmp(key, "remote_username")) {
-		return parse_modem_str(p, key, v, 0, ATMQTT_USERNAME_MAX,
-				       &c->username);
+		return parse_modem_str(p, key, v, 0, &c->username,
+				       &c->at.username);
 	} else if (!strcmp(key, "remote_password")) {
-		return parse_modem_str(p, key, v, 0, ATMQTT_PASSWORD_MAX,
-				       &c->password);
+		return parse_modem_str(p, key, v, 0, &c->password,
+				       &c->at.password);
 	} else if (!strcmp(key, "will_topic")) {
 		if (strpbrk(v, "+#"))
 			return bad(p, "will_topic: no wildcards in a will's topic");
-		return parse_modem_str(p, key, v, 1, ATMQTT_TOPIC_MAX,
-				       &c->will_topic);
+		return parse_modem_str(p, key, v, 1, &c->will_topic,
+				       &c->at.will_topic);
 	} else if (!strcmp(key, "will_payload")) {
-		return parse_modem_str(p, key, v, 0, ATMQTT_PAYLOAD_MAX,
-				       &c->will_payload);
+		return parse_modem_str(p, key, v, 0, &c->will_payload,
+				       &c->at.will_payload);
 	} else if (!strcmp(key, "will_qos")) {
-		if ((n = parse_int(p, key, v, 0, 2, NULL)) < 0)
+		if ((n = parse_int(p, key, v, 0, BRIDGE_QOS_MAX, NULL)) < 0)
 			return -1;
 		c->will_qos = n;
+		c->at.will_qos = p->line;
 	} else if (!strcmp(key, "will_retain")) {
 		if ((n = parse_bool(p, key, v)) < 0)
 			return -1;
@@ -484,8 +492,8 @@ static int parse_key(struct parse *p, const char *key, char *v)
 	} else if (!strcmp(key, "notification_topic")) {
 		if (filter_error(v) || strpbrk(v, "+#"))
 			return bad(p, "notification_topic: no wildcards");
-		return parse_modem_str(p, key, v, 1, ATMQTT_TOPIC_MAX,
-				       &c->notification_topic);
+		return parse_modem_str(p, key, v, 1, &c->notification_topic,
+				       &c->at.notification_topic);
 	}
 	return p->failed ? -1 : 0;
 }
@@ -685,4 +693,135 @@ void conf_print(const struct conf *c, FILE *f)
 		fprintf(f, "topic %s %s %d %s %s\n", q(r->pattern), dirs[r->dir],
 			r->qos, q(r->local_prefix), q(r->remote_prefix));
 	}
+}
+
+/* ---- the modem's limits ------------------------------------------------ */
+
+struct fit {
+	const struct conf *c;
+	char *msg;
+	size_t size;
+	int line;		/* of the message kept; INT_MAX: none yet */
+};
+
+/* Keeps the message of the first line that does not fit (line 0, what the
+ * file lacks or a default, after them all).
+ */
+__attribute__((format(printf, 3, 4)))
+static void misfit(struct fit *f, int line, const char *fmt, ...)
+{
+	int key = line ? line : INT_MAX - 1, n;
+	va_list ap;
+
+	if (key >= f->line)
+		return;
+	f->line = key;
+	if (line)
+		n = snprintf(f->msg, f->size, "%s:%d: ", f->c->file, line);
+	else
+		n = snprintf(f->msg, f->size, "%s: ", f->c->file);
+	if (n < 0 || (size_t)n >= f->size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(f->msg + n, f->size - n, fmt, ap);
+	va_end(ap);
+}
+
+static void fit_str(struct fit *f, int line, const char *key, const char *v,
+		    size_t min, uint32_t max)
+{
+	if (v && strlen(v) > max)
+		misfit(f, line, "%s: must be %zu-%u printable ASCII characters without '\"' (the modem quotes it)",
+		       key, min, max);
+}
+
+int conf_fit(const struct conf *c, const struct atmqtt_limits *l, char *msg,
+	     size_t size)
+{
+	struct fit f = { .c = c, .msg = msg, .size = size, .line = INT_MAX };
+	uint32_t nin = 0;
+	int i;
+
+	if (size)
+		msg[0] = '\0';
+	if (c->client < 1 || (uint32_t)c->client > l->clients)
+		misfit(&f, c->at.client, "modem_client: %d is out of range (1-%u, the modem's clients)",
+		       c->client, l->clients);
+	if (c->host && strlen(c->host) > l->host)
+		misfit(&f, c->at.address, "address: the host must be 1-%u printable ASCII characters without '\"' (the modem quotes it)",
+		       l->host);
+	if (c->keepalive < 1 || (uint32_t)c->keepalive > l->keepalive)
+		misfit(&f, c->at.keepalive, "keepalive_interval: %d is out of range (1-%u, the modem's limit)",
+		       c->keepalive, l->keepalive);
+	fit_str(&f, c->at.clientid, "remote_clientid", c->clientid, 1,
+		l->client_ident);
+	fit_str(&f, c->at.username, "remote_username", c->username, 0,
+		l->user_name);
+	fit_str(&f, c->at.password, "remote_password", c->password, 0,
+		l->password);
+	fit_str(&f, c->at.will_topic, "will_topic", c->will_topic, 1,
+		l->topic);
+	fit_str(&f, c->at.will_payload, "will_payload", c->will_payload, 0,
+		l->payload);
+	if (c->will_topic && (uint32_t)c->will_qos > l->qos)
+		misfit(&f, c->at.will_qos, "will_qos: %d is out of range (0-%u, the modem's limit)",
+		       c->will_qos, l->qos);
+	if (c->notifications)
+		fit_str(&f, c->at.notification_topic, "notification_topic",
+			c->notification_topic, 1, l->topic);
+	for (i = 0; i < c->nrules; i++) {
+		const struct rule *r = &c->rules[i];
+
+		if (strlen(r->remote_filter) > l->topic)
+			misfit(&f, r->line, "topic: the remote side '%s' must be 1-%u printable ASCII characters without '\"' (the modem quotes it)",
+			       r->remote_filter, l->topic);
+		if ((uint32_t)r->qos > l->qos)
+			misfit(&f, r->line, "topic: qos: %d is out of range (0-%u, the modem's limit)",
+			       r->qos, l->qos);
+		if ((r->dir & DIR_IN) && ++nin > l->subs)
+			misfit(&f, r->line, "topic: more than %u in and both topics (the modem's client tracks %u subscriptions)",
+			       l->subs, l->subs);
+	}
+	return f.line == INT_MAX ? 0 : EXIT_CONFIG;
+}
+
+int limits_parse(const char *spec, struct atmqtt_limits *l)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} keys[] = {
+#define K(m) { #m, offsetof(struct atmqtt_limits, m) }
+		K(clients), K(host), K(topic), K(payload), K(user_name),
+		K(password), K(client_ident), K(keepalive), K(qos), K(subs),
+#undef K
+	};
+	const char *s = spec;
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	l->size = sizeof(*l);
+	for (i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		*(uint32_t *)((char *)l + keys[i].off) = UINT32_MAX;
+	l->binary = 1;
+	while (*s) {
+		size_t n = strcspn(s, "=,");
+		unsigned long v;
+		char *end;
+
+		for (i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+			if (strlen(keys[i].name) == n &&
+			    !strncmp(s, keys[i].name, n))
+				break;
+		if (i == sizeof(keys) / sizeof(*keys) || s[n] != '=' ||
+		    !isdigit((unsigned char)s[n + 1]))
+			return -EINVAL;
+		errno = 0;
+		v = strtoul(s + n + 1, &end, 10);
+		if (errno || v > UINT32_MAX || (*end && *end != ','))
+			return -EINVAL;
+		*(uint32_t *)((char *)l + keys[i].off) = v;
+		s = *end ? end + 1 : end;
+	}
+	return 0;
 }

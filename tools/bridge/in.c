@@ -176,7 +176,7 @@ void in_forward(struct bridge *b, const struct atmqtt_event *e)
 		b->n.dropped_in++;
 		return;
 	}
-	qos = e->qos < r->qos ? e->qos : r->qos;
+	qos = e->qos < (uint32_t)r->qos ? (int)e->qos : r->qos;
 	mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY,
 					   MARKER, b->c.name);
 	rc = mosquitto_publish_v5(b->in, NULL, ltopic, e->payload_len,

@@ -97,6 +97,8 @@ static int subscribe_in(struct bridge *b)
 void setup(struct bridge *b)
 {
 	const struct conf *c = &b->c;
+	struct atmqtt_open_opts o = ATMQTT_OPEN_OPTS_INIT;
+	char msg[512];
 	int state, err;
 
 	b->setup_at = 0;
@@ -113,7 +115,28 @@ void setup(struct bridge *b)
 		link_set(b, LINK_SETUP);
 		return;
 	}
+	/* This modem's limits: a configuration past them is refused as
+	 * conf_load() refuses one, and the daemon stops (EXIT_CONFIG).
+	 */
+	if (!limits_known(&b->lim)) {
+		if (b->link != LINK_SETUP || !b->setup_delay_ms)
+			logm(b, LOG_WARNING, "modem %u did not report its limits; waiting for them",
+			     b->modem);
+		link_set(b, LINK_SETUP);
+		b->setup_at = backoff(&b->setup_delay_ms, c->restart_min_ms,
+				      c->restart_max_ms);
+		return;
+	}
+	if (conf_fit(c, &b->lim, msg, sizeof(msg))) {
+		logm(b, LOG_ERR, "%s (modem %u)", msg, b->modem);
+		b->misfit = true;
+		return;
+	}
 	link_set(b, LINK_SETUP);
+	o.host = c->host;
+	o.port = c->port;
+	o.clean = c->clean;
+	o.keepalive = c->keepalive;
 	/* Stop a reconnect under way, then start from closed. */
 	atmqtt_client_policy(b->nl, b->modem, c->client, 0, 0, 0);
 	atmqtt_client_close(b->nl, b->modem, c->client);
@@ -140,8 +163,7 @@ void setup(struct bridge *b)
 	 * client's past (our own close among them).
 	 */
 	b->await_open = true;
-	err = atmqtt_client_open(b->nl, b->modem, c->client, c->host, c->port,
-				 c->clean, c->keepalive);
+	err = atmqtt_client_open(b->nl, b->modem, c->client, &o);
 	if (err) {
 		setup_retry(b, "opening the modem's client", err);
 		return;
@@ -183,12 +205,16 @@ int on_event(const struct atmqtt_event *e, void *arg)
 	int state;
 
 	if (e->type == ATMQTT_EVT_MODEM) {
+		/* its state, as GET_MODEM says it (-1: not said) */
+		int mstate = ATMQTT_HAS(e, modem_info) && e->modem_info ?
+			     (int)e->modem_info->state : -1;
+
 		if (b->link != LINK_NOMODEM && e->modem == b->modem &&
-		    e->modem_state == ATMQTT_MODEM_DEAD) {
+		    mstate == ATMQTT_MODEM_DEAD) {
 			link_down(b, LINK_NOMODEM, "the modem was detached");
 			b->setup_at = now() + 5;
 		} else if (b->link == LINK_NOMODEM &&
-			   e->modem_state == ATMQTT_MODEM_READY &&
+			   mstate == ATMQTT_MODEM_READY &&
 			   modem_find(b, &state) == 0) {
 			logm(b, LOG_INFO, "modem %u attached", b->modem);
 			link_set(b, LINK_SETUP);
@@ -208,7 +234,7 @@ int on_event(const struct atmqtt_event *e, void *arg)
 		if (e->seq)
 			b->last_seq = e->seq;
 	}
-	if (e->client != b->c.client)
+	if (e->client != (uint32_t)b->c.client)
 		return 0;
 	if (b->await_open) {
 		if (e->type == ATMQTT_EVT_RESULT && e->urc == ATMQTT_URC_OPEN)

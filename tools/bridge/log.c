@@ -131,7 +131,7 @@ const char *nl_err(struct bridge *b, int err)
 	return buf;
 }
 
-const char *cause_name(uint8_t cause)
+const char *cause_name(uint32_t cause)
 {
 	static const char *const names[] = {
 		"unknown", "broker or ping", "wireless link", "not registered",

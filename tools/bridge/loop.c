@@ -44,12 +44,13 @@ static void mosq_service(struct bridge *b, struct mosquitto *m, short revents,
 int run(struct bridge *b)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	char msg[512];
 	uint64_t types = ATMQTT_EVENT_BIT(ATMQTT_EVT_MESSAGE) |
 			 ATMQTT_EVENT_BIT(ATMQTT_EVT_BREAK) |
 			 ATMQTT_EVENT_BIT(ATMQTT_EVT_RESULT) |
 			 ATMQTT_EVENT_BIT(ATMQTT_EVT_RECONNECT) |
 			 ATMQTT_EVENT_BIT(ATMQTT_EVT_MODEM);
-	int err;
+	int err, state;
 
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -61,6 +62,17 @@ int run(struct bridge *b)
 		logm(b, LOG_ERR, "the atmqtt family: %s (is the module loaded?)",
 		     strerror(errno));
 		return 1;
+	}
+	/* The modem, when it is there: the configuration must fit its
+	 * limits before anything starts, refused as conf_load() refuses
+	 * (setup() checks a modem found later).
+	 */
+	if (!modem_find(b, &state) && state != ATMQTT_MODEM_INIT &&
+	    limits_known(&b->lim) &&
+	    conf_fit(&b->c, &b->lim, msg, sizeof(msg))) {
+		fprintf(stderr, "%s\n", msg);
+		atmqtt_nl_close(b->nl);
+		return EXIT_CONFIG;
 	}
 	/* Listen before opening: no break goes unseen. */
 	b->ev = atmqtt_events_open();
@@ -86,7 +98,7 @@ int run(struct bridge *b)
 	notify("READY=1\nSTATUS=starting");
 	status_write(b);
 
-	while (!stop_sig) {
+	while (!stop_sig && !b->misfit) {
 		struct pollfd p[3] = {
 			{ .fd = atmqtt_events_fd(b->ev), .events = POLLIN },
 			{ .fd = -1 }, { .fd = -1 },
@@ -149,8 +161,13 @@ int run(struct bridge *b)
 		}
 	}
 
-	logm(b, LOG_NOTICE, "stopping (signal %d): forwarded %llu out, %llu in; dropped %llu QoS 0, %llu in, %llu invalid, %llu refused; %llu retried; %llu outage(s)",
-	     (int)stop_sig, (unsigned long long)b->n.forwarded_out,
+	if (b->misfit)
+		snprintf(msg, sizeof(msg), "the configuration does not fit modem %u",
+			 b->modem);
+	else
+		snprintf(msg, sizeof(msg), "signal %d", (int)stop_sig);
+	logm(b, LOG_NOTICE, "stopping (%s): forwarded %llu out, %llu in; dropped %llu QoS 0, %llu in, %llu invalid, %llu refused; %llu retried; %llu outage(s)",
+	     msg, (unsigned long long)b->n.forwarded_out,
 	     (unsigned long long)b->n.forwarded_in,
 	     (unsigned long long)b->n.dropped_qos0,
 	     (unsigned long long)b->n.dropped_in,
@@ -162,7 +179,7 @@ int run(struct bridge *b)
 	out_close(b);
 	if (b->link == LINK_UP)
 		notify_remote(b, "0");
-	if (b->link != LINK_NOMODEM) {
+	if (b->link != LINK_NOMODEM && !b->misfit) {
 		atmqtt_client_policy(b->nl, b->modem, b->c.client, 0, 0, 0);
 		atmqtt_client_close(b->nl, b->modem, b->c.client);
 	}
@@ -183,5 +200,5 @@ int run(struct bridge *b)
 	watch_stop();
 	atmqtt_events_close(b->ev);
 	atmqtt_nl_close(b->nl);
-	return 0;
+	return b->misfit ? EXIT_CONFIG : 0;
 }

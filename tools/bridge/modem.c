@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * atmqtt-bridge: the modem, through libatmqtt: its client's state, the
- * publishes through it and the watcher thread that ends one when the link
- * breaks (see bridge.h), the notification through it.
+ * atmqtt-bridge: the modem, through libatmqtt: finding it and its limits,
+ * its client's state, the publishes through it and the watcher thread
+ * that ends one when the link breaks (see bridge.h), the notification
+ * through it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,7 +18,7 @@ static struct {
 	pthread_t main, thread;
 	bool started;
 	atomic_uint modem;
-	atomic_int client;
+	atomic_uint client;
 	atomic_bool publishing;	/* the main thread is in modem_publish() */
 	atomic_bool broke;	/* ... and the link broke meanwhile */
 	atomic_bool stop;
@@ -100,29 +101,44 @@ void watch_stop(void)
 	watch.started = false;
 }
 
-/* atmqtt_publish(), which the watcher ends when the link breaks. */
+/*
+ * atmqtt_publish(), which the watcher ends when the link breaks: 0 and
+ * *used (may be NULL) set when it went by <Datasize>, or a negative errno.
+ */
 int modem_publish(struct bridge *b, const char *topic, int qos, int retain,
 		  const void *payload, size_t len, int *used, bool *broke)
 {
+	struct atmqtt_pub_opts o = ATMQTT_PUB_OPTS_INIT;
 	int err;
 
+	o.qos = qos;
+	o.retain = retain;
 	atomic_store(&watch.modem, b->modem);
 	atomic_store(&watch.client, b->c.client);
 	atomic_store(&watch.broke, false);
 	atomic_store(&watch.publishing, true);
-	err = atmqtt_publish(b->nl, b->modem, b->c.client, topic, qos, retain,
-			     payload, len, 0, used);
+	err = atmqtt_publish(b->nl, b->modem, b->c.client, topic, payload, len,
+			     &o);
 	atomic_store(&watch.publishing, false);
 	*broke = atomic_load(&watch.broke);
-	return err;
+	if (err < 0)
+		return err;
+	if (used)
+		*used = !!(err & ATMQTT_PUB_DATASIZE);
+	return 0;
 }
+
+struct client_state {
+	uint32_t client;
+	int state;
+};
 
 static int client_state_cb(const struct atmqtt_client_info *c, void *arg)
 {
-	int *st = arg;
+	struct client_state *st = arg;
 
-	if (c->client == st[1]) {
-		st[0] = c->state;
+	if (c->client == st->client) {
+		st->state = c->state;
 		return 1;
 	}
 	return 0;
@@ -131,22 +147,27 @@ static int client_state_cb(const struct atmqtt_client_info *c, void *arg)
 /* enum atmqtt_client_state of our client, or -1. */
 int client_state(struct bridge *b)
 {
-	int st[2] = { -1, b->c.client };
+	struct client_state st = { .client = b->c.client, .state = -1 };
 
-	if (atmqtt_client_list(b->nl, b->modem, client_state_cb, st) < 0)
+	if (atmqtt_client_list(b->nl, b->modem, client_state_cb, &st) < 0)
 		return -1;
-	return st[0];
+	return st.state;
 }
 
 static int modem_state_cb(const struct atmqtt_modem_info *m, void *arg)
 {
 	*(int *)arg = m->state;
-	return 1;
+	return 0;
 }
 
-/* The configured modem's handle and state: 0, or -ENODEV. */
+/*
+ * The configured modem's handle, state and limits (b->lim, not read while
+ * the modem is in INIT: setup() comes back for them): 0, or -ENODEV (or
+ * the error of the request that failed).
+ */
 int modem_find(struct bridge *b, int *state)
 {
+	struct atmqtt_limits lim = { .size = sizeof(lim) };
 	uint32_t h = b->c.modem_handle;
 	int err = 0;
 
@@ -158,9 +179,16 @@ int modem_find(struct bridge *b, int *state)
 	if (atmqtt_modem_list(b->nl, h, modem_state_cb, state) <= 0 ||
 	    *state == ATMQTT_MODEM_DEAD)
 		return -ENODEV;
+	if (*state != ATMQTT_MODEM_INIT) {
+		err = atmqtt_modem_limits(b->nl, h, &lim);
+		if (err)
+			return err;
+	}
 	if (h != b->modem)
 		b->last_seq = 0;	/* a new modem counts from 1 */
 	b->modem = h;
+	if (*state != ATMQTT_MODEM_INIT)
+		b->lim = lim;
 	return 0;
 }
 

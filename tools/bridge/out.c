@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -15,50 +16,47 @@
 
 #define REFUSED_MAX	3		/* publishes of one message the modem refuses */
 
-static void out_message(struct mosquitto *m, void *arg,
-			const struct mosquitto_message *msg,
-			const mosquitto_property *props)
+/* Printable ASCII without '"': what a modem without <Datasize> takes. */
+static bool quotable(const void *payload, int len)
 {
-	struct bridge *b = arg;
-	char rtopic[ATMQTT_TOPIC_MAX + 1];
-	const struct rule *r;
-	int err, qos, used = 0, n;
-	bool broke;
+	const unsigned char *p = payload;
+	int i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e || p[i] == '"')
+			return false;
+	return true;
+}
+
+/*
+ * Why the modem cannot carry this message, by its limits (read when it was
+ * found: modem_find()), into why[size]; false when it can.
+ */
+static bool unfit(const struct bridge *b, const char *rtopic,
+		  const struct mosquitto_message *msg, char *why, size_t size)
+{
+	const struct atmqtt_limits *l = &b->lim;
+
+	if (!*rtopic || strlen(rtopic) > l->topic ||
+	    !modem_quotable(rtopic, l->topic))
+		snprintf(why, size, "remote topic not 1-%u printable ASCII without '\"'",
+			 l->topic);
+	else if (msg->payloadlen < 0 || (uint32_t)msg->payloadlen > l->payload)
+		snprintf(why, size, "payload over %u bytes", l->payload);
+	else if (!l->binary && !quotable(msg->payload, msg->payloadlen))
+		snprintf(why, size, "payload not printable ASCII without '\"', and the modem takes no binary payloads");
+	else
+		return false;
+	return true;
+}
+
+/* What became of the publish of msg as rtopic through the modem. */
+static void out_result(struct bridge *b, const struct mosquitto_message *msg,
+		       const char *rtopic, int qos, int err, int used,
+		       bool broke)
+{
 	uint64_t h;
 
-	(void)m;
-	b->dirty = true;
-	if (b->nack) {
-		/* After a failure in this batch: no PUBACK for any of them. */
-		if (!msg->qos)
-			b->n.dropped_qos0++;
-		return;
-	}
-	if (ours(b, props)) {
-		b->n.loops_blocked++;
-		return;
-	}
-	r = out_rule(b, msg->topic, props);
-	if (!r) {
-		b->n.ignored++;
-		return;
-	}
-	n = snprintf(rtopic, sizeof(rtopic), "%s%s", r->remote_prefix,
-		     msg->topic + strlen(r->local_prefix));
-	if (n >= (int)sizeof(rtopic) || !modem_quotable(rtopic, ATMQTT_TOPIC_MAX) ||
-	    msg->payloadlen > ATMQTT_PAYLOAD_MAX) {
-		b->n.dropped_invalid++;
-		if (ratelimit(b))
-			logm(b, LOG_WARNING, "line %d: a message on '%s' cannot go through the modem (%s): dropped",
-			     r->line, msg->topic,
-			     msg->payloadlen > ATMQTT_PAYLOAD_MAX ?
-			     "payload over 1024 bytes" :
-			     "remote topic not 1-255 printable ASCII without '\"'");
-		return;
-	}
-	qos = msg->qos ? r->qos : 0;
-	err = modem_publish(b, rtopic, qos, msg->retain, msg->payload,
-			    msg->payloadlen, &used, &broke);
 	if (!err) {
 		b->n.forwarded_out++;
 		if (b->n.backlog)
@@ -80,7 +78,9 @@ static void out_message(struct mosquitto *m, void *arg,
 	/*
 	 * The modem refused this very message while its client is open:
 	 * a few more tries, then it is dropped rather than blocking the
-	 * queue behind it for good.  Any other failure is the link's.
+	 * queue behind it for good (-ERANGE: a value past the modem's
+	 * limits, which the kernel names, as -EINVAL a value it refuses).
+	 * Any other failure is the link's.
 	 */
 	h = msg_hash(msg->topic, msg->payload, msg->payloadlen);
 	if (!broke && (err == -EIO || err == -EREMOTEIO || err == -EINVAL ||
@@ -104,6 +104,59 @@ static void out_message(struct mosquitto *m, void *arg,
 	else
 		logm(b, LOG_WARNING, "publish on '%s' failed: %s; left to mosquitto, which sends it again",
 		     rtopic, nl_err(b, err));
+}
+
+static void out_message(struct mosquitto *m, void *arg,
+			const struct mosquitto_message *msg,
+			const mosquitto_property *props)
+{
+	struct bridge *b = arg;
+	char *rtopic, why[128];
+	const struct rule *r;
+	int err, qos, used = 0;
+	bool broke;
+
+	(void)m;
+	b->dirty = true;
+	if (b->nack) {
+		/* After a failure in this batch: no PUBACK for any of them. */
+		if (!msg->qos)
+			b->n.dropped_qos0++;
+		return;
+	}
+	if (ours(b, props)) {
+		b->n.loops_blocked++;
+		return;
+	}
+	r = out_rule(b, msg->topic, props);
+	if (!r) {
+		b->n.ignored++;
+		return;
+	}
+	if (asprintf(&rtopic, "%s%s", r->remote_prefix,
+		     msg->topic + strlen(r->local_prefix)) < 0) {
+		/* as a failed publish: mosquitto sends it again */
+		if (!msg->qos)
+			b->n.dropped_qos0++;
+		else
+			b->n.retried++;
+		b->nack = !!msg->qos;
+		logm(b, LOG_ERR, "out of memory");
+		return;
+	}
+	if (unfit(b, rtopic, msg, why, sizeof(why))) {
+		b->n.dropped_invalid++;
+		if (ratelimit(b))
+			logm(b, LOG_WARNING, "line %d: a message on '%s' cannot go through the modem (%s): dropped",
+			     r->line, msg->topic, why);
+		free(rtopic);
+		return;
+	}
+	qos = msg->qos ? r->qos : 0;
+	err = modem_publish(b, rtopic, qos, msg->retain, msg->payload,
+			    msg->payloadlen, &used, &broke);
+	out_result(b, msg, rtopic, qos, err, used, broke);
+	free(rtopic);
 }
 
 static void out_connected(struct mosquitto *m, void *arg, int rc, int flags,
