@@ -285,6 +285,8 @@ static void request(int cmd, const struct attr *a, int n, struct reply *r,
 	if (!sk || !cb || !msg || genl_connect(sk))
 		goto out;
 	fam = genl_ctrl_resolve(sk, ATMQTT_GENL_NAME);
+	/* libnl's 32 KiB would refuse the longest requests (-EMSGSIZE). */
+	nl_socket_set_buffer_size(sk, 4 * LONGEST, 4 * LONGEST);
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
 		   sizeof(one));
 	/* The ack does not echo a long request back. */
