@@ -65,7 +65,9 @@ int atmqtt_modem_error_kind(const struct atmqtt_nl *nl);
 /* The manual's text for that code when the kernel knows it, else "". */
 const char *atmqtt_modem_error_text(const struct atmqtt_nl *nl);
 
-/* What a modem takes (ATMQTT_A_MODEM_LIMITS). */
+/* What a modem takes (ATMQTT_A_MODEM_LIMITS).  The kernel reports every
+ * limit of every modem; all zero means it reported none.
+ */
 struct atmqtt_limits {
 	size_t size;
 	uint32_t clients;	/* client ids are 1 to clients */
@@ -106,7 +108,7 @@ struct atmqtt_modem_info {
 #define ATMQTT_TTY_MINOR(d)	(((d) & 0xff) | (((d) >> 12) & 0xfff00))
 
 /* Calls cb once per attached modem (handle 0: all modems).  cb returning
- * non-zero stops the walk.  Returns the number of modems reported.
+ * non-zero stops the walk.  Returns the number of modems passed to cb.
  */
 typedef int (*atmqtt_modem_cb)(const struct atmqtt_modem_info *m, void *arg);
 int atmqtt_modem_list(struct atmqtt_nl *nl, uint32_t handle,
@@ -124,14 +126,16 @@ int atmqtt_modem_limits(struct atmqtt_nl *nl, uint32_t modem,
  */
 int atmqtt_modem_find(struct atmqtt_nl *nl, const char *tty, uint32_t *handle);
 
-/* AT+MQTTUSER.  client_id may be NULL (the modem then uses its IMEI). */
+/* AT+MQTTUSER.  username and password may be NULL (empty); client_id may
+ * be NULL (the modem then uses its IMEI).
+ */
 int atmqtt_user_set(struct atmqtt_nl *nl, uint32_t modem, uint32_t client,
 		    const char *username, const char *password,
 		    const char *client_id);
 struct atmqtt_user {
 	size_t size;
 	uint32_t client;
-	const char *username;
+	const char *username;	/* "" when not reported */
 	const char *password;	/* NULL when not reported */
 	const char *client_id;	/* NULL when not reported */
 };
