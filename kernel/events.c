@@ -227,7 +227,7 @@ void atmqtt_event_urc(struct atmqtt_modem *m, const char *line, size_t len)
 }
 
 /*
- * CLIENT_ID, RECONNECT { STEP, ATTEMPT, ERRNO (OPEN, SUB, and a STOP for a
+ * CLIENT_ID, RECONNECT { STEP, ATTEMPT, RESULT (OPEN, SUB, and a STOP for a
  * reason), TOPIC (SUB), DELAY_MS (WAIT) }.
  */
 void atmqtt_event_reconnect(struct atmqtt_modem *m, int client, int step,
@@ -248,7 +248,7 @@ void atmqtt_event_reconnect(struct atmqtt_modem *m, int client, int step,
 	    nla_put_u32(skb, ATMQTT_A_RECONNECT_STEP, step) ||
 	    nla_put_u32(skb, ATMQTT_A_RECONNECT_ATTEMPT, attempt) ||
 	    ((step == ATMQTT_STEP_OPEN || step == ATMQTT_STEP_SUB || err) &&
-	     nla_put_s32(skb, ATMQTT_A_RECONNECT_ERRNO, err)) ||
+	     nla_put_s32(skb, ATMQTT_A_RECONNECT_RESULT, err)) ||
 	    (topic && atmqtt_put_strn(skb, ATMQTT_A_RECONNECT_TOPIC, topic,
 				      topic_len)) ||
 	    (step == ATMQTT_STEP_WAIT &&

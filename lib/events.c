@@ -89,9 +89,9 @@ static void event_parse(struct atmqtt_events *ev, struct nlmsghdr *nlh)
 			e.step = nla_get_u32(rtb[ATMQTT_A_RECONNECT_STEP]);
 		if (rtb[ATMQTT_A_RECONNECT_ATTEMPT])
 			e.attempt = nla_get_u32(rtb[ATMQTT_A_RECONNECT_ATTEMPT]);
-		if (rtb[ATMQTT_A_RECONNECT_ERRNO])
+		if (rtb[ATMQTT_A_RECONNECT_RESULT])
 			e.err = (int32_t)nla_get_u32(
-				rtb[ATMQTT_A_RECONNECT_ERRNO]);
+				rtb[ATMQTT_A_RECONNECT_RESULT]);
 		if (rtb[ATMQTT_A_RECONNECT_TOPIC])
 			e.topic = aqi_str(ar, rtb[ATMQTT_A_RECONNECT_TOPIC]);
 		if (rtb[ATMQTT_A_RECONNECT_DELAY_MS])

@@ -89,7 +89,7 @@ POLICY(error, ATMQTT_A_ERROR_MAX,
 POLICY(reconnect, ATMQTT_A_RECONNECT_MAX,
 	[ATMQTT_A_RECONNECT_STEP]	= 4,
 	[ATMQTT_A_RECONNECT_ATTEMPT]	= 4,
-	[ATMQTT_A_RECONNECT_ERRNO]	= 4,
+	[ATMQTT_A_RECONNECT_RESULT]	= 4,
 	[ATMQTT_A_RECONNECT_DELAY_MS]	= 4);
 
 int aqi_parse(struct nlattr **tb, const struct aqi_policy *pol,

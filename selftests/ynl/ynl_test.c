@@ -13,11 +13,6 @@
 
 #include <ynl.h>
 #include "atmqtt-user.h"
-/*
- * After the generated header: its struct atmqtt_reconnect has a member
- * named errno (ATMQTT_A_RECONNECT_ERRNO), which <errno.h>'s macro would
- * rename.  This file does not use that member.
- */
 #include <errno.h>
 
 #define TESTS 7

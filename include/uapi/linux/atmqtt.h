@@ -155,7 +155,7 @@
  *   ATMQTT_EVT_URC: a line the module does not know, outside any command's
  *     exchange.  LINE.
  *   ATMQTT_EVT_RECONNECT: a step of the reconnect policy.  CLIENT_ID,
- *     RECONNECT { STEP, ATTEMPT, ERRNO (OPEN, SUB), TOPIC (SUB),
+ *     RECONNECT { STEP, ATTEMPT, RESULT (OPEN, SUB), TOPIC (SUB),
  *     DELAY_MS (WAIT) }.
  */
 #ifndef _UAPI_LINUX_ATMQTT_H
@@ -204,8 +204,8 @@ enum atmqtt_client_state {
 /* ATMQTT_A_RECONNECT_STEP */
 enum atmqtt_reconnect_step {
 	ATMQTT_STEP_WAIT = 1,	/* next attempt in DELAY_MS */
-	ATMQTT_STEP_OPEN,	/* AT+MQTTOPEN done, ERRNO */
-	ATMQTT_STEP_SUB,	/* one AT+MQTTSUB done, ERRNO, TOPIC */
+	ATMQTT_STEP_OPEN,	/* AT+MQTTOPEN done, RESULT */
+	ATMQTT_STEP_SUB,	/* one AT+MQTTSUB done, RESULT, TOPIC */
 	ATMQTT_STEP_DONE,	/* reopened and resubscribed */
 	ATMQTT_STEP_STOP,	/* given up: policy off or client closed */
 };
@@ -367,7 +367,7 @@ enum atmqtt_a_reconnect {
 	ATMQTT_A_RECONNECT_UNSPEC,
 	ATMQTT_A_RECONNECT_STEP,	/* u32, enum atmqtt_reconnect_step */
 	ATMQTT_A_RECONNECT_ATTEMPT,	/* u32, from 1 */
-	ATMQTT_A_RECONNECT_ERRNO,	/* s32, 0 or a negative errno */
+	ATMQTT_A_RECONNECT_RESULT,	/* s32, 0 or a negative errno */
 	ATMQTT_A_RECONNECT_TOPIC,	/* string */
 	ATMQTT_A_RECONNECT_DELAY_MS,	/* u32 */
 
