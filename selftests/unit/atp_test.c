@@ -14,10 +14,12 @@ struct rec {
 	int kind, code, result, client, status, cause, qos;
 	char line[ATP_LINE_MAX + 1];
 	char topic[300];
-	char payload[1100];
+	char payload[ATP_LINE_MAX + 1];
 	size_t payload_len;
 	size_t topic_len;
+	size_t read_plen;
 	int from_read;
+	int truncated;
 };
 
 struct log {
@@ -50,6 +52,8 @@ static void record(void *ctx, const struct atp_item *it)
 	r->payload_len = it->payload_len;
 	r->topic_len = it->topic_len;
 	r->from_read = it->from_read;
+	r->truncated = it->truncated;
+	r->read_plen = it->read_plen;
 }
 
 static struct atp_parser parser;
@@ -469,6 +473,97 @@ TEST(read_data_that_lies)
 	check(parser.stats.malformed == 1, "counted");
 }
 
+/*
+ * A message longer than the module holds: +MQTTREAD data past
+ * ATP_PAYLOAD_MAX is read by its length and delivered cut, flagged, the
+ * topic whole; whatever the chunks, the same items, and the lines after it
+ * parse.
+ */
+TEST(read_data_cut)
+{
+	static char buf[4096];
+	struct log l, ref;
+	size_t n = read_stream(buf, 3000), cut;
+	int i, ok = 1;
+
+	parse(&ref, buf, n);
+	check(ref.n == 5, "items %d", ref.n);
+	check(ref.r[2].kind == ATP_MSG && ref.r[2].from_read, "a message");
+	check(ref.r[2].truncated, "flagged truncated");
+	check(ref.r[2].read_plen == 3000, "announced %zu", ref.r[2].read_plen);
+	check(ref.r[2].topic_len == 5 && !memcmp(ref.r[2].topic, "a\"b,c", 5),
+	      "topic whole");
+	check(ref.r[2].payload_len == ATP_PAYLOAD_MAX, "plen %zu",
+	      ref.r[2].payload_len);
+	for (i = 0; i < ATP_PAYLOAD_MAX; i++)
+		ok &= (unsigned char)ref.r[2].payload[i] == i % 256;
+	check(ok, "the payload's start, byte-exact");
+	check(ref.r[3].kind == ATP_OK && ref.r[4].kind == ATP_MSGI,
+	      "lines after it");
+	check(parser.stats.malformed == 0, "not malformed");
+	for (cut = 1; cut < n; cut++) {
+		parse_chunks(&l, buf, n, &cut, 1);
+		if (!same(&l, &ref)) {
+			check(0, "split at %zu differs", cut);
+			break;
+		}
+	}
+	/* Exactly ATP_PAYLOAD_MAX is whole, one more is cut. */
+	n = read_stream(buf, ATP_PAYLOAD_MAX);
+	parse(&l, buf, n);
+	check(l.r[2].kind == ATP_MSG && !l.r[2].truncated, "at the limit");
+	n = read_stream(buf, ATP_PAYLOAD_MAX + 1);
+	parse(&l, buf, n);
+	check(l.r[2].kind == ATP_MSG && l.r[2].truncated &&
+	      l.r[2].payload_len == ATP_PAYLOAD_MAX, "one past");
+	/* A cut frame whose last byte is not the closing quote: malformed. */
+	n = read_stream(buf, 3000);
+	buf[n - strlen("\r\n\r\nOK\r\n+MQTTMSGI: 1,0,1,0\r\n") - 1] = 'x';
+	parse(&l, buf, n);
+	check(l.r[2].kind == ATP_MALFORMED, "bad closing quote: %d",
+	      l.r[2].kind);
+}
+
+/* A +MQTTMSG line past the line buffer: its start, flagged truncated. */
+TEST(msg_line_cut)
+{
+	static char buf[4096];
+	struct log l, ref;
+	size_t n, cut;
+	int i;
+
+	n = sprintf(buf, "\r\n+MQTTMSG: 2,1,\"t/long\",\"");
+	for (i = 0; i < 3000; i++)
+		buf[n++] = 'a' + i % 26;
+	n += sprintf(buf + n, "\"\r\nOK\r\n");
+	parse(&ref, buf, n);
+	check(ref.n == 2, "items %d", ref.n);
+	check(ref.r[0].kind == ATP_MSG && ref.r[0].truncated, "cut message");
+	check(ref.r[0].client == 2 && ref.r[0].qos == 1, "header");
+	check(ref.r[0].topic_len == 6 && !memcmp(ref.r[0].topic, "t/long", 6),
+	      "topic whole");
+	check(ref.r[0].payload_len > 0 && ref.r[0].payload_len < 3000 &&
+	      ref.r[0].payload[0] == 'a', "the payload's start: %zu",
+	      ref.r[0].payload_len);
+	check(ref.r[1].kind == ATP_OK, "the next line");
+	check(parser.stats.overflows == 1, "counted as an overflow");
+	for (cut = 1; cut < n; cut += 7) {
+		parse_chunks(&l, buf, n, &cut, 1);
+		if (!same(&l, &ref)) {
+			check(0, "split at %zu differs", cut);
+			break;
+		}
+	}
+	/* Cut inside its topic: no message, an overflow. */
+	n = sprintf(buf, "+MQTTMSG: 1,0,\"");
+	for (i = 0; i < 3000; i++)
+		buf[n++] = 't';
+	n += sprintf(buf + n, "\",\"x\"\r\n");
+	parse(&l, buf, n);
+	check(l.n == 1 && l.r[0].kind == ATP_OVERFLOW, "topic cut: %d",
+	      l.r[0].kind);
+}
+
 /* The data announced is longer than sent: it would swallow what follows
  * until the caller gives the read up.
  */
@@ -647,7 +742,7 @@ TEST(fields)
 
 int main(void)
 {
-	printf("TAP version 13\n1..19\n");
+	printf("TAP version 13\n1..21\n");
 	RUN(manual_transcript);
 	RUN(split_at_every_boundary);
 	RUN(one_byte_at_a_time_and_random_chunks);
@@ -664,6 +759,8 @@ int main(void)
 	RUN(read_data_by_length);
 	RUN(read_data_that_lies);
 	RUN(abort_long_data);
+	RUN(read_data_cut);
+	RUN(msg_line_cut);
 	RUN(short_chunk_edges);
 	RUN(reset_between_bytes);
 	RUN(fields);
