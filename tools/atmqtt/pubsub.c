@@ -358,6 +358,8 @@ int cmd_sub(int argc, char **argv)
 	if (!keep && !s.gone)
 		sub_undo(&s);
 	atmqtt_nl_close(s.nl);
+	free(s.topics);
+	free(s.had);
 	return err;
 }
 
@@ -376,15 +378,18 @@ int cmd_unsub(int argc, char **argv)
 		return out_fail("unsub", -ENOMEM, NULL);
 	while ((c = opt_next(argc, argv, "t:", opts, &t)) >= 0)
 		topics[n++] = optarg;
-	if (c == OPT_STOP)
-		return opt_status;
-	if (!n || optind != argc)
-		return opt_usage();
+	if (c == OPT_STOP || !n || optind != argc) {
+		free(topics);
+		return c == OPT_STOP ? opt_status : opt_usage();
+	}
 	nl = modem_target(&t);
-	if (!nl)
+	if (!nl) {
+		free(topics);
 		return EXIT_FAIL;
+	}
 	for (i = 0; i < n && !err; i++)
 		err = atmqtt_unsubscribe(nl, t.modem, t.client, topics[i]);
+	free(topics);
 	return modem_done(nl, "unsubscribe", err);
 }
 

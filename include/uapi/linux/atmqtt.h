@@ -220,8 +220,8 @@ enum atmqtt_error_kind {
 enum atmqtt_a {
 	ATMQTT_A_UNSPEC,
 	ATMQTT_A_MODEM_ID,	/* u32 */
-	ATMQTT_A_CLIENT_ID,	/* u32, 1 to LIMITS_CLIENTS; repeated in
-				 * GET_OPENABLE/GET_CLOSABLE replies */
+	ATMQTT_A_CLIENT_ID,	/* u32, 1 to LIMITS_CLIENTS; repeated in */
+				/* GET_OPENABLE/GET_CLOSABLE replies */
 	ATMQTT_A_MODEM,		/* nest, enum atmqtt_a_modem */
 	ATMQTT_A_CLIENT,	/* nest, enum atmqtt_a_client */
 	ATMQTT_A_USER,		/* nest, enum atmqtt_a_user */
@@ -241,6 +241,7 @@ enum atmqtt_a {
 
 	__ATMQTT_A_MAX
 };
+
 #define ATMQTT_A_MAX (__ATMQTT_A_MAX - 1)
 
 /* ATMQTT_A_MODEM */
@@ -258,6 +259,7 @@ enum atmqtt_a_modem {
 
 	__ATMQTT_A_MODEM_MAX
 };
+
 #define ATMQTT_A_MODEM_MAX (__ATMQTT_A_MODEM_MAX - 1)
 
 /* ATMQTT_A_MODEM_STATS: counters since the modem was attached. */
@@ -273,6 +275,7 @@ enum atmqtt_a_stats {
 
 	__ATMQTT_A_STATS_MAX
 };
+
 #define ATMQTT_A_STATS_MAX (__ATMQTT_A_STATS_MAX - 1)
 
 /* ATMQTT_A_MODEM_LIMITS: what this modem takes. */
@@ -293,6 +296,7 @@ enum atmqtt_a_limits {
 
 	__ATMQTT_A_LIMITS_MAX
 };
+
 #define ATMQTT_A_LIMITS_MAX (__ATMQTT_A_LIMITS_MAX - 1)
 
 /* ATMQTT_A_CLIENT */
@@ -310,6 +314,7 @@ enum atmqtt_a_client {
 
 	__ATMQTT_A_CLIENT_MAX
 };
+
 #define ATMQTT_A_CLIENT_MAX (__ATMQTT_A_CLIENT_MAX - 1)
 
 /* ATMQTT_A_USER: AT+MQTTUSER's strings. */
@@ -321,6 +326,7 @@ enum atmqtt_a_user {
 
 	__ATMQTT_A_USER_MAX
 };
+
 #define ATMQTT_A_USER_MAX (__ATMQTT_A_USER_MAX - 1)
 
 /* ATMQTT_A_MSG: a message, a will, or a topic. */
@@ -338,6 +344,7 @@ enum atmqtt_a_msg {
 
 	__ATMQTT_A_MSG_MAX
 };
+
 #define ATMQTT_A_MSG_MAX (__ATMQTT_A_MSG_MAX - 1)
 
 /* ATMQTT_A_ENTRY: one client's part of GET_USER's or GET_WILL's answer. */
@@ -349,6 +356,7 @@ enum atmqtt_a_entry {
 
 	__ATMQTT_A_ENTRY_MAX
 };
+
 #define ATMQTT_A_ENTRY_MAX (__ATMQTT_A_ENTRY_MAX - 1)
 
 /* ATMQTT_A_ERROR: the modem's answer to a failed command. */
@@ -360,6 +368,7 @@ enum atmqtt_a_error {
 
 	__ATMQTT_A_ERROR_MAX
 };
+
 #define ATMQTT_A_ERROR_MAX (__ATMQTT_A_ERROR_MAX - 1)
 
 /* ATMQTT_A_RECONNECT: ATMQTT_EVT_RECONNECT's step. */
@@ -373,6 +382,7 @@ enum atmqtt_a_reconnect {
 
 	__ATMQTT_A_RECONNECT_MAX
 };
+
 #define ATMQTT_A_RECONNECT_MAX (__ATMQTT_A_RECONNECT_MAX - 1)
 
 /* Requests (genlmsghdr cmd of a request and of its replies). */
@@ -401,6 +411,7 @@ enum atmqtt_cmd {
 
 	__ATMQTT_CMD_MAX
 };
+
 #define ATMQTT_CMD_MAX (__ATMQTT_CMD_MAX - 1)
 
 /* Events (genlmsghdr cmd of the multicast messages), a space of their own. */
