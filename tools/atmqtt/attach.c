@@ -378,13 +378,11 @@ int cmd_list(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	int ret = opt_plain(argc, argv, &t, 0, 0);
+	int ret;
 
-	if (ret >= 0)
-		return ret;
-	nl = modem_filter(&t);
+	nl = modem_dump_args(argc, argv, &t, &ret);
 	if (!nl)
-		return EXIT_FAIL;
+		return ret;
 	if (!out_json)
 		printf("%-6s %-12s %-9s %-5s %4s %10s %10s %10s %10s %10s\n",
 		       "MODEM", "TTY", "DEV", "STATE", "MODE", "RX_SEQ",
@@ -451,13 +449,11 @@ int cmd_limits(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	int ret = opt_plain(argc, argv, &t, 0, 0);
+	int ret;
 
-	if (ret >= 0)
-		return ret;
-	nl = modem_filter(&t);
+	nl = modem_dump_args(argc, argv, &t, &ret);
 	if (!nl)
-		return EXIT_FAIL;
+		return ret;
 	ret = atmqtt_modem_list(nl, t.modem, limits_cb, NULL);
 	fflush(stdout);
 	return modem_done(nl, "limits", ret < 0 ? ret : 0);

@@ -118,13 +118,11 @@ int cmd_clients(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	int ret = opt_plain(argc, argv, &t, 0, 0);
+	int ret;
 
-	if (ret >= 0)
-		return ret;
-	nl = modem_filter(&t);
+	nl = modem_dump_args(argc, argv, &t, &ret);
 	if (!nl)
-		return EXIT_FAIL;
+		return ret;
 	if (!out_json)
 		printf("%-6s %-6s %-12s %4s %-9s %8s %8s %s\n", "MODEM",
 		       "CLIENT", "STATE", "SUBS", "RECONNECT", "MIN_MS",
@@ -155,13 +153,11 @@ int cmd_subs(int argc, char **argv)
 {
 	struct target t = TARGET_INIT;
 	struct atmqtt_nl *nl;
-	int ret = opt_plain(argc, argv, &t, 0, 0);
+	int ret;
 
-	if (ret >= 0)
-		return ret;
-	nl = modem_filter(&t);
+	nl = modem_dump_args(argc, argv, &t, &ret);
 	if (!nl)
-		return EXIT_FAIL;
+		return ret;
 	if (!out_json)
 		printf("%-6s %-6s %-3s %s\n", "MODEM", "CLIENT", "QOS", "TOPIC");
 	ret = atmqtt_sub_list(nl, t.modem, subs_cb, NULL);

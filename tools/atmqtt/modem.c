@@ -108,6 +108,26 @@ struct atmqtt_nl *modem_filter(struct target *t)
 	return nl_resolve(t, false);
 }
 
+/*
+ * A dump command with no options of its own (list, clients, subs, limits):
+ * its options (opt_plain()), then modem_filter().  NULL with *status the
+ * exit status when it ends here (help, usage, or EXIT_FAIL after saying
+ * why).
+ */
+struct atmqtt_nl *modem_dump_args(int argc, char **argv, struct target *t,
+				  int *status)
+{
+	struct atmqtt_nl *nl;
+
+	*status = opt_plain(argc, argv, t, 0, 0);
+	if (*status >= 0)
+		return NULL;
+	nl = modem_filter(t);
+	if (!nl)
+		*status = EXIT_FAIL;
+	return nl;
+}
+
 /* 0, or EXIT_FAIL after saying why. */
 int tty_resolve(const char *arg, struct tty_id *id)
 {

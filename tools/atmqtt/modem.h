@@ -2,7 +2,8 @@
 /*
  * Reaching the modems (modem.c).  A command connects with modem_target()
  * (the modem -M names, or the only one) or modem_filter() (for a dump: the
- * one -M names, or all), and ends with modem_done(), which reports the
+ * one -M names, or all; modem_dump_args() for a dump command with no
+ * options of its own), and ends with modem_done(), which reports the
  * request's outcome and releases the handle.  attach and detach name a tty
  * instead: tty_resolve().
  */
@@ -20,6 +21,8 @@ struct atmqtt_nl *modem_connect(void);
 int modem_done(struct atmqtt_nl *nl, const char *op, int err);
 struct atmqtt_nl *modem_target(struct target *t);
 struct atmqtt_nl *modem_filter(struct target *t);
+struct atmqtt_nl *modem_dump_args(int argc, char **argv, struct target *t,
+				  int *status);
 
 /*
  * A tty named on the command line, by identity: the path with its links
